@@ -1,0 +1,427 @@
+//! Explores one cell of the matrix — a (policy, scenario, dispatch) triple — under one checker,
+//! counts the schedules it ran, and keeps the first counterexample of each broken invariant.
+//!
+//! Neither engine is asked to find a panic: the model records a tripped assert instead of
+//! panicking (the server would stop; the model's thread stops), so exploration runs to its end
+//! and every schedule is judged on all five invariants. That is what makes the counts exact
+//! (loom reports none) and lets one run show both the assert and, say, a double effect.
+//!
+//! Shuttle schedules are captured in-process by [`Recording`], a scheduler wrapper that writes
+//! down every choice of the scheduler it wraps; a kept schedule replays with shuttle's
+//! `ReplayScheduler` ([`replay`]). Loom gives no schedule: its counterexample keeps the failing
+//! iteration and its trace, and the same violation is then re-found under shuttle
+//! ([`refind_with_shuttle`]) to get a schedule that replays.
+
+use crate::engines::{Loom, Shuttle};
+use model::outcome::{Event, Lane};
+use model::sync::{Backend, Std};
+use model::world::run;
+use model::{Dispatch, Invariant, Outcome, Policy, Scenario, ScenarioName, Violation};
+use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, ReplayScheduler, Schedule, Scheduler, Task, TaskId};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A way to explore schedules.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Checker {
+    /// loom: every schedule up to a preemption bound.
+    Loom,
+    /// shuttle's random scheduler, fixed seed.
+    Random,
+    /// shuttle's PCT scheduler, fixed seed and depth.
+    Pct,
+    /// shuttle's depth-first enumeration (no partial-order reduction), up to a budget.
+    Dfs,
+    /// Real OS threads: whatever the machine's timing gives.
+    Std,
+}
+
+impl Checker {
+    /// All checkers, in report order.
+    pub const ALL: [Checker; 5] = [Checker::Loom, Checker::Random, Checker::Pct, Checker::Dfs, Checker::Std];
+    /// Name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Checker::Loom => "loom",
+            Checker::Random => "shuttle-random",
+            Checker::Pct => "shuttle-pct",
+            Checker::Dfs => "shuttle-dfs",
+            Checker::Std => "std",
+        }
+    }
+    /// Parses a name.
+    pub fn from_name(name: &str) -> Option<Checker> {
+        Checker::ALL.into_iter().find(|c| c.name() == name)
+    }
+    /// Whether the checker can run `scenario` (loom and DFS only the small ones).
+    pub fn runs(self, scenario: ScenarioName) -> bool {
+        !matches!(self, Checker::Loom | Checker::Dfs) || scenario.is_small()
+    }
+    /// Whether the same arguments give the same counts on every run.
+    pub fn deterministic(self) -> bool {
+        self != Checker::Std
+    }
+}
+
+/// How far to explore.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// loom's preemption bound.
+    pub bound: usize,
+    /// Schedules for the shuttle schedulers and runs for std.
+    pub schedules: usize,
+    /// PCT depth (the races modelled need two preemptions, so depth 3).
+    pub pct_depth: usize,
+    /// Seed of the random and PCT schedulers.
+    pub seed: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget { bound: 2, schedules: 2_000, pct_depth: 3, seed: 0x49416 }
+    }
+}
+
+/// One cell of the matrix.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Cell {
+    /// Policy.
+    pub policy: Policy,
+    /// Scenario.
+    pub scenario: ScenarioName,
+    /// Bot dispatch mode.
+    pub dispatch: Dispatch,
+}
+
+/// The first schedule that broke one invariant.
+#[derive(Clone, Debug)]
+pub struct Counterexample {
+    /// What broke.
+    pub violation: Violation,
+    /// Which explored schedule (1-based) first showed it.
+    pub schedule_index: u64,
+    /// The run's whole trace.
+    pub trace: Vec<(Lane, Event)>,
+    /// A shuttle schedule that replays it (shuttle checkers; loom after [`refind_with_shuttle`]).
+    pub schedule: Option<String>,
+}
+
+/// What exploring one cell under one checker found.
+#[derive(Clone, Debug)]
+pub struct CellResult {
+    /// The cell.
+    pub cell: Cell,
+    /// The checker.
+    pub checker: Checker,
+    /// Schedules run.
+    pub schedules: u64,
+    /// True when every schedule (up to the bound, for loom) was run.
+    pub exhaustive: bool,
+    /// loom's preemption bound, or PCT's depth.
+    pub bound: Option<usize>,
+    /// For each broken invariant, how many schedules broke it.
+    pub violating: BTreeMap<Invariant, u64>,
+    /// For each broken invariant, its first counterexample.
+    pub first: BTreeMap<Invariant, Counterexample>,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+impl CellResult {
+    /// The first violation in invariant order, if any.
+    pub fn first_violation(&self) -> Option<&Counterexample> {
+        self.first.values().next()
+    }
+}
+
+/// What the schedules of one exploration did, collected across executions.
+#[derive(Default)]
+struct Tally {
+    schedules: u64,
+    violating: BTreeMap<Invariant, u64>,
+    first: BTreeMap<Invariant, Counterexample>,
+    keep_current: bool,
+}
+
+impl Tally {
+    /// Judges one execution's outcome. Returns true when it showed an invariant broken for the
+    /// first time (its schedule is worth keeping).
+    fn record(&mut self, outcome: Outcome) -> bool {
+        self.schedules += 1;
+        let mut new = false;
+        for v in outcome.check() {
+            *self.violating.entry(v.invariant).or_default() += 1;
+            if !self.first.contains_key(&v.invariant) {
+                new = true;
+                self.first.insert(
+                    v.invariant,
+                    Counterexample { violation: v, schedule_index: self.schedules, trace: outcome.trace.clone(), schedule: None },
+                );
+            }
+        }
+        self.keep_current = new;
+        new
+    }
+}
+
+/// A scheduler wrapper that writes down every choice of the scheduler it wraps, so a chosen
+/// execution's schedule can be kept and replayed (shuttle only prints failing schedules, and
+/// only for panics).
+pub struct Recording<S> {
+    inner: S,
+    state: Arc<Mutex<RecordingState>>,
+}
+
+#[derive(Default)]
+struct RecordingState {
+    current: Option<Schedule>,
+    /// Set by the test body when the current execution is worth keeping.
+    keep: bool,
+    /// True once any scheduling decision had more than one runnable task.
+    branching: bool,
+    kept: Vec<Schedule>,
+}
+
+impl RecordingState {
+    fn close(&mut self) {
+        if let Some(s) = self.current.take() {
+            if std::mem::take(&mut self.keep) {
+                self.kept.push(s);
+            }
+        }
+    }
+}
+
+impl<S: Scheduler> Scheduler for Recording<S> {
+    fn new_execution(&mut self) -> Option<Schedule> {
+        let mut st = self.state.lock().unwrap();
+        st.close();
+        let s = self.inner.new_execution()?;
+        st.current = Some(s.clone());
+        Some(s)
+    }
+    fn next_task(&mut self, runnable: &[&Task], current: Option<TaskId>, is_yielding: bool) -> Option<TaskId> {
+        let t = self.inner.next_task(runnable, current, is_yielding)?;
+        let mut st = self.state.lock().unwrap();
+        st.branching |= runnable.len() > 1;
+        if let Some(s) = st.current.as_mut() {
+            s.push_task(t);
+        }
+        Some(t)
+    }
+    fn next_u64(&mut self) -> u64 {
+        if let Some(s) = self.state.lock().unwrap().current.as_mut() {
+            s.push_random();
+        }
+        self.inner.next_u64()
+    }
+}
+
+fn shuttle_config() -> shuttle::Config {
+    let mut config = shuttle::Config::new();
+    config.stack_size = 1 << 20;
+    config.silence_warnings = true;
+    config
+}
+
+/// Runs `scheduler` over the cell, keeping each invariant's first schedule. A cell with no
+/// concurrency at all (every decision had one runnable task: the barrier joins each thread as
+/// soon as it is spawned) has exactly one schedule; it is run once and reported exhaustive, since
+/// PCT refuses such a body.
+fn explore_shuttle<S: Scheduler + 'static>(cell: Cell, scheduler: S, stop_at_first: Option<Invariant>) -> (Tally, bool) {
+    let (probe, branching) = explore_shuttle_with(cell, RandomScheduler::new_from_seed(0, 1), None);
+    if !branching {
+        return (probe, true);
+    }
+    (explore_shuttle_with(cell, scheduler, stop_at_first).0, false)
+}
+
+fn explore_shuttle_with<S: Scheduler + 'static>(cell: Cell, scheduler: S, stop_at_first: Option<Invariant>) -> (Tally, bool) {
+    let scenario = Arc::new(cell.scenario.build());
+    let tally = Arc::new(Mutex::new(Tally::default()));
+    let rec_state = Arc::new(Mutex::new(RecordingState::default()));
+    let recording = Recording { inner: StopWhen { inner: scheduler, stop: Arc::new(Mutex::new(false)) }, state: rec_state.clone() };
+    let stop = recording.inner.stop.clone();
+    {
+        let tally = tally.clone();
+        let rec_state = rec_state.clone();
+        shuttle::Runner::new(recording, shuttle_config()).run(move || {
+            let outcome = run::<Shuttle>(&scenario, cell.policy, cell.dispatch);
+            let mut t = tally.lock().unwrap();
+            if t.record(outcome) {
+                rec_state.lock().unwrap().keep = true;
+            }
+            if let Some(inv) = stop_at_first {
+                if t.first.contains_key(&inv) {
+                    *stop.lock().unwrap() = true;
+                }
+            }
+        });
+    }
+    let mut st = rec_state.lock().unwrap();
+    st.close();
+    let branching = st.branching;
+    let mut tally = Arc::try_unwrap(tally).ok().expect("runner dropped its closure").into_inner().unwrap();
+    // The kept schedules are in the order their executions ran, which is the order in which
+    // counterexamples were first seen: pair them by schedule index.
+    let mut kept = st.kept.drain(..);
+    let mut firsts: Vec<_> = tally.first.values_mut().collect();
+    firsts.sort_by_key(|c| c.schedule_index);
+    let mut last_index = 0;
+    let mut last_schedule = None;
+    for c in firsts {
+        if c.schedule_index != last_index {
+            last_schedule = kept.next().map(|s| shuttle_engine::scheduler::serialization::serialize_schedule(&s));
+            last_index = c.schedule_index;
+        }
+        c.schedule = last_schedule.clone();
+    }
+    (tally, branching)
+}
+
+/// Stops a scheduler early once a flag is set (used when re-finding a loom counterexample).
+struct StopWhen<S> {
+    inner: S,
+    stop: Arc<Mutex<bool>>,
+}
+
+impl<S: Scheduler> Scheduler for StopWhen<S> {
+    fn new_execution(&mut self) -> Option<Schedule> {
+        if *self.stop.lock().unwrap() {
+            return None;
+        }
+        self.inner.new_execution()
+    }
+    fn next_task(&mut self, runnable: &[&Task], current: Option<TaskId>, is_yielding: bool) -> Option<TaskId> {
+        self.inner.next_task(runnable, current, is_yielding)
+    }
+    fn next_u64(&mut self) -> u64 {
+        self.inner.next_u64()
+    }
+}
+
+fn explore_loom(cell: Cell, bound: usize) -> Tally {
+    let scenario = Arc::new(cell.scenario.build());
+    assert!(scenario.threads() <= 5, "{} needs {} threads; loom allows 5", scenario.name, scenario.threads());
+    let tally = Arc::new(Mutex::new(Tally::default()));
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(bound);
+    builder.max_branches = 100_000;
+    builder.checkpoint_file = None;
+    builder.log = false;
+    builder.location = false;
+    let t = tally.clone();
+    builder.check(move || {
+        let outcome = run::<Loom>(&scenario, cell.policy, cell.dispatch);
+        t.lock().unwrap().record(outcome);
+    });
+    Arc::try_unwrap(tally).ok().expect("loom dropped its closure").into_inner().unwrap()
+}
+
+fn explore_std(cell: Cell, runs: usize) -> Tally {
+    let scenario = Arc::new(cell.scenario.build());
+    let mut tally = Tally::default();
+    for _ in 0..runs {
+        tally.record(run::<Std>(&scenario, cell.policy, cell.dispatch));
+    }
+    tally
+}
+
+/// Explores `cell` under `checker` with `budget`.
+pub fn explore(cell: Cell, checker: Checker, budget: Budget) -> CellResult {
+    crate::engines::init();
+    let start = Instant::now();
+    let n = budget.schedules;
+    let (tally, exhaustive, bound) = match checker {
+        Checker::Loom => (explore_loom(cell, budget.bound), true, Some(budget.bound)),
+        Checker::Random => {
+            let (t, only) = explore_shuttle(cell, RandomScheduler::new_from_seed(budget.seed, n), None);
+            (t, only, None)
+        }
+        Checker::Pct => {
+            let (t, only) = explore_shuttle(cell, PctScheduler::new_from_seed(budget.seed, budget.pct_depth, n), None);
+            (t, only, Some(budget.pct_depth))
+        }
+        Checker::Dfs => {
+            let (t, only) = explore_shuttle(cell, DfsScheduler::new(Some(n), false), None);
+            let done = only || (t.schedules as usize) < n;
+            (t, done, None)
+        }
+        Checker::Std => (explore_std(cell, n), false, None),
+    };
+    CellResult {
+        cell,
+        checker,
+        schedules: tally.schedules,
+        exhaustive,
+        bound,
+        violating: tally.violating,
+        first: tally.first,
+        elapsed: start.elapsed(),
+    }
+}
+
+/// Searches shuttle schedules (PCT, then random, both seeded) for the same violation as `target`
+/// (same invariant and, for `assert`, same line), up to `budget` schedules each; returns the
+/// counterexample with its replayable schedule.
+pub fn refind_with_shuttle(cell: Cell, target: &Violation, budget: Budget) -> Option<Counterexample> {
+    crate::engines::init();
+    let same = |c: &Counterexample| c.violation.invariant == target.invariant && c.violation.assert == target.assert;
+    for depth in [budget.pct_depth, budget.pct_depth + 1] {
+        let (tally, _) = explore_shuttle(
+            cell,
+            PctScheduler::new_from_seed(budget.seed, depth, budget.schedules),
+            Some(target.invariant),
+        );
+        if let Some(c) = tally.first.get(&target.invariant).filter(|c| same(c)) {
+            return Some(c.clone());
+        }
+    }
+    let (tally, _) =
+        explore_shuttle(cell, RandomScheduler::new_from_seed(budget.seed, budget.schedules), Some(target.invariant));
+    tally.first.get(&target.invariant).filter(|c| same(c)).cloned()
+}
+
+/// Why a schedule string could not be replayed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplayError {
+    /// Not a schedule string of this shuttle version.
+    BadSchedule(String),
+}
+
+impl std::fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReplayError::BadSchedule(s) => write!(f, "not a valid shuttle schedule string: {s:?}"),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {}
+
+/// Replays one shuttle schedule of `cell` and returns its outcome.
+pub fn replay(cell: Cell, schedule: &str) -> Result<Outcome, ReplayError> {
+    crate::engines::init();
+    let decoded = shuttle_engine::scheduler::serialization::deserialize_schedule(schedule.trim())
+        .ok_or_else(|| ReplayError::BadSchedule(schedule.to_string()))?;
+    let scenario: Arc<Scenario> = Arc::new(cell.scenario.build());
+    let slot = Arc::new(Mutex::new(None));
+    let s = slot.clone();
+    let mut scheduler = ReplayScheduler::new_from_schedule(decoded);
+    scheduler.set_allow_incomplete();
+    shuttle::Runner::new(scheduler, shuttle_config()).run(move || {
+        *s.lock().unwrap() = Some(run::<Shuttle>(&scenario, cell.policy, cell.dispatch));
+    });
+    let outcome = slot.lock().unwrap().take();
+    outcome.ok_or_else(|| ReplayError::BadSchedule(schedule.to_string()))
+}
+
+/// The name of the backend an engine runs on (for reports).
+pub fn backend_name(checker: Checker) -> &'static str {
+    match checker {
+        Checker::Loom => Loom::NAME,
+        Checker::Std => Std::NAME,
+        _ => Shuttle::NAME,
+    }
+}

@@ -1,0 +1,10 @@
+//! Engines and verdicts for the model.
+//!
+//! - [`engines`]: the loom and shuttle backends of [`model::sync::Backend`];
+//! - [`explore`]: runs a (policy, scenario, dispatch) cell under a checker and counts schedules,
+//!   keeping the first counterexample of each invariant with a replayable schedule;
+//! - [`trace`]: counterexample traces as lanes (text) or a Mermaid sequence diagram.
+
+pub mod engines;
+pub mod explore;
+pub mod trace;

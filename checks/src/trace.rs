@@ -1,0 +1,1 @@
+//! Counterexample traces a person can read.

@@ -1,0 +1,248 @@
+//! Where each opcode runs: the seed's `PacketDeferralClassifier` (62 opcodes in 8 sets), a total,
+//! fail-closed classifier for complete deferral, and TrinityCore's own processing places.
+
+use crate::opcodes::{HandlerKind, Opcode, Place, SeedCategory, OPCODE_COUNT, SEED_DEFERRED};
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+use std::sync::OnceLock;
+
+/// Where a classifier sends an opcode.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Route {
+    /// Run at once on the bot worker that reads the session's queue.
+    BotWorker,
+    /// Queued for, or run by, the world (main) thread.
+    MainThread,
+    /// Run in `Map::Update` by the worker of the player's map (THREADSAFE).
+    MapThread,
+    /// Run by whichever of the world and map threads reaches it first (INPLACE).
+    EitherThread,
+}
+
+impl Route {
+    /// Short name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Route::BotWorker => "bot-worker",
+            Route::MainThread => "main-thread",
+            Route::MapThread => "map-thread",
+            Route::EitherThread => "either-thread",
+        }
+    }
+}
+
+/// A classifier: a total function from opcodes to routes, with a reason for every opcode it
+/// keeps off the bot worker.
+pub trait Classifier: Sync {
+    /// Name (the policy's).
+    fn name(&self) -> &'static str;
+    /// Where `opcode` runs.
+    fn route(&self, opcode: Opcode) -> Route;
+    /// Why `opcode` is kept off the bot worker; `None` exactly when it runs there.
+    fn deferral_reason(&self, opcode: Opcode) -> Option<&'static str>;
+    /// The seed's `RequiresMainThread`: true when the opcode does not run on the bot worker.
+    fn requires_main_thread(&self, opcode: Opcode) -> bool {
+        self.route(opcode) != Route::BotWorker
+    }
+}
+
+/// A fixed hasher: lookups must not depend on the OS random source.
+type FixedState = BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+
+/// The seed's classifier: eight hash sets, looked up in turn (PacketDeferralClassifier.cpp).
+pub struct SeedClassifier {
+    sets: [(SeedCategory, HashSet<Opcode, FixedState>); 8],
+}
+
+/// Counts per category, as the seed's `GetStatistics()`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statistics {
+    /// Deferred opcodes per category, in the seed's order.
+    pub per_category: Vec<(SeedCategory, usize)>,
+    /// All deferred opcodes.
+    pub deferred: usize,
+    /// Opcodes in the table.
+    pub total: usize,
+}
+
+impl SeedClassifier {
+    /// The one instance.
+    pub fn get() -> &'static SeedClassifier {
+        static SEED: OnceLock<SeedClassifier> = OnceLock::new();
+        SEED.get_or_init(|| SeedClassifier {
+            sets: SeedCategory::ALL.map(|c| {
+                (c, SEED_DEFERRED.iter().filter(|(cat, _)| *cat == c).map(|&(_, op)| op).collect())
+            }),
+        })
+    }
+    /// The category that defers `opcode`, the first set containing it.
+    pub fn category(&self, opcode: Opcode) -> Option<SeedCategory> {
+        self.sets.iter().find(|(_, set)| set.contains(&opcode)).map(|(c, _)| *c)
+    }
+    /// The seed's reason text for a category.
+    pub fn reason(category: SeedCategory) -> &'static str {
+        match category {
+            SeedCategory::Spell => "Spell casting/aura application - Race condition with Map::Update()",
+            SeedCategory::Item => "Item usage - Can trigger spells and modify inventory",
+            SeedCategory::Resurrection => "Resurrection - Modifies corpse list and player state",
+            SeedCategory::Movement => "Movement - Triggers area auras and teleports",
+            SeedCategory::Combat => "Combat - Modifies combat state and threat",
+            SeedCategory::Quest => "Quest - Triggers rewards and quest auras",
+            SeedCategory::Group => "Group - Modifies group composition",
+            SeedCategory::Trade => "Trade - Transfers items and gold",
+        }
+    }
+    /// `GetStatistics()`.
+    pub fn statistics(&self) -> Statistics {
+        let per_category: Vec<_> = self.sets.iter().map(|(c, s)| (*c, s.len())).collect();
+        Statistics { deferred: per_category.iter().map(|(_, n)| n).sum(), per_category, total: OPCODE_COUNT }
+    }
+}
+
+impl Classifier for SeedClassifier {
+    fn name(&self) -> &'static str {
+        "seed-deferral"
+    }
+    fn route(&self, opcode: Opcode) -> Route {
+        if self.category(opcode).is_some() { Route::MainThread } else { Route::BotWorker }
+    }
+    fn deferral_reason(&self, opcode: Opcode) -> Option<&'static str> {
+        self.category(opcode).map(SeedClassifier::reason)
+    }
+}
+
+/// The total, fail-closed classifier: only handlers shown to touch no shared game state
+/// ([`HandlerKind::touches_shared_state`]) stay on the bot worker; everything else, unhandled
+/// opcodes included, goes to the main thread. Unknown wire values never reach it: they fail to
+/// decode and are dropped with a reason.
+pub struct CompleteClassifier;
+
+impl Classifier for CompleteClassifier {
+    fn name(&self) -> &'static str {
+        "complete-deferral"
+    }
+    fn route(&self, opcode: Opcode) -> Route {
+        match opcode.kind() {
+            HandlerKind::SessionLocal | HandlerKind::StaticQuery => Route::BotWorker,
+            _ => Route::MainThread,
+        }
+    }
+    fn deferral_reason(&self, opcode: Opcode) -> Option<&'static str> {
+        match opcode.kind() {
+            HandlerKind::SessionLocal | HandlerKind::StaticQuery => None,
+            HandlerKind::Unhandled => Some("unhandled opcode: dropped on the main thread"),
+            HandlerKind::SharedRead => Some("reads live player or world state that map threads write"),
+            HandlerKind::MoveStop => Some("updates the area (UpdateZoneAndAreaId) and so the spell_area autocast"),
+            HandlerKind::Move => Some("writes the position that the map thread reads"),
+            HandlerKind::Cast => Some("can apply an aura (_HandleEffect) - race with Map::Update()"),
+            HandlerKind::AuraRemove => Some("removes an aura (_HandleEffect) - race with Map::Update()"),
+            HandlerKind::QuestUpdate => Some("changes the quest log and so the spell_area autocast"),
+            HandlerKind::PlayerWrite => Some("writes player state that map threads also write"),
+            HandlerKind::WorldGlobal => Some("writes state shared between players (group, trade, mail, guild, chat)"),
+        }
+    }
+}
+
+/// No deferral at all: the seed's rollback switch (`if (false && RequiresMainThread(opcode))`).
+pub struct NoDeferral;
+
+impl Classifier for NoDeferral {
+    fn name(&self) -> &'static str {
+        "unsynchronized"
+    }
+    fn route(&self, _opcode: Opcode) -> Route {
+        Route::BotWorker
+    }
+    fn deferral_reason(&self, _opcode: Opcode) -> Option<&'static str> {
+        None
+    }
+}
+
+/// TrinityCore's own rule (Opcodes.h processing places).
+pub struct TrinityCoreRouting;
+
+impl Classifier for TrinityCoreRouting {
+    fn name(&self) -> &'static str {
+        "map-routing"
+    }
+    fn route(&self, opcode: Opcode) -> Route {
+        match opcode.info().place {
+            Place::ThreadUnsafe => Route::MainThread,
+            Place::ThreadSafe => Route::MapThread,
+            Place::Inplace => Route::EitherThread,
+        }
+    }
+    fn deferral_reason(&self, opcode: Opcode) -> Option<&'static str> {
+        Some(match opcode.info().place {
+            Place::ThreadUnsafe => "PROCESS_THREADUNSAFE: World::UpdateSessions on the world thread",
+            Place::ThreadSafe => "PROCESS_THREADSAFE: Map::Update on the worker of the player's map",
+            Place::Inplace => "PROCESS_INPLACE: whichever of the world and map threads reaches it first",
+        })
+    }
+}
+
+/// The dispatch policies.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Policy {
+    /// The seed's rollback switch: every handler on the bot worker.
+    Unsynchronized,
+    /// The seed's 62-opcode classifier, 50 per session per call, from the world script hook.
+    SeedDeferral,
+    /// The same mechanism with the total, fail-closed classifier.
+    CompleteDeferral,
+    /// TrinityCore's own rule: THREADSAFE in the owning map's update, THREADUNSAFE on the world
+    /// thread, INPLACE by whichever comes first, head-of-line per session.
+    MapRouting,
+}
+
+impl Policy {
+    /// All four, in report order.
+    pub const ALL: [Policy; 4] = [Policy::Unsynchronized, Policy::SeedDeferral, Policy::CompleteDeferral, Policy::MapRouting];
+    /// The policy's name.
+    pub fn name(self) -> &'static str {
+        self.classifier().name()
+    }
+    /// Parses a name.
+    pub fn from_name(name: &str) -> Option<Policy> {
+        Policy::ALL.into_iter().find(|p| p.name() == name)
+    }
+    /// The policy's classifier.
+    pub fn classifier(self) -> &'static dyn Classifier {
+        match self {
+            Policy::Unsynchronized => &NoDeferral,
+            Policy::SeedDeferral => SeedClassifier::get(),
+            Policy::CompleteDeferral => &CompleteClassifier,
+            Policy::MapRouting => &TrinityCoreRouting,
+        }
+    }
+    /// True for the policies that use the bot worker and the deferred queue.
+    pub fn defers(self) -> bool {
+        matches!(self, Policy::SeedDeferral | Policy::CompleteDeferral)
+    }
+}
+
+/// How the bot session manager submits bot updates.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Dispatch {
+    /// The version that carries the fix: submitted and not waited for; an update may still run
+    /// during the deferred processing and the next tick's map update.
+    FireAndForget,
+    /// The older version: every bot update is joined before the world tick goes on.
+    Barrier,
+}
+
+impl Dispatch {
+    /// Both, in report order.
+    pub const ALL: [Dispatch; 2] = [Dispatch::FireAndForget, Dispatch::Barrier];
+    /// Name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dispatch::FireAndForget => "fire-and-forget",
+            Dispatch::Barrier => "barrier",
+        }
+    }
+    /// Parses a name.
+    pub fn from_name(name: &str) -> Option<Dispatch> {
+        Dispatch::ALL.into_iter().find(|d| d.name() == name)
+    }
+}

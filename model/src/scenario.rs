@@ -1,0 +1,243 @@
+//! The scenarios, each a value any backend runs ([`crate::world::run`]).
+//!
+//! The four small ones fit loom (at most 5 threads including the world thread, see
+//! [`Scenario::threads`]); `seed-load` is for shuttle and std.
+
+use crate::opcodes::{HandlerKind, Opcode, Payload, OPCODES};
+use crate::player::{PlayerStart, AREA_4755, AREA_4756, QUEST_14078, SPELL_49416};
+
+/// The scenario names.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum ScenarioName {
+    /// The seed's story: a bot's cast of 49416 runs per policy while its map's update autocasts
+    /// the same aura.
+    Crash49416,
+    /// A bot's CMSG_MOVE_STOP into area 4756 while the map heartbeat updates the area.
+    MoveStop49416,
+    /// A bot accepts quest 14078 (which autocasts 49416 in area 4756) while the map heartbeat
+    /// updates the area.
+    QuestAccept49416,
+    /// A cast followed by a movement packet, for the order property.
+    CastThenMove,
+    /// Many bots and maps, mixed traffic drawn from the opcode table.
+    SeedLoad,
+}
+
+impl ScenarioName {
+    /// All five, in report order.
+    pub const ALL: [ScenarioName; 5] = [
+        ScenarioName::Crash49416,
+        ScenarioName::MoveStop49416,
+        ScenarioName::QuestAccept49416,
+        ScenarioName::CastThenMove,
+        ScenarioName::SeedLoad,
+    ];
+    /// The small scenarios, which loom can explore.
+    pub const SMALL: [ScenarioName; 4] =
+        [ScenarioName::Crash49416, ScenarioName::MoveStop49416, ScenarioName::QuestAccept49416, ScenarioName::CastThenMove];
+    /// The scenario's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ScenarioName::Crash49416 => "crash-49416",
+            ScenarioName::MoveStop49416 => "move-stop-49416",
+            ScenarioName::QuestAccept49416 => "quest-accept-49416",
+            ScenarioName::CastThenMove => "cast-then-move",
+            ScenarioName::SeedLoad => "seed-load",
+        }
+    }
+    /// Parses a name.
+    pub fn from_name(name: &str) -> Option<ScenarioName> {
+        ScenarioName::ALL.into_iter().find(|s| s.name() == name)
+    }
+    /// True when loom can explore it.
+    pub fn is_small(self) -> bool {
+        self != ScenarioName::SeedLoad
+    }
+    /// The scenario.
+    pub fn build(self) -> Scenario {
+        let one = |start: PlayerStart, packets: Vec<(Opcode, Payload)>| Scenario {
+            name: self.name().to_string(),
+            maps: 1,
+            players: vec![start],
+            traffic: vec![vec![packets]],
+            ticks: 2,
+            // The map timer fires on tick 2 only (MapManager::Update skips ticks until its timer
+            // passes), with the player's heartbeat due: the bot update of tick 1 can still be
+            // running then.
+            map_update_ticks: vec![2],
+            heartbeat_ticks: vec![2],
+            logouts: vec![],
+        };
+        let cast = (Opcode::CMSG_CAST_SPELL, Payload { spell: SPELL_49416, ..Payload::default() });
+        match self {
+            // In area 4756 with quest 14078, the area not yet processed since arriving: the next
+            // heartbeat autocasts 49416, while the bot casts it too.
+            ScenarioName::Crash49416 => one(
+                PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4755, has_quest: true },
+                vec![cast],
+            ),
+            // In area 4755 with quest 14078; the bot stops in 4756.
+            ScenarioName::MoveStop49416 => one(
+                PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: true },
+                vec![(Opcode::CMSG_MOVE_STOP, Payload { area: AREA_4756, ..Payload::default() })],
+            ),
+            // Just arrived in area 4756 without the quest; the bot accepts 14078.
+            ScenarioName::QuestAccept49416 => one(
+                PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4755, has_quest: false },
+                vec![(Opcode::CMSG_QUEST_GIVER_ACCEPT_QUEST, Payload { quest: QUEST_14078, ..Payload::default() })],
+            ),
+            // In area 4755 without the quest: no autocast; a cast then a stop in the same area.
+            ScenarioName::CastThenMove => one(
+                PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: false },
+                vec![cast, (Opcode::CMSG_MOVE_STOP, Payload { area: AREA_4755, ..Payload::default() })],
+            ),
+            ScenarioName::SeedLoad => seed_load(SEED_LOAD_BOTS, SEED_LOAD_TICKS, SEED_LOAD_PER_TICK),
+        }
+    }
+}
+
+/// A scenario: the world's start, what each bot sends on each tick, and the tick plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scenario {
+    /// Name.
+    pub name: String,
+    /// Number of maps.
+    pub maps: u8,
+    /// Players (one per bot), where they start.
+    pub players: Vec<PlayerStart>,
+    /// `traffic[bot][t - 1]`: the packets bot `bot` sends for tick `t`. Tick 1's are in the queue
+    /// before the first tick; later ticks' are sent by the bot AI at the end of the previous
+    /// tick's session update.
+    pub traffic: Vec<Vec<Vec<(Opcode, Payload)>>>,
+    /// Scripted world ticks.
+    pub ticks: u32,
+    /// Ticks on which the map timer fires (`MapManager::Update` runs the maps).
+    pub map_update_ticks: Vec<u32>,
+    /// Ticks on which player heartbeats are due (area update, autocast).
+    pub heartbeat_ticks: Vec<u32>,
+    /// `(tick, bot)`: the bot logs out in that tick's `UpdateSessions`.
+    pub logouts: Vec<(u32, u8)>,
+}
+
+impl Scenario {
+    /// The packets `bot` sends for tick `tick`.
+    pub fn packets(&self, bot: usize, tick: u32) -> &[(Opcode, Payload)] {
+        self.traffic
+            .get(bot)
+            .and_then(|t| t.get(tick as usize - 1))
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+    /// Threads a run spawns at most, the world thread included (loom allows 5).
+    pub fn threads(&self) -> usize {
+        let map_threads = self.map_update_ticks.iter().filter(|&&t| t >= 1 && t <= self.ticks).count() * self.maps as usize;
+        1 + map_threads + self.ticks as usize * self.players.len()
+    }
+    /// Total packets the bots send.
+    pub fn packet_count(&self) -> usize {
+        self.traffic.iter().flatten().map(|v| v.len()).sum()
+    }
+}
+
+/// Bots in `seed-load`.
+pub const SEED_LOAD_BOTS: usize = 8;
+/// Ticks in `seed-load`.
+pub const SEED_LOAD_TICKS: u32 = 4;
+/// Packets per bot per tick in `seed-load`.
+pub const SEED_LOAD_PER_TICK: usize = 5;
+
+/// The traffic mix of `seed-load`, by handler kind, in percent. Movement dominates bot traffic
+/// (the seed's "movement ACKs"), then casts, chat and queries; the opcode of each kind is drawn
+/// uniformly from the table's handled opcodes of that kind.
+pub const SEED_LOAD_MIX: [(HandlerKind, u32); 10] = [
+    (HandlerKind::Move, 30),
+    (HandlerKind::MoveStop, 8),
+    (HandlerKind::Cast, 12),
+    (HandlerKind::AuraRemove, 3),
+    (HandlerKind::SessionLocal, 10),
+    (HandlerKind::StaticQuery, 7),
+    (HandlerKind::SharedRead, 10),
+    (HandlerKind::PlayerWrite, 10),
+    (HandlerKind::QuestUpdate, 3),
+    (HandlerKind::WorldGlobal, 7),
+];
+
+/// A deterministic generator (SplitMix64): the same traffic on every run and machine.
+#[derive(Clone, Debug)]
+pub struct SplitMix(pub u64);
+
+impl SplitMix {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+}
+
+/// The fixed seed of `seed-load`'s traffic.
+pub const SEED_LOAD_SEED: u64 = 0x5EED_4941_6000_0001;
+
+/// One packet of the `seed-load` mix.
+pub fn mixed_packet(rng: &mut SplitMix) -> (Opcode, Payload) {
+    let total: u32 = SEED_LOAD_MIX.iter().map(|(_, w)| w).sum();
+    let mut pick = rng.below(total as u64) as u32;
+    let kind = SEED_LOAD_MIX
+        .iter()
+        .find(|(_, w)| {
+            if pick < *w {
+                true
+            } else {
+                pick -= w;
+                false
+            }
+        })
+        .map(|(k, _)| *k)
+        .unwrap_or(HandlerKind::Move);
+    let of_kind: Vec<Opcode> = OPCODES.iter().map(|i| i.opcode).filter(|o| o.kind() == kind).collect();
+    let opcode = of_kind[rng.below(of_kind.len() as u64) as usize];
+    let area = if rng.below(2) == 0 { AREA_4755 } else { AREA_4756 };
+    let payload = match kind {
+        HandlerKind::Cast | HandlerKind::AuraRemove => {
+            Payload { spell: if rng.below(2) == 0 { SPELL_49416 } else { 21562 }, ..Payload::default() }
+        }
+        HandlerKind::Move | HandlerKind::MoveStop => Payload { area, ..Payload::default() },
+        HandlerKind::QuestUpdate => Payload { quest: QUEST_14078, ..Payload::default() },
+        _ => Payload::default(),
+    };
+    (opcode, payload)
+}
+
+/// `seed-load`: `bots` bots on two maps, `ticks` ticks of `per_tick` packets each, the map timer
+/// firing every tick with heartbeats every other tick, and the last bot logging out in the last
+/// tick.
+pub fn seed_load(bots: usize, ticks: u32, per_tick: usize) -> Scenario {
+    let mut rng = SplitMix(SEED_LOAD_SEED);
+    let players = (0..bots)
+        .map(|i| PlayerStart {
+            map: (i % 2) as u8,
+            area: if i % 3 == 0 { AREA_4755 } else { AREA_4756 },
+            area_update_id: AREA_4755,
+            has_quest: i % 2 == 0,
+        })
+        .collect();
+    let traffic = (0..bots)
+        .map(|_| (0..ticks).map(|_| (0..per_tick).map(|_| mixed_packet(&mut rng)).collect()).collect())
+        .collect();
+    Scenario {
+        name: ScenarioName::SeedLoad.name().to_string(),
+        maps: 2,
+        players,
+        traffic,
+        ticks,
+        map_update_ticks: (1..=ticks).collect(),
+        heartbeat_ticks: (1..=ticks).filter(|t| t % 2 == 0).collect(),
+        logouts: vec![(ticks, (bots - 1) as u8)],
+    }
+}

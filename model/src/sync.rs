@@ -1,0 +1,100 @@
+//! The sync backend: the one seam between the model and the engine that runs it.
+//!
+//! Every shared access of the model goes through [`Backend`]: the plain `uint32` fields of the
+//! server ([`Backend::Cell`], read and written as separate accesses), mutexes, thread spawn and
+//! join, and yields. Each engine implements the trait once (std threads here, loom and shuttle in
+//! the `checks` crate), so the same model source runs unchanged under all three, and in one
+//! process, because the trait is generic (associated types with lifetimes) rather than a cfg.
+//!
+//! What each engine can and cannot check:
+//! - **std** runs real OS threads: races happen only by luck of timing; good for stress runs and
+//!   benchmarks, proves nothing.
+//! - **loom** explores every interleaving up to a preemption bound, at most 5 threads including
+//!   the main one. It models `SeqCst` as `AcqRel`, and plain loads and stores of atomics may see
+//!   stale values (weak memory). The server's plain fields are therefore modelled with
+//!   read-modify-write accesses (a read is `fetch_add(0)`, a write is `swap`): each access stays a
+//!   separate scheduling point but is sequentially consistent, so loom explores interleavings, the
+//!   kind of race the crash needs, and not weak-memory staleness, which the x86 server does not
+//!   show for these fields. The safe paths get their ordering only from mutexes and joins, as in
+//!   the server.
+//! - **shuttle** samples schedules (random, PCT) or enumerates them (DFS, no partial-order
+//!   reduction); every access is sequentially consistent.
+//!
+//! Ghost state (the trace and the counters the invariants are judged on, see
+//! [`crate::outcome`]) deliberately lives *outside* the backend, behind a `std` mutex that no
+//! engine sees: recording never adds a scheduling point and never changes what is explored.
+
+use std::ops::DerefMut;
+
+/// One engine's primitives. Implemented by [`Std`] here and by the loom and shuttle backends of
+/// the `checks` crate.
+pub trait Backend: Sized + Send + Sync + 'static {
+    /// Name shown in reports (`std`, `loom`, `shuttle`).
+    const NAME: &'static str;
+    /// A mutex guarding `T`.
+    type Mutex<T: Send + 'static>: Send + Sync + 'static;
+    /// The guard of a locked [`Backend::Mutex`].
+    type Guard<'a, T: Send + 'static>: DerefMut<Target = T>
+    where
+        Self: 'a;
+    /// A plain, unsynchronized `uint32` field of the server. Reads and writes are separate
+    /// accesses (and separate scheduling points), never one atomic read-modify-write.
+    type Cell: Send + Sync + 'static;
+    /// The handle of a spawned thread.
+    type Handle<T: Send + 'static>: Send + 'static;
+
+    /// A new mutex.
+    fn mutex<T: Send + 'static>(value: T) -> Self::Mutex<T>;
+    /// Locks a mutex (blocking).
+    fn lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Self::Guard<'_, T>;
+    /// A new plain field.
+    fn cell(value: u32) -> Self::Cell;
+    /// Reads a plain field.
+    fn read(cell: &Self::Cell) -> u32;
+    /// Writes a plain field.
+    fn write(cell: &Self::Cell, value: u32);
+    /// Spawns a thread.
+    fn spawn<T: Send + 'static>(body: impl FnOnce() -> T + Send + 'static) -> Self::Handle<T>;
+    /// Joins a thread: everything it did happens-before the return. A panic in the thread is
+    /// re-raised.
+    fn join<T: Send + 'static>(handle: Self::Handle<T>) -> T;
+    /// A scheduling hint for spin loops.
+    fn yield_now();
+}
+
+/// Real OS threads and `std::sync`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Std;
+
+impl Backend for Std {
+    const NAME: &'static str = "std";
+    type Mutex<T: Send + 'static> = std::sync::Mutex<T>;
+    type Guard<'a, T: Send + 'static> = std::sync::MutexGuard<'a, T>;
+    type Cell = std::sync::atomic::AtomicU32;
+    type Handle<T: Send + 'static> = std::thread::JoinHandle<T>;
+
+    fn mutex<T: Send + 'static>(value: T) -> Self::Mutex<T> {
+        std::sync::Mutex::new(value)
+    }
+    fn lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Self::Guard<'_, T> {
+        mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+    fn cell(value: u32) -> Self::Cell {
+        std::sync::atomic::AtomicU32::new(value)
+    }
+    fn read(cell: &Self::Cell) -> u32 {
+        cell.load(std::sync::atomic::Ordering::Relaxed)
+    }
+    fn write(cell: &Self::Cell, value: u32) {
+        cell.store(value, std::sync::atomic::Ordering::Relaxed)
+    }
+    fn spawn<T: Send + 'static>(body: impl FnOnce() -> T + Send + 'static) -> Self::Handle<T> {
+        std::thread::spawn(body)
+    }
+    fn join<T: Send + 'static>(handle: Self::Handle<T>) -> T {
+        handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+    fn yield_now() {
+        std::thread::yield_now()
+    }
+}
