@@ -124,14 +124,25 @@ pub struct CellResult {
     pub violating: BTreeMap<Invariant, u64>,
     /// For each broken invariant, its first counterexample.
     pub first: BTreeMap<Invariant, Counterexample>,
+    /// For each tripped assert line, how many schedules tripped it.
+    pub assert_lines: BTreeMap<u32, u64>,
+    /// For each tripped assert line, its first counterexample.
+    pub first_by_line: BTreeMap<u32, Counterexample>,
     /// Wall time.
     pub elapsed: Duration,
 }
 
 impl CellResult {
-    /// The first violation in invariant order, if any.
-    pub fn first_violation(&self) -> Option<&Counterexample> {
-        self.first.values().next()
+    /// The violation to report: the first broken invariant in invariant order; for `assert`,
+    /// the crash line 174 when any schedule tripped it.
+    pub fn reported(&self) -> Option<&Counterexample> {
+        let first = self.first.values().next()?;
+        if first.violation.invariant == Invariant::Assert {
+            if let Some(c) = self.first_by_line.get(&174) {
+                return Some(c);
+            }
+        }
+        Some(first)
     }
 }
 
@@ -141,27 +152,45 @@ struct Tally {
     schedules: u64,
     violating: BTreeMap<Invariant, u64>,
     first: BTreeMap<Invariant, Counterexample>,
-    keep_current: bool,
+    assert_lines: BTreeMap<u32, u64>,
+    first_by_line: BTreeMap<u32, Counterexample>,
 }
 
 impl Tally {
-    /// Judges one execution's outcome. Returns true when it showed an invariant broken for the
-    /// first time (its schedule is worth keeping).
+    /// Judges one execution's outcome. Returns true when it showed an invariant broken, or an
+    /// assert line tripped, for the first time (its schedule is worth keeping).
     fn record(&mut self, outcome: Outcome) -> bool {
         self.schedules += 1;
+        let index = self.schedules;
         let mut new = false;
+        let example = |v: &Violation| Counterexample {
+            violation: v.clone(),
+            schedule_index: index,
+            trace: outcome.trace.clone(),
+            schedule: None,
+        };
         for v in outcome.check() {
             *self.violating.entry(v.invariant).or_default() += 1;
+            if let Some(a) = v.assert {
+                *self.assert_lines.entry(a.line()).or_default() += 1;
+                if !self.first_by_line.contains_key(&a.line()) {
+                    new = true;
+                    self.first_by_line.insert(a.line(), example(&v));
+                }
+            }
             if !self.first.contains_key(&v.invariant) {
                 new = true;
-                self.first.insert(
-                    v.invariant,
-                    Counterexample { violation: v, schedule_index: self.schedules, trace: outcome.trace.clone(), schedule: None },
-                );
+                self.first.insert(v.invariant, example(&v));
             }
         }
-        self.keep_current = new;
         new
+    }
+
+    /// Gives every counterexample the schedule string of its execution.
+    fn attach_schedules(&mut self, schedules: &BTreeMap<u64, String>) {
+        for c in self.first.values_mut().chain(self.first_by_line.values_mut()) {
+            c.schedule = schedules.get(&c.schedule_index).cloned();
+        }
     }
 }
 
@@ -176,18 +205,18 @@ pub struct Recording<S> {
 #[derive(Default)]
 struct RecordingState {
     current: Option<Schedule>,
-    /// Set by the test body when the current execution is worth keeping.
-    keep: bool,
+    /// Set by the test body when the current execution is worth keeping: its index.
+    keep: Option<u64>,
     /// True once any scheduling decision had more than one runnable task.
     branching: bool,
-    kept: Vec<Schedule>,
+    kept: BTreeMap<u64, Schedule>,
 }
 
 impl RecordingState {
     fn close(&mut self) {
         if let Some(s) = self.current.take() {
-            if std::mem::take(&mut self.keep) {
-                self.kept.push(s);
+            if let Some(index) = self.keep.take() {
+                self.kept.insert(index, s);
             }
         }
     }
@@ -229,7 +258,7 @@ fn shuttle_config() -> shuttle::Config {
 /// concurrency at all (every decision had one runnable task: the barrier joins each thread as
 /// soon as it is spawned) has exactly one schedule; it is run once and reported exhaustive, since
 /// PCT refuses such a body.
-fn explore_shuttle<S: Scheduler + 'static>(cell: Cell, scheduler: S, stop_at_first: Option<Invariant>) -> (Tally, bool) {
+fn explore_shuttle<S: Scheduler + 'static>(cell: Cell, scheduler: S, stop_at_first: Option<(Invariant, Option<u32>)>) -> (Tally, bool) {
     let (probe, branching) = explore_shuttle_with(cell, RandomScheduler::new_from_seed(0, 1), None);
     if !branching {
         return (probe, true);
@@ -237,7 +266,7 @@ fn explore_shuttle<S: Scheduler + 'static>(cell: Cell, scheduler: S, stop_at_fir
     (explore_shuttle_with(cell, scheduler, stop_at_first).0, false)
 }
 
-fn explore_shuttle_with<S: Scheduler + 'static>(cell: Cell, scheduler: S, stop_at_first: Option<Invariant>) -> (Tally, bool) {
+fn explore_shuttle_with<S: Scheduler + 'static>(cell: Cell, scheduler: S, stop_at_first: Option<(Invariant, Option<u32>)>) -> (Tally, bool) {
     let scenario = Arc::new(cell.scenario.build());
     let tally = Arc::new(Mutex::new(Tally::default()));
     let rec_state = Arc::new(Mutex::new(RecordingState::default()));
@@ -250,12 +279,15 @@ fn explore_shuttle_with<S: Scheduler + 'static>(cell: Cell, scheduler: S, stop_a
             let outcome = run::<Shuttle>(&scenario, cell.policy, cell.dispatch);
             let mut t = tally.lock().unwrap();
             if t.record(outcome) {
-                rec_state.lock().unwrap().keep = true;
+                rec_state.lock().unwrap().keep = Some(t.schedules);
             }
-            if let Some(inv) = stop_at_first {
-                if t.first.contains_key(&inv) {
-                    *stop.lock().unwrap() = true;
-                }
+            let found = match stop_at_first {
+                Some((_, Some(line))) => t.first_by_line.contains_key(&line),
+                Some((inv, None)) => t.first.contains_key(&inv),
+                None => false,
+            };
+            if found {
+                *stop.lock().unwrap() = true;
             }
         });
     }
@@ -263,20 +295,12 @@ fn explore_shuttle_with<S: Scheduler + 'static>(cell: Cell, scheduler: S, stop_a
     st.close();
     let branching = st.branching;
     let mut tally = Arc::try_unwrap(tally).ok().expect("runner dropped its closure").into_inner().unwrap();
-    // The kept schedules are in the order their executions ran, which is the order in which
-    // counterexamples were first seen: pair them by schedule index.
-    let mut kept = st.kept.drain(..);
-    let mut firsts: Vec<_> = tally.first.values_mut().collect();
-    firsts.sort_by_key(|c| c.schedule_index);
-    let mut last_index = 0;
-    let mut last_schedule = None;
-    for c in firsts {
-        if c.schedule_index != last_index {
-            last_schedule = kept.next().map(|s| shuttle_engine::scheduler::serialization::serialize_schedule(&s));
-            last_index = c.schedule_index;
-        }
-        c.schedule = last_schedule.clone();
-    }
+    let strings: BTreeMap<u64, String> = st
+        .kept
+        .iter()
+        .map(|(&i, s)| (i, shuttle_engine::scheduler::serialization::serialize_schedule(s)))
+        .collect();
+    tally.attach_schedules(&strings);
     (tally, branching)
 }
 
@@ -358,29 +382,34 @@ pub fn explore(cell: Cell, checker: Checker, budget: Budget) -> CellResult {
         bound,
         violating: tally.violating,
         first: tally.first,
+        assert_lines: tally.assert_lines,
+        first_by_line: tally.first_by_line,
         elapsed: start.elapsed(),
     }
 }
 
-/// Searches shuttle schedules (PCT, then random, both seeded) for the same violation as `target`
-/// (same invariant and, for `assert`, same line), up to `budget` schedules each; returns the
-/// counterexample with its replayable schedule.
+/// Searches shuttle schedules (PCT at depths 3 and 4, two seeds each) for the same violation
+/// as `target` (same invariant and, for `assert`, same line), up to `budget.schedules` schedules
+/// per try; returns the counterexample with its replayable schedule.
 pub fn refind_with_shuttle(cell: Cell, target: &Violation, budget: Budget) -> Option<Counterexample> {
     crate::engines::init();
-    let same = |c: &Counterexample| c.violation.invariant == target.invariant && c.violation.assert == target.assert;
-    for depth in [budget.pct_depth, budget.pct_depth + 1] {
-        let (tally, _) = explore_shuttle(
-            cell,
-            PctScheduler::new_from_seed(budget.seed, depth, budget.schedules),
-            Some(target.invariant),
-        );
-        if let Some(c) = tally.first.get(&target.invariant).filter(|c| same(c)) {
-            return Some(c.clone());
+    for seed in [budget.seed, budget.seed.wrapping_add(1)] {
+        for depth in [budget.pct_depth, budget.pct_depth + 1] {
+            let (tally, _) = explore_shuttle(
+                cell,
+                PctScheduler::new_from_seed(seed, depth, budget.schedules),
+                Some((target.invariant, target.assert.map(|a| a.line()))),
+            );
+            let found = match target.assert {
+                Some(a) => tally.first_by_line.get(&a.line()),
+                None => tally.first.get(&target.invariant),
+            };
+            if let Some(c) = found {
+                return Some(c.clone());
+            }
         }
     }
-    let (tally, _) =
-        explore_shuttle(cell, RandomScheduler::new_from_seed(budget.seed, budget.schedules), Some(target.invariant));
-    tally.first.get(&target.invariant).filter(|c| same(c)).cloned()
+    None
 }
 
 /// Why a schedule string could not be replayed.

@@ -6,5 +6,9 @@
 //! - [`trace`]: counterexample traces as lanes (text) or a Mermaid sequence diagram.
 
 pub mod engines;
+pub mod expected;
 pub mod explore;
+pub mod report;
+pub mod fuzzing;
+pub mod gaps;
 pub mod trace;

@@ -1,4 +1,297 @@
-//! `verify`: runs the matrix of policies × scenarios × dispatch modes × checkers.
-fn main() {
-    println!("verify: under construction");
+//! `verify`: does the packet-deferral fix remove the aura race, and what does it break?
+//!
+//! With no subcommand it runs the whole matrix (policies × scenarios × dispatch modes ×
+//! checkers) and exits non-zero when any result differs from the truth pinned for it.
+
+use checks::explore::{self, Budget, Cell, Checker};
+use checks::report::{self, Plan, Row};
+use checks::trace;
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use model::classifier::{Classifier, CompleteClassifier, SeedClassifier, TrinityCoreRouting};
+use model::{Dispatch, Opcode, Policy, ScenarioName};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "verify", version, about = "Verify the playerbot packet-deferral fix against the aura race (SpellAuras.cpp:174)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    matrix: MatrixArgs,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+struct MatrixArgs {
+    /// Policies to run (default: all): unsynchronized, seed-deferral, complete-deferral, map-routing.
+    #[arg(long, value_delimiter = ',', value_parser = parse_policy)]
+    policy: Vec<Policy>,
+    /// Scenarios (default: all): crash-49416, move-stop-49416, quest-accept-49416, cast-then-move, seed-load.
+    #[arg(long, value_delimiter = ',', value_parser = parse_scenario)]
+    scenario: Vec<ScenarioName>,
+    /// Bot dispatch modes (default: both): fire-and-forget, barrier.
+    #[arg(long, value_delimiter = ',', value_parser = parse_dispatch)]
+    dispatch: Vec<Dispatch>,
+    /// Checkers (default: loom, shuttle-random, shuttle-pct, shuttle-dfs; std is timing-dependent).
+    #[arg(long, value_delimiter = ',', value_parser = parse_checker)]
+    checker: Vec<Checker>,
+    /// Seed of the shuttle random and PCT schedulers.
+    #[arg(long, default_value_t = Budget::default().seed)]
+    seed: u64,
+    /// Schedules per shuttle checker (and runs for std); seed-load uses 300 unless this is given.
+    #[arg(long)]
+    budget: Option<usize>,
+    /// loom's preemption bound.
+    #[arg(long, default_value_t = Budget::default().bound)]
+    bound: usize,
+    /// PCT depth.
+    #[arg(long, default_value_t = Budget::default().pct_depth)]
+    depth: usize,
+    /// Run only share K of N of the matrix (e.g. 2/4), for splitting it across machines.
+    #[arg(long, value_parser = parse_shard)]
+    shard: Option<(usize, usize)>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the matrix (the default).
+    Verify,
+    /// Replay a shuttle schedule of one cell and show what it breaks.
+    Replay {
+        /// Policy.
+        #[arg(value_parser = parse_policy)]
+        policy: Policy,
+        /// Scenario.
+        #[arg(value_parser = parse_scenario)]
+        scenario: ScenarioName,
+        /// The schedule string a report printed.
+        schedule: String,
+        /// Bot dispatch mode.
+        #[arg(long, value_parser = parse_dispatch, default_value = "fire-and-forget")]
+        dispatch: Dispatch,
+        /// Show the whole trace instead of the cut one.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Explain one cell: its first counterexample as lanes (Markdown: a Mermaid diagram).
+    Explain {
+        /// Policy.
+        #[arg(value_parser = parse_policy)]
+        policy: Policy,
+        /// Scenario.
+        #[arg(value_parser = parse_scenario)]
+        scenario: ScenarioName,
+        /// Bot dispatch mode.
+        #[arg(long, value_parser = parse_dispatch, default_value = "fire-and-forget")]
+        dispatch: Dispatch,
+        /// Output format (text or markdown).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Where an opcode runs under each policy: by name (CMSG_CAST_SPELL, cast_spell) or wire value (0x2B0023).
+    Classify {
+        /// Opcode name or wire value.
+        opcode: String,
+    },
+}
+
+fn parse_policy(s: &str) -> Result<Policy, String> {
+    Policy::from_name(s).ok_or_else(|| {
+        format!("unknown policy {s:?}; expected one of: {}", Policy::ALL.map(|p| p.name()).join(", "))
+    })
+}
+fn parse_scenario(s: &str) -> Result<ScenarioName, String> {
+    ScenarioName::from_name(s).ok_or_else(|| {
+        format!("unknown scenario {s:?}; expected one of: {}", ScenarioName::ALL.map(|p| p.name()).join(", "))
+    })
+}
+fn parse_dispatch(s: &str) -> Result<Dispatch, String> {
+    Dispatch::from_name(s).ok_or_else(|| format!("unknown dispatch {s:?}; expected fire-and-forget or barrier"))
+}
+fn parse_checker(s: &str) -> Result<Checker, String> {
+    Checker::from_name(s).ok_or_else(|| {
+        format!("unknown checker {s:?}; expected one of: {}", Checker::ALL.map(|c| c.name()).join(", "))
+    })
+}
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let err = || format!("bad shard {s:?}: expected K/N with 1 <= K <= N, e.g. 2/4");
+    let (k, n) = s.split_once('/').ok_or_else(err)?;
+    let (k, n): (usize, usize) = (k.trim().parse().map_err(|_| err())?, n.trim().parse().map_err(|_| err())?);
+    if k == 0 || n == 0 || k > n {
+        return Err(err());
+    }
+    Ok((k, n))
+}
+
+fn budget(args: &MatrixArgs) -> Budget {
+    let d = Budget::default();
+    Budget { bound: args.bound, schedules: args.budget.unwrap_or(d.schedules), pct_depth: args.depth, seed: args.seed }
+}
+
+fn run_matrix(args: &MatrixArgs) -> ExitCode {
+    let mut plan = Plan::full(budget(args));
+    if !args.policy.is_empty() {
+        plan.policies = args.policy.clone();
+    }
+    if !args.scenario.is_empty() {
+        plan.scenarios = args.scenario.clone();
+    }
+    if !args.dispatch.is_empty() {
+        plan.dispatches = args.dispatch.clone();
+    }
+    if !args.checker.is_empty() {
+        plan.checkers = args.checker.clone();
+    }
+    plan.shard = args.shard;
+    let jobs = plan.jobs();
+    let bar = ProgressBar::new(jobs.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed}]").unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut rows: Vec<Row> = Vec::with_capacity(jobs.len());
+    for (cell, checker) in jobs {
+        bar.set_message(format!("{} {} {} {}", cell.scenario.name(), cell.policy.name(), cell.dispatch.name(), checker.name()));
+        rows.push(report::run_job(cell, checker, plan.budget_for(cell, args.budget.is_some())));
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let mismatches: Vec<&Row> = rows.iter().filter(|r| r.mismatch.is_some()).collect();
+    match args.format {
+        Format::Json => print!("{}", report::render_json(&rows)),
+        Format::Markdown => {
+            println!("## Verdicts\n");
+            print!("{}", report::render_table(&rows, true, false));
+            println!("\n## Counterexamples\n");
+            print!("{}", report::render_counterexamples(&rows, true));
+        }
+        Format::Text => {
+            print!("{}", report::render_table(&rows, false, true));
+            println!("\nCounterexamples (cut to the events that matter):\n");
+            print!("{}", report::render_counterexamples(&rows, false));
+            println!("Time per checker:");
+            print!("{}", report::render_timings(&rows));
+        }
+    }
+    for r in &mismatches {
+        let c = r.result.cell;
+        eprintln!(
+            "MISMATCH {} / {} / {} / {}: {}",
+            c.scenario.name(),
+            c.policy.name(),
+            c.dispatch.name(),
+            r.result.checker.name(),
+            r.mismatch.as_deref().unwrap_or("")
+        );
+    }
+    if mismatches.is_empty() {
+        eprintln!("verify: {} results, all match the pinned truths", rows.len());
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("verify: {} of {} results differ from the pinned truths", mismatches.len(), rows.len());
+        ExitCode::FAILURE
+    }
+}
+
+fn replay(policy: Policy, scenario: ScenarioName, dispatch: Dispatch, schedule: &str, full: bool) -> ExitCode {
+    let cell = Cell { policy, scenario, dispatch };
+    let outcome = match explore::replay(cell, schedule) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("verify replay: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let violations = outcome.check();
+    if violations.is_empty() {
+        println!("{} / {} / {}: every invariant holds on this schedule", scenario.name(), policy.name(), dispatch.name());
+        if full {
+            print!("{}", trace::render_lanes(&outcome.trace));
+        }
+    }
+    for v in &violations {
+        println!("{} / {} / {}: {v}", scenario.name(), policy.name(), dispatch.name());
+        let t = if full { outcome.trace.clone() } else { trace::cut(&outcome.trace, v) };
+        print!("{}", trace::render_lanes(&t));
+    }
+    ExitCode::SUCCESS
+}
+
+fn explain(policy: Policy, scenario: ScenarioName, dispatch: Dispatch, format: Format) -> ExitCode {
+    let cell = Cell { policy, scenario, dispatch };
+    let checker = if scenario.is_small() { Checker::Loom } else { Checker::Pct };
+    let budget = Budget { schedules: report::SEED_LOAD_SCHEDULES, ..Budget::default() };
+    let row = report::run_job(cell, checker, budget);
+    let title = format!("{} / {} / {}", scenario.name(), policy.name(), dispatch.name());
+    let Some(c) = row.counterexample else {
+        println!("{title}: every invariant holds ({})", report::cell_text(&row.result));
+        return ExitCode::SUCCESS;
+    };
+    let cut = trace::cut(&c.trace, &c.violation);
+    if format == Format::Markdown {
+        println!("### {title}\n\n**{}**, found by {} ({})\n", c.violation, checker.name(), report::cell_text(&row.result));
+        print!("{}", trace::render_mermaid(&cut));
+    } else {
+        println!("{title}: {}\nfound by {} ({})\n", c.violation, checker.name(), report::cell_text(&row.result));
+        print!("{}", trace::render_lanes(&cut));
+    }
+    if let Some(s) = c.schedule {
+        println!("\nreplay: cargo run --release -- replay {} {} {} --dispatch {}", policy.name(), scenario.name(), s, dispatch.name());
+    }
+    ExitCode::SUCCESS
+}
+
+fn classify(query: &str) -> ExitCode {
+    let q = query.trim();
+    let parsed = if let Some(hex) = q.strip_prefix("0x").or_else(|| q.strip_prefix("0X")) {
+        u32::from_str_radix(hex, 16).map_err(|_| format!("{q:?} is not a hexadecimal wire value")).and_then(|v| {
+            Opcode::from_value(v).map_err(|e| format!("{e}: not a client opcode of the table; a bot session drops it"))
+        })
+    } else if let Ok(v) = q.parse::<u32>() {
+        Opcode::from_value(v).map_err(|e| format!("{e}: not a client opcode of the table; a bot session drops it"))
+    } else {
+        Opcode::from_name(q).ok_or_else(|| format!("no client opcode named {q:?} in the table"))
+    };
+    let op = match parsed {
+        Ok(op) => op,
+        Err(e) => {
+            eprintln!("verify classify: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let info = op.info();
+    println!("{} ({:#08X})", info.name, info.value);
+    println!("  handler          {} ({:?})", info.handler, info.status);
+    println!("  TrinityCore      {}", info.place.tc_name());
+    println!("  handler kind     {} (touches shared state: {})", op.kind().name(), op.kind().touches_shared_state());
+    let seed = SeedClassifier::get();
+    let cat = seed.category(op).map(|c| c.name()).unwrap_or("none");
+    let rows: [(&str, &dyn Classifier); 3] =
+        [("seed-deferral", seed), ("complete-deferral", &CompleteClassifier), ("map-routing", &TrinityCoreRouting)];
+    println!("  seed category    {cat}");
+    for (name, c) in rows {
+        println!("  {:<16} {} — {}", name, c.route(op).name(), c.deferral_reason(op).unwrap_or("runs on the bot worker"));
+    }
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None | Some(Command::Verify) => run_matrix(&cli.matrix),
+        Some(Command::Replay { policy, scenario, schedule, dispatch, full }) => {
+            replay(policy, scenario, dispatch, &schedule, full)
+        }
+        Some(Command::Explain { policy, scenario, dispatch, format }) => explain(policy, scenario, dispatch, format),
+        Some(Command::Classify { opcode }) => classify(&opcode),
+    }
 }

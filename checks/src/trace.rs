@@ -1,1 +1,91 @@
-//! Counterexample traces a person can read.
+//! Counterexample traces a person can read: one lane per thread, cut to the events that matter.
+//!
+//! The cut keeps, up to the event that broke the invariant: the world tick's skeleton (ticks,
+//! map updates and their join, bot submissions and joins, the deferred pass), the packet events
+//! of the bot the violation concerns (received, deferred, run, dropped), and — for `assert` and
+//! `double-effect` — every access to that player's aura and area state. Events of other players
+//! and other state never change the verdict and are dropped.
+
+use model::outcome::{Event, Lane};
+use model::{Invariant, Violation};
+use std::fmt::Write as _;
+
+/// Cuts `trace` to the events that matter for `violation`.
+pub fn cut(trace: &[(Lane, Event)], violation: &Violation) -> Vec<(Lane, Event)> {
+    let subject = violation.subject;
+    let state = matches!(violation.invariant, Invariant::Assert | Invariant::DoubleEffect);
+    let mut out = Vec::new();
+    for &(lane, event) in trace {
+        let skeleton = event.subject().is_none() || matches!(event, Event::BotDispatch(_) | Event::Logout(_));
+        let packet = matches!(
+            event,
+            Event::Received { .. } | Event::Deferred { .. } | Event::Handled { .. } | Event::Rejected { .. }
+        );
+        let mine = event.subject().is_none() || event.subject() == subject;
+        let keep = skeleton || (mine && (packet || (state && event.is_state_access())));
+        if keep {
+            out.push((lane, event));
+        }
+        if let (Event::Assert { failure, .. }, Some(a)) = (event, violation.assert) {
+            if failure == a && mine {
+                break;
+            }
+        }
+    }
+    // Drop trailing skeleton events after the last event of the subject: they change nothing.
+    while out.last().is_some_and(|(_, e)| e.subject().is_none()) {
+        out.pop();
+    }
+    out
+}
+
+/// The lanes of a trace, in order of first appearance (the world thread first).
+fn lanes(trace: &[(Lane, Event)]) -> Vec<Lane> {
+    let mut lanes = vec![Lane::World];
+    for (lane, _) in trace {
+        if !lanes.contains(lane) {
+            lanes.push(*lane);
+        }
+    }
+    lanes
+}
+
+/// Renders a trace as text: one column per thread, one row per event, numbered.
+pub fn render_lanes(trace: &[(Lane, Event)]) -> String {
+    const WIDTH: usize = 46;
+    let lanes = lanes(trace);
+    let mut out = String::new();
+    let _ = write!(out, "{:>4} ", "");
+    for lane in &lanes {
+        let _ = write!(out, "| {:<w$}", lane.to_string(), w = WIDTH);
+    }
+    out.push('\n');
+    for (i, (lane, event)) in trace.iter().enumerate() {
+        let col = lanes.iter().position(|l| l == lane).unwrap_or(0);
+        let _ = write!(out, "{:>4} ", i + 1);
+        for c in 0..lanes.len() {
+            let text = if c == col { event.to_string() } else { String::new() };
+            let _ = write!(out, "| {:<w$}", text, w = WIDTH);
+        }
+        let trimmed = out.trim_end().len();
+        out.truncate(trimmed);
+        out.push('\n');
+    }
+    out
+}
+
+/// Renders a trace as a Mermaid sequence diagram (each event a note over its thread).
+pub fn render_mermaid(trace: &[(Lane, Event)]) -> String {
+    let lanes = lanes(trace);
+    let id = |l: &Lane| l.to_string().replace('@', "_");
+    let mut out = String::from("```mermaid\nsequenceDiagram\n");
+    for lane in &lanes {
+        let _ = writeln!(out, "    participant {} as {}", id(lane), lane);
+    }
+    for (lane, event) in trace {
+        let text = event.to_string().replace(';', ",").replace('#', "no. ");
+        let _ = writeln!(out, "    Note over {}: {}", id(lane), text);
+    }
+    out.push_str("```\n");
+    out
+}

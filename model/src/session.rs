@@ -59,9 +59,12 @@ impl<B: Backend> BotSession<B> {
     }
 
     /// The bot side puts a packet in the receive queue; returns its id.
+    /// The id is taken under the queue's lock, so ids follow the queue's order even when two
+    /// bot updates of one session send at the same time.
     pub fn receive(&self, ghost: &Ghost, lane: Lane, opcode: Opcode, payload: Payload) -> u32 {
+        let mut queue = B::lock(&self.recv);
         let id = ghost.received(lane, self.bot, Some(opcode));
-        B::lock(&self.recv).push_back(Packet { id, opcode, payload });
+        queue.push_back(Packet { id, opcode, payload });
         id
     }
 
@@ -110,6 +113,22 @@ impl<B: Backend> BotSession<B> {
     /// Takes the next deferred packet.
     pub fn next_deferred(&self) -> Option<Packet> {
         B::lock(&self.deferred).pop_front()
+    }
+
+    /// `ProcessDeferredPackets` (main thread only): runs at most [`MAX_DEFERRED_PER_CALL`]
+    /// deferred packets through `run`, in queue order, and returns how many ran. Stops at the
+    /// first tripped assert.
+    pub fn process_deferred(
+        &self,
+        mut run: impl FnMut(Packet) -> Result<(), crate::aura::AssertFailure>,
+    ) -> Result<usize, crate::aura::AssertFailure> {
+        let mut n = 0;
+        while n < MAX_DEFERRED_PER_CALL {
+            let Some(packet) = self.next_deferred() else { break };
+            run(packet)?;
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// Whether the player is in the world.

@@ -23,7 +23,7 @@ use crate::opcodes::{HandlerKind, Opcode, Packet, Status};
 use crate::outcome::{Event, Ghost, Lane, Outcome, PlayerEnd, Reject, Run};
 use crate::player::Player;
 use crate::scenario::Scenario;
-use crate::session::{BotSession, Filter, MAX_DEFERRED_PER_CALL, MAX_PACKETS_PER_UPDATE};
+use crate::session::{BotSession, Filter, MAX_PACKETS_PER_UPDATE};
 use crate::sync::Backend;
 use std::sync::Arc;
 
@@ -261,13 +261,7 @@ impl<B: Backend> World<B> {
 
     /// `BotSession::ProcessDeferredPackets` (world thread): at most 50.
     fn process_deferred(&self, session: &BotSession<B>) -> Result<usize, AssertFailure> {
-        let mut n = 0;
-        while n < MAX_DEFERRED_PER_CALL {
-            let Some(packet) = session.next_deferred() else { break };
-            self.run_handler(Lane::World, session.bot, packet)?;
-            n += 1;
-        }
-        Ok(n)
+        session.process_deferred(|packet| self.run_handler(Lane::World, session.bot, packet))
     }
 
     /// `opHandle->Call(session, packet)`: the status check, then what the handler kind does.

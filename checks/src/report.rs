@@ -1,0 +1,287 @@
+//! The verification matrix: which cells and checkers run, their results as rows, and the three
+//! renderings (text with timings, JSON without, Markdown).
+
+use crate::expected;
+use crate::explore::{explore, refind_with_shuttle, Budget, Cell, CellResult, Checker, Counterexample};
+use crate::trace;
+use model::aura::ASSERT_FILE;
+use model::{Dispatch, Invariant, Policy, ScenarioName};
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+/// Shuttle schedules for `seed-load` (about a millisecond each).
+pub const SEED_LOAD_SCHEDULES: usize = 300;
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// Policies.
+    pub policies: Vec<Policy>,
+    /// Scenarios.
+    pub scenarios: Vec<ScenarioName>,
+    /// Dispatch modes.
+    pub dispatches: Vec<Dispatch>,
+    /// Checkers.
+    pub checkers: Vec<Checker>,
+    /// Budget.
+    pub budget: Budget,
+    /// `(k, n)`: run only the k-th of n shares (1-based).
+    pub shard: Option<(usize, usize)>,
+}
+
+impl Plan {
+    /// Everything, with the default checkers (std is opt-in: its results depend on timing).
+    pub fn full(budget: Budget) -> Self {
+        Plan {
+            policies: Policy::ALL.to_vec(),
+            scenarios: ScenarioName::ALL.to_vec(),
+            dispatches: Dispatch::ALL.to_vec(),
+            checkers: vec![Checker::Loom, Checker::Random, Checker::Pct, Checker::Dfs],
+            budget,
+            shard: None,
+        }
+    }
+    /// The (cell, checker) jobs of the plan, in report order, after sharding.
+    pub fn jobs(&self) -> Vec<(Cell, Checker)> {
+        let mut jobs = Vec::new();
+        for &scenario in &self.scenarios {
+            for &policy in &self.policies {
+                for &dispatch in &self.dispatches {
+                    for &checker in &self.checkers {
+                        if checker.runs(scenario) {
+                            jobs.push((Cell { policy, scenario, dispatch }, checker));
+                        }
+                    }
+                }
+            }
+        }
+        match self.shard {
+            Some((k, n)) => jobs.into_iter().enumerate().filter(|(i, _)| i % n == k - 1).map(|(_, j)| j).collect(),
+            None => jobs,
+        }
+    }
+    /// The budget for one job (seed-load gets fewer shuttle schedules unless set explicitly).
+    pub fn budget_for(&self, cell: Cell, explicit_budget: bool) -> Budget {
+        let mut b = self.budget;
+        if cell.scenario == ScenarioName::SeedLoad && !explicit_budget {
+            b.schedules = SEED_LOAD_SCHEDULES;
+        }
+        b
+    }
+}
+
+/// One result with its verdict against the pinned truth.
+#[derive(Clone, Debug)]
+pub struct Row {
+    /// The exploration's result.
+    pub result: CellResult,
+    /// The reported counterexample, with a replayable schedule where one was found.
+    pub counterexample: Option<Counterexample>,
+    /// Why it does not match the pinned truth.
+    pub mismatch: Option<String>,
+}
+
+/// Runs one job and judges it.
+pub fn run_job(cell: Cell, checker: Checker, budget: Budget) -> Row {
+    let result = explore(cell, checker, budget);
+    let mut counterexample = result.reported().cloned();
+    if let Some(c) = counterexample.as_mut() {
+        if c.schedule.is_none() && checker == Checker::Loom {
+            if let Some(found) = refind_with_shuttle(cell, &c.violation, budget) {
+                c.schedule = found.schedule;
+            }
+        }
+    }
+    let mismatch = expected::mismatch(&result);
+    Row { result, counterexample, mismatch }
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    results: Vec<JsonRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    policy: &'a str,
+    scenario: &'a str,
+    dispatch: &'a str,
+    checker: &'a str,
+    schedules: u64,
+    exhaustive: bool,
+    bound: Option<usize>,
+    verdict: &'a str,
+    violation: Option<JsonViolation>,
+    schedule: Option<String>,
+    matches_expected: bool,
+}
+
+#[derive(Serialize)]
+struct JsonViolation {
+    invariant: String,
+    file: Option<&'static str>,
+    line: Option<u32>,
+    message: String,
+}
+
+/// The JSON report (a stable contract; no timings, so the same arguments give the same bytes).
+pub fn render_json(rows: &[Row]) -> String {
+    let results = rows
+        .iter()
+        .map(|r| {
+            let c = r.result.cell;
+            JsonRow {
+                policy: c.policy.name(),
+                scenario: c.scenario.name(),
+                dispatch: c.dispatch.name(),
+                checker: r.result.checker.name(),
+                schedules: r.result.schedules,
+                exhaustive: r.result.exhaustive,
+                bound: r.result.bound,
+                verdict: if r.counterexample.is_some() { "violated" } else { "holds" },
+                violation: r.counterexample.as_ref().map(|x| JsonViolation {
+                    invariant: x.violation.invariant.name().to_string(),
+                    file: x.violation.assert.map(|_| ASSERT_FILE),
+                    line: x.violation.assert.map(|a| a.line()),
+                    message: x.violation.to_string(),
+                }),
+                schedule: r.counterexample.as_ref().and_then(|x| x.schedule.clone()),
+                matches_expected: r.mismatch.is_none(),
+            }
+        })
+        .collect();
+    serde_json::to_string_pretty(&JsonReport { results }).expect("serializable") + "\n"
+}
+
+/// The short text of one result: how much was explored, or what broke.
+pub fn cell_text(r: &CellResult) -> String {
+    let how = match (r.checker, r.exhaustive) {
+        (Checker::Loom, _) => format!("exhaustive to bound {}, {} schedules", r.bound.unwrap_or(0), r.schedules),
+        (_, true) => format!("exhaustive, {} schedule(s)", r.schedules),
+        _ => format!("{} schedules sampled", r.schedules),
+    };
+    if r.first.is_empty() {
+        return format!("holds ({how})");
+    }
+    let broken: Vec<String> = r
+        .first
+        .keys()
+        .map(|inv| match inv {
+            Invariant::Assert => {
+                let lines: Vec<String> = r.assert_lines.keys().map(|l| format!(":{l}")).collect();
+                format!("assert {}", lines.join(","))
+            }
+            other => other.name().to_string(),
+        })
+        .collect();
+    format!("violated: {} ({how})", broken.join(", "))
+}
+
+fn row_key(r: &Row) -> (ScenarioName, Policy, Dispatch) {
+    let c = r.result.cell;
+    (c.scenario, c.policy, c.dispatch)
+}
+
+/// The text or Markdown table: one line per cell, one column per checker.
+pub fn render_table(rows: &[Row], markdown: bool, timings: bool) -> String {
+    let mut checkers: Vec<Checker> = rows.iter().map(|r| r.result.checker).collect();
+    checkers.sort();
+    checkers.dedup();
+    let mut out = String::new();
+    let mut keys: Vec<_> = rows.iter().map(row_key).collect();
+    keys.dedup();
+    if markdown {
+        let _ = write!(out, "| scenario | policy | dispatch |");
+        for c in &checkers {
+            let _ = write!(out, " {} |", c.name());
+        }
+        out.push('\n');
+        out.push_str(&"|---".repeat(3 + checkers.len()));
+        out.push_str("|\n");
+    }
+    for key in keys {
+        let cells: Vec<String> = checkers
+            .iter()
+            .map(|c| {
+                rows.iter()
+                    .find(|r| row_key(r) == key && r.result.checker == *c)
+                    .map(|r| {
+                        let mut t = cell_text(&r.result);
+                        if r.mismatch.is_some() {
+                            t.push_str(" MISMATCH");
+                        }
+                        if timings {
+                            let _ = write!(t, " [{:.2?}]", r.result.elapsed);
+                        }
+                        t
+                    })
+                    .unwrap_or_else(|| "-".to_string())
+            })
+            .collect();
+        if markdown {
+            let _ = writeln!(out, "| {} | {} | {} | {} |", key.0.name(), key.1.name(), key.2.name(), cells.join(" | "));
+        } else {
+            let _ = writeln!(out, "{} / {} / {}", key.0.name(), key.1.name(), key.2.name());
+            for (c, t) in checkers.iter().zip(cells) {
+                if t != "-" {
+                    let _ = writeln!(out, "    {:<15} {}", c.name(), t);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One counterexample per violated cell (loom's where it ran), as lanes or Mermaid.
+pub fn render_counterexamples(rows: &[Row], markdown: bool) -> String {
+    let mut out = String::new();
+    let mut keys: Vec<_> = rows.iter().map(row_key).collect();
+    keys.dedup();
+    for key in keys {
+        let mut candidates: Vec<&Row> = rows.iter().filter(|r| row_key(r) == key && r.counterexample.is_some()).collect();
+        candidates.sort_by_key(|r| r.result.checker);
+        let Some(row) = candidates.first() else { continue };
+        let c = row.counterexample.as_ref().expect("filtered");
+        let cut = trace::cut(&c.trace, &c.violation);
+        let (scenario, policy, dispatch) = key;
+        if markdown {
+            let _ = writeln!(out, "### {} / {} / {}\n", scenario.name(), policy.name(), dispatch.name());
+            let _ = writeln!(out, "**{}** (found by {}, schedule {})\n", c.violation, row.result.checker.name(), c.schedule_index);
+            out.push_str(&trace::render_mermaid(&cut));
+        } else {
+            let _ = writeln!(out, "== {} / {} / {}: {}", scenario.name(), policy.name(), dispatch.name(), c.violation);
+            let _ = writeln!(out, "   found by {} at schedule {}", row.result.checker.name(), c.schedule_index);
+            out.push_str(&trace::render_lanes(&cut));
+        }
+        if let Some(s) = &c.schedule {
+            let _ = writeln!(
+                out,
+                "{}replay: cargo run --release -- replay {} {} {} --dispatch {}\n",
+                if markdown { "\n" } else { "   " },
+                policy.name(),
+                scenario.name(),
+                s,
+                dispatch.name()
+            );
+        } else {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Time spent per checker.
+pub fn render_timings(rows: &[Row]) -> String {
+    let mut out = String::new();
+    for checker in Checker::ALL {
+        let mine: Vec<&Row> = rows.iter().filter(|r| r.result.checker == checker).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let time: Duration = mine.iter().map(|r| r.result.elapsed).sum();
+        let schedules: u64 = mine.iter().map(|r| r.result.schedules).sum();
+        let _ = writeln!(out, "{:<15} {:>4} cells {:>9} schedules {:>10.2?}", checker.name(), mine.len(), schedules, time);
+    }
+    out
+}
