@@ -1,0 +1,38 @@
+//! loom at deeper preemption bounds over every small scenario, policy and dispatch mode.
+//!
+//! `RUSTFLAGS="--cfg loom" cargo test -p checks --release --test loom_deep -- --nocapture`
+//! (bound 3: a few seconds per cell on 2 cores). In a normal build this file is empty; the CI
+//! gate checks that the loom-cfg run executed its tests.
+#![cfg(loom)]
+
+use checks::expected;
+use checks::explore::{explore, Budget, Cell, Checker};
+use model::{Dispatch, Policy, ScenarioName};
+
+/// At bound 3 every small cell still matches its pinned truth: a deeper search finds no new
+/// broken invariant and loses none, and the schedule counts are printed for BENCHMARKS.md.
+#[test]
+fn bound_3_matches_every_pinned_truth() {
+    let budget = Budget { bound: 3, ..Budget::default() };
+    let mut bad = Vec::new();
+    for scenario in ScenarioName::SMALL {
+        for policy in Policy::ALL {
+            for dispatch in Dispatch::ALL {
+                let cell = Cell { policy, scenario, dispatch };
+                let r = explore(cell, Checker::Loom, budget);
+                println!(
+                    "bound 3 {:18} {:17} {:15} {:6} schedules {:>8.2?}",
+                    scenario.name(),
+                    policy.name(),
+                    dispatch.name(),
+                    r.schedules,
+                    r.elapsed
+                );
+                if let Some(m) = expected::mismatch(&r) {
+                    bad.push(format!("{cell:?}: {m}"));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

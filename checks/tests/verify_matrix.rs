@@ -1,0 +1,123 @@
+//! The whole verification matrix against its pinned truths, its snapshots (verdicts without
+//! timings, every counterexample trace, the classification table), replay of every kept
+//! schedule, and byte-identical JSON.
+//!
+//! `cargo test -p checks --release --test verify_matrix` (about 20 s: loom at bound 2, 500
+//! seeded schedules per shuttle checker, 300 on seed-load). Deeper loom bounds run under
+//! `RUSTFLAGS="--cfg loom" cargo test -p checks --release --test loom_deep`.
+
+use checks::explore::{replay, Budget, Checker};
+use checks::report::{self, Plan, Row};
+use checks::trace;
+use model::classifier::{Classifier, CompleteClassifier, SeedClassifier, TrinityCoreRouting};
+use model::opcodes::OPCODES;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+fn budget() -> Budget {
+    Budget { schedules: 500, ..Budget::default() }
+}
+
+/// The matrix, run once for all the tests of this file.
+fn rows() -> &'static [Row] {
+    static ROWS: OnceLock<Vec<Row>> = OnceLock::new();
+    ROWS.get_or_init(|| {
+        let plan = Plan::full(budget());
+        plan.jobs().into_iter().map(|(cell, checker)| report::run_job(cell, checker, plan.budget_for(cell, false))).collect()
+    })
+}
+
+/// Every result matches the truth pinned for its cell (see `checks::expected`): no invariant
+/// the model keeps is broken, loom still finds every finding, and the crash line is tripped.
+#[test]
+fn every_result_matches_its_pinned_truth() {
+    let bad: Vec<String> = rows()
+        .iter()
+        .filter_map(|r| {
+            r.mismatch.as_ref().map(|m| {
+                let c = r.result.cell;
+                format!("{} / {} / {} / {}: {m}", c.scenario.name(), c.policy.name(), c.dispatch.name(), r.result.checker.name())
+            })
+        })
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// The verdict matrix, without timings.
+#[test]
+fn verdict_matrix_snapshot() {
+    settings().bind(|| insta::assert_snapshot!("verdict_matrix", report::render_table(rows(), true, false)));
+}
+
+/// Each violated cell's counterexample, cut to the events that matter, with its replay line.
+#[test]
+fn counterexample_traces_snapshot() {
+    settings().bind(|| insta::assert_snapshot!("counterexample_traces", report::render_counterexamples(rows(), false)));
+}
+
+/// Replaying a kept shuttle schedule reproduces the same violation and the same cut trace; a
+/// loom counterexample's re-found shuttle schedule reproduces the same violation.
+#[test]
+fn every_kept_schedule_replays_to_the_same_violation() {
+    let mut replayed = 0;
+    for r in rows() {
+        let Some(c) = &r.counterexample else { continue };
+        let Some(schedule) = &c.schedule else {
+            panic!("{:?} {}: counterexample without a replayable schedule", r.result.cell, r.result.checker.name())
+        };
+        let outcome = replay(r.result.cell, schedule).expect("a schedule the report printed replays");
+        let again = outcome
+            .check()
+            .into_iter()
+            .find(|v| v.invariant == c.violation.invariant && v.assert == c.violation.assert)
+            .unwrap_or_else(|| panic!("{:?}: replay lost {}", r.result.cell, c.violation));
+        if r.result.checker != Checker::Loom {
+            assert_eq!(again, c.violation);
+            assert_eq!(trace::cut(&outcome.trace, &again), trace::cut(&c.trace, &c.violation));
+        }
+        replayed += 1;
+    }
+    assert!(replayed >= 20, "only {replayed} counterexamples replayed");
+}
+
+/// The same arguments give byte-identical JSON.
+#[test]
+fn json_is_byte_identical_across_runs() {
+    let plan = Plan { scenarios: vec![model::ScenarioName::Crash49416, model::ScenarioName::CastThenMove], ..Plan::full(budget()) };
+    let run = || {
+        let rows: Vec<Row> =
+            plan.jobs().into_iter().map(|(cell, checker)| report::run_job(cell, checker, plan.budget_for(cell, false))).collect();
+        report::render_json(&rows)
+    };
+    let (a, b) = (run(), run());
+    assert!(a.contains("\"line\": 174"), "the crash line is in the report");
+    assert_eq!(a, b);
+}
+
+/// Where every opcode of the table runs under each classifier, with its handler kind.
+#[test]
+fn classification_table_snapshot() {
+    let mut out = String::from("opcode\tvalue\tplace\tkind\tseed\tcomplete\tmap-routing\n");
+    for info in OPCODES.iter() {
+        let op = info.opcode;
+        let _ = writeln!(
+            out,
+            "{}\t{:#08X}\t{}\t{}\t{}\t{}\t{}",
+            info.name,
+            info.value,
+            info.place.tc_name(),
+            op.kind().name(),
+            SeedClassifier::get().route(op).name(),
+            CompleteClassifier.route(op).name(),
+            TrinityCoreRouting.route(op).name()
+        );
+    }
+    settings().bind(|| insta::assert_snapshot!("classification_table", out));
+}
