@@ -1,0 +1,62 @@
+//! Figures for BENCHMARKS.md: shuttle throughput on `crash-49416` beside an empty-body baseline
+//! in the same process, and schedules to the first counterexample of `unsynchronized`
+//! `crash-49416` under random, PCT (median over 100 seeds) and DFS.
+//!
+//! `cargo run --release -p checks --example exploration_figures`
+
+use checks::engines::Shuttle;
+use checks::explore::{explore, Budget, Cell, Checker};
+use model::world::run;
+use model::{Dispatch, Invariant, Policy, ScenarioName};
+use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, Scheduler};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+fn first_find<S: Scheduler + 'static>(scheduler: S, limit: usize) -> Option<usize> {
+    let scenario = Arc::new(ScenarioName::Crash49416.build());
+    let state = Arc::new(Mutex::new((0usize, None::<usize>)));
+    let s = state.clone();
+    let mut config = shuttle::Config::new();
+    config.silence_warnings = true;
+    shuttle::Runner::new(scheduler, config).run(move || {
+        let o = run::<Shuttle>(&scenario, Policy::Unsynchronized, Dispatch::FireAndForget);
+        let mut st = s.lock().unwrap();
+        st.0 += 1;
+        if st.1.is_none() && o.check().iter().any(|v| v.invariant == Invariant::Assert) {
+            st.1 = Some(st.0);
+        }
+    });
+    let found = state.lock().unwrap().1;
+    found.filter(|&n| n <= limit)
+}
+
+fn median(mut v: Vec<usize>) -> usize {
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
+fn main() {
+    checks::engines::init();
+    let n = 5_000;
+    let mut config = shuttle::Config::new();
+    config.silence_warnings = true;
+    let t = Instant::now();
+    shuttle::Runner::new(RandomScheduler::new_from_seed(1, n), config).run(|| {
+        shuttle::thread::spawn(|| {}).join().unwrap();
+    });
+    let base = n as f64 / t.elapsed().as_secs_f64();
+    let cell = Cell { policy: Policy::Unsynchronized, scenario: ScenarioName::Crash49416, dispatch: Dispatch::FireAndForget };
+    let r = explore(cell, Checker::Random, Budget { schedules: n, ..Budget::default() });
+    let model = r.schedules as f64 / r.elapsed.as_secs_f64();
+    println!("shuttle random: empty body (one spawn+join) {base:.0} schedules/s; crash-49416 {model:.0} schedules/s; ratio {:.3}", model / base);
+
+    let limit = 2_000;
+    let random: Vec<usize> = (0..100u64).filter_map(|seed| first_find(RandomScheduler::new_from_seed(seed, limit), limit)).collect();
+    let pct: Vec<usize> = (0..100u64).filter_map(|seed| first_find(PctScheduler::new_from_seed(seed, 3, limit), limit)).collect();
+    println!("schedules to first assert, random: found by {}/100 seeds, median {}", random.len(), median(random.clone()));
+    println!("schedules to first assert, PCT depth 3: found by {}/100 seeds, median {}", pct.len(), median(pct.clone()));
+    match first_find(DfsScheduler::new(Some(limit), false), limit) {
+        Some(k) => println!("schedules to first assert, DFS: {k}"),
+        None => println!("schedules to first assert, DFS: not found within {limit}"),
+    }
+}
