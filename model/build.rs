@@ -69,7 +69,8 @@ fn main() {
         writeln!(out, "    {} = {},", r.name, i).unwrap();
     }
     writeln!(out, "}}\n").unwrap();
-    writeln!(out, "/// Number of client opcodes in the table.\npub const OPCODE_COUNT: usize = {};\n", rows.len()).unwrap();
+    writeln!(out, "/// Number of client opcodes in the table.\npub const OPCODE_COUNT: usize = {};\n", rows.len())
+        .unwrap();
     writeln!(out, "/// The table, indexed by `Opcode as usize`.").unwrap();
     writeln!(out, "pub static OPCODES: [OpcodeInfo; {}] = [", rows.len()).unwrap();
     for r in &rows {

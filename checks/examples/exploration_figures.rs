@@ -45,16 +45,27 @@ fn main() {
         shuttle::thread::spawn(|| {}).join().unwrap();
     });
     let base = n as f64 / t.elapsed().as_secs_f64();
-    let cell = Cell { policy: Policy::Unsynchronized, scenario: ScenarioName::Crash49416, dispatch: Dispatch::FireAndForget };
+    let cell =
+        Cell { policy: Policy::Unsynchronized, scenario: ScenarioName::Crash49416, dispatch: Dispatch::FireAndForget };
     let r = explore(cell, Checker::Random, Budget { schedules: n, ..Budget::default() });
     let model = r.schedules as f64 / r.elapsed.as_secs_f64();
     println!("shuttle random: empty body (one spawn+join) {base:.0} schedules/s; crash-49416 {model:.0} schedules/s; ratio {:.3}", model / base);
 
     let limit = 2_000;
-    let random: Vec<usize> = (0..100u64).filter_map(|seed| first_find(RandomScheduler::new_from_seed(seed, limit), limit)).collect();
-    let pct: Vec<usize> = (0..100u64).filter_map(|seed| first_find(PctScheduler::new_from_seed(seed, 3, limit), limit)).collect();
-    println!("schedules to first assert, random: found by {}/100 seeds, median {}", random.len(), median(random.clone()));
-    println!("schedules to first assert, PCT depth 3: found by {}/100 seeds, median {}", pct.len(), median(pct.clone()));
+    let random: Vec<usize> =
+        (0..100u64).filter_map(|seed| first_find(RandomScheduler::new_from_seed(seed, limit), limit)).collect();
+    let pct: Vec<usize> =
+        (0..100u64).filter_map(|seed| first_find(PctScheduler::new_from_seed(seed, 3, limit), limit)).collect();
+    println!(
+        "schedules to first assert, random: found by {}/100 seeds, median {}",
+        random.len(),
+        median(random.clone())
+    );
+    println!(
+        "schedules to first assert, PCT depth 3: found by {}/100 seeds, median {}",
+        pct.len(),
+        median(pct.clone())
+    );
     match first_find(DfsScheduler::new(Some(limit), false), limit) {
         Some(k) => println!("schedules to first assert, DFS: {k}"),
         None => println!("schedules to first assert, DFS: not found within {limit}"),

@@ -17,7 +17,9 @@ use model::outcome::{Event, Lane};
 use model::sync::{Backend, Std};
 use model::world::run;
 use model::{Dispatch, Invariant, Outcome, Policy, Scenario, ScenarioName, Violation};
-use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, ReplayScheduler, Schedule, Scheduler, Task, TaskId};
+use shuttle::scheduler::{
+    DfsScheduler, PctScheduler, RandomScheduler, ReplayScheduler, Schedule, Scheduler, Task, TaskId,
+};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -173,14 +175,14 @@ impl Tally {
             *self.violating.entry(v.invariant).or_default() += 1;
             if let Some(a) = v.assert {
                 *self.assert_lines.entry(a.line()).or_default() += 1;
-                if !self.first_by_line.contains_key(&a.line()) {
+                if let std::collections::btree_map::Entry::Vacant(e) = self.first_by_line.entry(a.line()) {
                     new = true;
-                    self.first_by_line.insert(a.line(), example(&v));
+                    e.insert(example(&v));
                 }
             }
-            if !self.first.contains_key(&v.invariant) {
+            if let std::collections::btree_map::Entry::Vacant(e) = self.first.entry(v.invariant) {
                 new = true;
-                self.first.insert(v.invariant, example(&v));
+                e.insert(example(&v));
             }
         }
         new
@@ -258,7 +260,11 @@ fn shuttle_config() -> shuttle::Config {
 /// concurrency at all (every decision had one runnable task: the barrier joins each thread as
 /// soon as it is spawned) has exactly one schedule; it is run once and reported exhaustive, since
 /// PCT refuses such a body.
-fn explore_shuttle<S: Scheduler + 'static>(cell: Cell, scheduler: S, stop_at_first: Option<(Invariant, Option<u32>)>) -> (Tally, bool) {
+fn explore_shuttle<S: Scheduler + 'static>(
+    cell: Cell,
+    scheduler: S,
+    stop_at_first: Option<(Invariant, Option<u32>)>,
+) -> (Tally, bool) {
     let (probe, branching) = explore_shuttle_with(cell, RandomScheduler::new_from_seed(0, 1), None);
     if !branching {
         return (probe, true);
@@ -266,11 +272,16 @@ fn explore_shuttle<S: Scheduler + 'static>(cell: Cell, scheduler: S, stop_at_fir
     (explore_shuttle_with(cell, scheduler, stop_at_first).0, false)
 }
 
-fn explore_shuttle_with<S: Scheduler + 'static>(cell: Cell, scheduler: S, stop_at_first: Option<(Invariant, Option<u32>)>) -> (Tally, bool) {
+fn explore_shuttle_with<S: Scheduler + 'static>(
+    cell: Cell,
+    scheduler: S,
+    stop_at_first: Option<(Invariant, Option<u32>)>,
+) -> (Tally, bool) {
     let scenario = Arc::new(cell.scenario.build());
     let tally = Arc::new(Mutex::new(Tally::default()));
     let rec_state = Arc::new(Mutex::new(RecordingState::default()));
-    let recording = Recording { inner: StopWhen { inner: scheduler, stop: Arc::new(Mutex::new(false)) }, state: rec_state.clone() };
+    let recording =
+        Recording { inner: StopWhen { inner: scheduler, stop: Arc::new(Mutex::new(false)) }, state: rec_state.clone() };
     let stop = recording.inner.stop.clone();
     {
         let tally = tally.clone();
@@ -295,11 +306,8 @@ fn explore_shuttle_with<S: Scheduler + 'static>(cell: Cell, scheduler: S, stop_a
     st.close();
     let branching = st.branching;
     let mut tally = Arc::try_unwrap(tally).ok().expect("runner dropped its closure").into_inner().unwrap();
-    let strings: BTreeMap<u64, String> = st
-        .kept
-        .iter()
-        .map(|(&i, s)| (i, shuttle_engine::scheduler::serialization::serialize_schedule(s)))
-        .collect();
+    let strings: BTreeMap<u64, String> =
+        st.kept.iter().map(|(&i, s)| (i, shuttle_engine::scheduler::serialization::serialize_schedule(s))).collect();
     tally.attach_schedules(&strings);
     (tally, branching)
 }

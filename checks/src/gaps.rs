@@ -387,8 +387,7 @@ pub fn worker_share(scenario: &Arc<Scenario>, dispatch: Dispatch) -> Vec<Share> 
 /// [`Dispatch::Barrier`].
 pub fn report() -> GapReport {
     let seed = SeedClassifier::get();
-    let spell_capable =
-        seed_left_on_worker().filter(|op| SPELL_CAPABLE.contains(&op.kind())).collect::<Vec<_>>();
+    let spell_capable = seed_left_on_worker().filter(|op| SPELL_CAPABLE.contains(&op.kind())).collect::<Vec<_>>();
     GapReport {
         opcodes: OPCODE_COUNT,
         handled: Opcode::all().filter(|&op| handled(op)).count(),
@@ -489,7 +488,9 @@ const TEXT: Style = Style {
             let padded: Vec<String> = cells
                 .iter()
                 .enumerate()
-                .map(|(i, c)| if i == 0 { format!("{c:<w$}", w = widths[i]) } else { format!("{c:>w$}", w = widths[i]) })
+                .map(
+                    |(i, c)| if i == 0 { format!("{c:<w$}", w = widths[i]) } else { format!("{c:>w$}", w = widths[i]) },
+                )
                 .collect();
             padded.join("  ").trim_end().to_string()
         };
@@ -523,7 +524,11 @@ const MARKDOWN: Style = Style {
     },
     table: |out, head, rows| {
         let _ = writeln!(out, "| {} |", head.join(" | "));
-        let _ = writeln!(out, "|{}", head.iter().enumerate().map(|(i, _)| if i == 0 { "---|" } else { "---:|" }).collect::<String>());
+        let _ = writeln!(
+            out,
+            "|{}",
+            head.iter().enumerate().map(|(i, _)| if i == 0 { "---|" } else { "---:|" }).collect::<String>()
+        );
         for r in rows {
             let _ = writeln!(out, "| {} |", r.join(" | "));
         }
@@ -671,7 +676,18 @@ fn render_doc(r: &GapReport, s: &Style) -> String {
         .collect();
     (s.table)(
         &mut out,
-        &["policy", "received", "ran", "dropped", "bot worker", "main thread", "map thread", "bot-worker share", "mix", "asserts"],
+        &[
+            "policy",
+            "received",
+            "ran",
+            "dropped",
+            "bot worker",
+            "main thread",
+            "map thread",
+            "bot-worker share",
+            "mix",
+            "asserts",
+        ],
         &rows,
     );
     out

@@ -8,7 +8,7 @@
 pub mod engines;
 pub mod expected;
 pub mod explore;
-pub mod report;
 pub mod fuzzing;
 pub mod gaps;
+pub mod report;
 pub mod trace;

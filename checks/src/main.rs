@@ -13,7 +13,11 @@ use model::{Dispatch, Opcode, Policy, ScenarioName};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "verify", version, about = "Verify the playerbot packet-deferral fix against the aura race (SpellAuras.cpp:174)")]
+#[command(
+    name = "verify",
+    version,
+    about = "Verify the playerbot packet-deferral fix against the aura race (SpellAuras.cpp:174)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -106,9 +110,8 @@ enum Command {
 }
 
 fn parse_policy(s: &str) -> Result<Policy, String> {
-    Policy::from_name(s).ok_or_else(|| {
-        format!("unknown policy {s:?}; expected one of: {}", Policy::ALL.map(|p| p.name()).join(", "))
-    })
+    Policy::from_name(s)
+        .ok_or_else(|| format!("unknown policy {s:?}; expected one of: {}", Policy::ALL.map(|p| p.name()).join(", ")))
 }
 fn parse_scenario(s: &str) -> Result<ScenarioName, String> {
     ScenarioName::from_name(s).ok_or_else(|| {
@@ -119,9 +122,8 @@ fn parse_dispatch(s: &str) -> Result<Dispatch, String> {
     Dispatch::from_name(s).ok_or_else(|| format!("unknown dispatch {s:?}; expected fire-and-forget or barrier"))
 }
 fn parse_checker(s: &str) -> Result<Checker, String> {
-    Checker::from_name(s).ok_or_else(|| {
-        format!("unknown checker {s:?}; expected one of: {}", Checker::ALL.map(|c| c.name()).join(", "))
-    })
+    Checker::from_name(s)
+        .ok_or_else(|| format!("unknown checker {s:?}; expected one of: {}", Checker::ALL.map(|c| c.name()).join(", ")))
 }
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     let err = || format!("bad shard {s:?}: expected K/N with 1 <= K <= N, e.g. 2/4");
@@ -156,11 +158,18 @@ fn run_matrix(args: &MatrixArgs) -> ExitCode {
     let jobs = plan.jobs();
     let bar = ProgressBar::new(jobs.len() as u64);
     bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed}]").unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut rows: Vec<Row> = Vec::with_capacity(jobs.len());
     for (cell, checker) in jobs {
-        bar.set_message(format!("{} {} {} {}", cell.scenario.name(), cell.policy.name(), cell.dispatch.name(), checker.name()));
+        bar.set_message(format!(
+            "{} {} {} {}",
+            cell.scenario.name(),
+            cell.policy.name(),
+            cell.dispatch.name(),
+            checker.name()
+        ));
         rows.push(report::run_job(cell, checker, plan.budget_for(cell, args.budget.is_some())));
         bar.inc(1);
     }
@@ -213,7 +222,12 @@ fn replay(policy: Policy, scenario: ScenarioName, dispatch: Dispatch, schedule: 
     };
     let violations = outcome.check();
     if violations.is_empty() {
-        println!("{} / {} / {}: every invariant holds on this schedule", scenario.name(), policy.name(), dispatch.name());
+        println!(
+            "{} / {} / {}: every invariant holds on this schedule",
+            scenario.name(),
+            policy.name(),
+            dispatch.name()
+        );
         if full {
             print!("{}", trace::render_lanes(&outcome.trace));
         }
@@ -238,14 +252,25 @@ fn explain(policy: Policy, scenario: ScenarioName, dispatch: Dispatch, format: F
     };
     let cut = trace::cut(&c.trace, &c.violation);
     if format == Format::Markdown {
-        println!("### {title}\n\n**{}**, found by {} ({})\n", c.violation, checker.name(), report::cell_text(&row.result));
+        println!(
+            "### {title}\n\n**{}**, found by {} ({})\n",
+            c.violation,
+            checker.name(),
+            report::cell_text(&row.result)
+        );
         print!("{}", trace::render_mermaid(&cut));
     } else {
         println!("{title}: {}\nfound by {} ({})\n", c.violation, checker.name(), report::cell_text(&row.result));
         print!("{}", trace::render_lanes(&cut));
     }
     if let Some(s) = c.schedule {
-        println!("\nreplay: cargo run --release -- replay {} {} {} --dispatch {}", policy.name(), scenario.name(), s, dispatch.name());
+        println!(
+            "\nreplay: cargo run --release -- replay {} {} {} --dispatch {}",
+            policy.name(),
+            scenario.name(),
+            s,
+            dispatch.name()
+        );
     }
     ExitCode::SUCCESS
 }
@@ -279,7 +304,12 @@ fn classify(query: &str) -> ExitCode {
         [("seed-deferral", seed), ("complete-deferral", &CompleteClassifier), ("map-routing", &TrinityCoreRouting)];
     println!("  seed category    {cat}");
     for (name, c) in rows {
-        println!("  {:<16} {} — {}", name, c.route(op).name(), c.deferral_reason(op).unwrap_or("runs on the bot worker"));
+        println!(
+            "  {:<16} {} — {}",
+            name,
+            c.route(op).name(),
+            c.deferral_reason(op).unwrap_or("runs on the bot worker")
+        );
     }
     ExitCode::SUCCESS
 }

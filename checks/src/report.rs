@@ -239,7 +239,8 @@ pub fn render_counterexamples(rows: &[Row], markdown: bool) -> String {
     let mut keys: Vec<_> = rows.iter().map(row_key).collect();
     keys.dedup();
     for key in keys {
-        let mut candidates: Vec<&Row> = rows.iter().filter(|r| row_key(r) == key && r.counterexample.is_some()).collect();
+        let mut candidates: Vec<&Row> =
+            rows.iter().filter(|r| row_key(r) == key && r.counterexample.is_some()).collect();
         candidates.sort_by_key(|r| r.result.checker);
         let Some(row) = candidates.first() else { continue };
         let c = row.counterexample.as_ref().expect("filtered");
@@ -247,7 +248,13 @@ pub fn render_counterexamples(rows: &[Row], markdown: bool) -> String {
         let (scenario, policy, dispatch) = key;
         if markdown {
             let _ = writeln!(out, "### {} / {} / {}\n", scenario.name(), policy.name(), dispatch.name());
-            let _ = writeln!(out, "**{}** (found by {}, schedule {})\n", c.violation, row.result.checker.name(), c.schedule_index);
+            let _ = writeln!(
+                out,
+                "**{}** (found by {}, schedule {})\n",
+                c.violation,
+                row.result.checker.name(),
+                c.schedule_index
+            );
             out.push_str(&trace::render_mermaid(&cut));
         } else {
             let _ = writeln!(out, "== {} / {} / {}: {}", scenario.name(), policy.name(), dispatch.name(), c.violation);
@@ -281,7 +288,8 @@ pub fn render_timings(rows: &[Row]) -> String {
         }
         let time: Duration = mine.iter().map(|r| r.result.elapsed).sum();
         let schedules: u64 = mine.iter().map(|r| r.result.schedules).sum();
-        let _ = writeln!(out, "{:<15} {:>4} cells {:>9} schedules {:>10.2?}", checker.name(), mine.len(), schedules, time);
+        let _ =
+            writeln!(out, "{:<15} {:>4} cells {:>9} schedules {:>10.2?}", checker.name(), mine.len(), schedules, time);
     }
     out
 }

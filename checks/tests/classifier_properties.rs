@@ -9,8 +9,7 @@
 use checks::gaps::{self, DenseTable};
 use model::classifier::{Classifier, CompleteClassifier, Policy, Route, SeedClassifier, TrinityCoreRouting};
 use model::opcodes::{
-    decode_wire, DecodeError, HandlerKind, Opcode, Payload, Place, SeedCategory, OPCODES, OPCODE_COUNT,
-    SEED_DEFERRED,
+    decode_wire, DecodeError, HandlerKind, Opcode, Payload, Place, SeedCategory, OPCODES, OPCODE_COUNT, SEED_DEFERRED,
 };
 use model::outcome::{Ghost, Lane};
 use model::session::{BotSession, Filter};

@@ -55,8 +55,19 @@ fn deferral_and_map_routing_keep_every_invariant() {
         for checker in [Checker::Loom, Checker::Random, Checker::Pct] {
             let r = explore(cell(policy), checker, Budget::default());
             println!("{} {}: {} schedules, exhaustive {}", policy.name(), checker.name(), r.schedules, r.exhaustive);
-            assert!(r.first.is_empty(), "{} {}: {:?}", policy.name(), checker.name(), r.first.values().next().map(|c| c.violation.to_string()));
-            assert!(r.schedules > 1, "{} {} explored a single schedule: no concurrency was exercised", policy.name(), checker.name());
+            assert!(
+                r.first.is_empty(),
+                "{} {}: {:?}",
+                policy.name(),
+                checker.name(),
+                r.first.values().next().map(|c| c.violation.to_string())
+            );
+            assert!(
+                r.schedules > 1,
+                "{} {} explored a single schedule: no concurrency was exercised",
+                policy.name(),
+                checker.name()
+            );
         }
     }
 }

@@ -7,9 +7,9 @@
 use checks::gaps::{self, Format, GapReport};
 use model::classifier::{Dispatch, Policy};
 use model::outcome::Lane;
-use model::Opcode;
 use model::scenario::ScenarioName;
 use model::sync::Std;
+use model::Opcode;
 use std::sync::{Arc, OnceLock};
 
 fn settings() -> insta::Settings {
@@ -100,7 +100,13 @@ fn worker_share_pinned() {
                 .iter()
                 .map(|s| format!(
                     "{:<18} ran {:>3}  bot {:>3}  main {:>3}  map {:>3}  bot share {:>5.1}%  mix {:>5.1}%",
-                    s.policy, s.ran, s.bot_worker, s.main_thread, s.map_thread, s.bot_worker_pct, s.expected_bot_worker_pct
+                    s.policy,
+                    s.ran,
+                    s.bot_worker,
+                    s.main_thread,
+                    s.map_thread,
+                    s.bot_worker_pct,
+                    s.expected_bot_worker_pct
                 ))
                 .collect::<Vec<_>>()
                 .join("\n")

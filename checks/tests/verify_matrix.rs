@@ -30,7 +30,10 @@ fn rows() -> &'static [Row] {
     static ROWS: OnceLock<Vec<Row>> = OnceLock::new();
     ROWS.get_or_init(|| {
         let plan = Plan::full(budget());
-        plan.jobs().into_iter().map(|(cell, checker)| report::run_job(cell, checker, plan.budget_for(cell, false))).collect()
+        plan.jobs()
+            .into_iter()
+            .map(|(cell, checker)| report::run_job(cell, checker, plan.budget_for(cell, false)))
+            .collect()
     })
 }
 
@@ -43,7 +46,13 @@ fn every_result_matches_its_pinned_truth() {
         .filter_map(|r| {
             r.mismatch.as_ref().map(|m| {
                 let c = r.result.cell;
-                format!("{} / {} / {} / {}: {m}", c.scenario.name(), c.policy.name(), c.dispatch.name(), r.result.checker.name())
+                format!(
+                    "{} / {} / {} / {}: {m}",
+                    c.scenario.name(),
+                    c.policy.name(),
+                    c.dispatch.name(),
+                    r.result.checker.name()
+                )
             })
         })
         .collect();
@@ -90,10 +99,16 @@ fn every_kept_schedule_replays_to_the_same_violation() {
 /// The same arguments give byte-identical JSON.
 #[test]
 fn json_is_byte_identical_across_runs() {
-    let plan = Plan { scenarios: vec![model::ScenarioName::Crash49416, model::ScenarioName::CastThenMove], ..Plan::full(budget()) };
+    let plan = Plan {
+        scenarios: vec![model::ScenarioName::Crash49416, model::ScenarioName::CastThenMove],
+        ..Plan::full(budget())
+    };
     let run = || {
-        let rows: Vec<Row> =
-            plan.jobs().into_iter().map(|(cell, checker)| report::run_job(cell, checker, plan.budget_for(cell, false))).collect();
+        let rows: Vec<Row> = plan
+            .jobs()
+            .into_iter()
+            .map(|(cell, checker)| report::run_job(cell, checker, plan.budget_for(cell, false)))
+            .collect();
         report::render_json(&rows)
     };
     let (a, b) = (run(), run());

@@ -97,7 +97,8 @@ impl<B: Backend> AuraApplication<B> {
         // 168: ASSERT(HasEffect(effIndex) == (!apply))
         let mask = B::read(&self.effect_mask);
         ghost.event(lane, Event::EffectRead { player: p, line: 168, mask });
-        if (mask & bit != 0) != !apply {
+        // HasEffect(effIndex) != !apply, i.e. HasEffect(effIndex) == apply.
+        if (mask & bit != 0) == apply {
             return Err(ghost.trip(lane, p, AssertFailure::HasEffectMismatch));
         }
         // 169: ASSERT((1<<effIndex) & _effectsToApply)

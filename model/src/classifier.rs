@@ -70,9 +70,8 @@ impl SeedClassifier {
     pub fn get() -> &'static SeedClassifier {
         static SEED: OnceLock<SeedClassifier> = OnceLock::new();
         SEED.get_or_init(|| SeedClassifier {
-            sets: SeedCategory::ALL.map(|c| {
-                (c, SEED_DEFERRED.iter().filter(|(cat, _)| *cat == c).map(|&(_, op)| op).collect())
-            }),
+            sets: SeedCategory::ALL
+                .map(|c| (c, SEED_DEFERRED.iter().filter(|(cat, _)| *cat == c).map(|&(_, op)| op).collect())),
         })
     }
     /// The category that defers `opcode`, the first set containing it.
@@ -104,7 +103,11 @@ impl Classifier for SeedClassifier {
         "seed-deferral"
     }
     fn route(&self, opcode: Opcode) -> Route {
-        if self.category(opcode).is_some() { Route::MainThread } else { Route::BotWorker }
+        if self.category(opcode).is_some() {
+            Route::MainThread
+        } else {
+            Route::BotWorker
+        }
     }
     fn deferral_reason(&self, opcode: Opcode) -> Option<&'static str> {
         self.category(opcode).map(SeedClassifier::reason)
@@ -197,7 +200,8 @@ pub enum Policy {
 
 impl Policy {
     /// All four, in report order.
-    pub const ALL: [Policy; 4] = [Policy::Unsynchronized, Policy::SeedDeferral, Policy::CompleteDeferral, Policy::MapRouting];
+    pub const ALL: [Policy; 4] =
+        [Policy::Unsynchronized, Policy::SeedDeferral, Policy::CompleteDeferral, Policy::MapRouting];
     /// The policy's name.
     pub fn name(self) -> &'static str {
         self.classifier().name()

@@ -513,9 +513,11 @@ impl Outcome {
         }
         if self.asserts.is_empty() {
             // exactly-once: each packet ran once xor was dropped once; queues drained.
-            let bad = self.packets.iter().enumerate().find(|(_, p)| !(p.ran + p.rejected.len() as u32 == 1));
+            let bad = self.packets.iter().enumerate().find(|(_, p)| p.ran + p.rejected.len() as u32 != 1);
             if let Some((id, p)) = bad {
-                let what = if p.ran + p.rejected.len() as u32 == 0 { "lost".to_string() } else {
+                let what = if p.ran + p.rejected.len() as u32 == 0 {
+                    "lost".to_string()
+                } else {
                     format!("ran {} time(s), dropped {} time(s)", p.ran, p.rejected.len())
                 };
                 out.push(Violation {

@@ -33,8 +33,12 @@ impl ScenarioName {
         ScenarioName::SeedLoad,
     ];
     /// The small scenarios, which loom can explore.
-    pub const SMALL: [ScenarioName; 4] =
-        [ScenarioName::Crash49416, ScenarioName::MoveStop49416, ScenarioName::QuestAccept49416, ScenarioName::CastThenMove];
+    pub const SMALL: [ScenarioName; 4] = [
+        ScenarioName::Crash49416,
+        ScenarioName::MoveStop49416,
+        ScenarioName::QuestAccept49416,
+        ScenarioName::CastThenMove,
+    ];
     /// The scenario's name.
     pub fn name(self) -> &'static str {
         match self {
@@ -72,10 +76,9 @@ impl ScenarioName {
         match self {
             // In area 4756 with quest 14078, the area not yet processed since arriving: the next
             // heartbeat autocasts 49416, while the bot casts it too.
-            ScenarioName::Crash49416 => one(
-                PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4755, has_quest: true },
-                vec![cast],
-            ),
+            ScenarioName::Crash49416 => {
+                one(PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4755, has_quest: true }, vec![cast])
+            }
             // In area 4755 with quest 14078; the bot stops in 4756.
             ScenarioName::MoveStop49416 => one(
                 PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: true },
@@ -122,15 +125,12 @@ pub struct Scenario {
 impl Scenario {
     /// The packets `bot` sends for tick `tick`.
     pub fn packets(&self, bot: usize, tick: u32) -> &[(Opcode, Payload)] {
-        self.traffic
-            .get(bot)
-            .and_then(|t| t.get(tick as usize - 1))
-            .map(|v| v.as_slice())
-            .unwrap_or(&[])
+        self.traffic.get(bot).and_then(|t| t.get(tick as usize - 1)).map(|v| v.as_slice()).unwrap_or(&[])
     }
     /// Threads a run spawns at most, the world thread included (loom allows 5).
     pub fn threads(&self) -> usize {
-        let map_threads = self.map_update_ticks.iter().filter(|&&t| t >= 1 && t <= self.ticks).count() * self.maps as usize;
+        let map_threads =
+            self.map_update_ticks.iter().filter(|&&t| t >= 1 && t <= self.ticks).count() * self.maps as usize;
         1 + map_threads + self.ticks as usize * self.players.len()
     }
     /// Total packets the bots send.

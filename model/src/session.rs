@@ -1,7 +1,7 @@
 //! The bot session: its receive queue, the seed's deferred queue, status and logout.
 
-use crate::outcome::{Event, Ghost, Lane, Reject};
 use crate::opcodes::{decode_wire, Opcode, Packet, Payload, Place};
+use crate::outcome::{Event, Ghost, Lane, Reject};
 use crate::sync::Backend;
 use std::collections::VecDeque;
 
@@ -50,12 +50,7 @@ pub struct BotSession<B: Backend> {
 impl<B: Backend> BotSession<B> {
     /// A logged-in session with empty queues.
     pub fn new(bot: u8) -> Self {
-        BotSession {
-            bot,
-            recv: B::mutex(VecDeque::new()),
-            deferred: B::mutex(VecDeque::new()),
-            in_world: B::cell(1),
-        }
+        BotSession { bot, recv: B::mutex(VecDeque::new()), deferred: B::mutex(VecDeque::new()), in_world: B::cell(1) }
     }
 
     /// The bot side puts a packet in the receive queue; returns its id.

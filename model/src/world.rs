@@ -139,10 +139,10 @@ impl<B: Backend> World<B> {
             }
         }
         for session in &world.sessions {
-            if world.policy == Policy::MapRouting || !session.in_world() {
-                if world.process_session(Lane::World, session, Filter::World).is_err() {
-                    return;
-                }
+            if (world.policy == Policy::MapRouting || !session.in_world())
+                && world.process_session(Lane::World, session, Filter::World).is_err()
+            {
+                return;
             }
         }
         // 2. MapManager::Update.
@@ -208,9 +208,7 @@ impl<B: Backend> World<B> {
         if self.policy == Policy::MapRouting {
             for session in &self.sessions {
                 let player = &self.players[session.bot as usize];
-                if player.map == map
-                    && session.in_world()
-                    && self.process_session(lane, session, Filter::Map).is_err()
+                if player.map == map && session.in_world() && self.process_session(lane, session, Filter::Map).is_err()
                 {
                     return;
                 }

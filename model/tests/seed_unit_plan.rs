@@ -83,7 +83,8 @@ fn ten_threads_queueing_deferred_packets_lose_none() {
             let g = ghost.clone();
             std::thread::spawn(move || {
                 for i in 0..100u32 {
-                    let packet = model::Packet { id: t * 100 + i, opcode: Opcode::CMSG_CAST_SPELL, payload: Payload::default() };
+                    let packet =
+                        model::Packet { id: t * 100 + i, opcode: Opcode::CMSG_CAST_SPELL, payload: Payload::default() };
                     s.queue_deferred(&g, Lane::Bot { bot: 0, tick: t }, packet);
                 }
             })
@@ -107,7 +108,11 @@ fn process_deferred_runs_50_of_100() {
     let session = BotSession::<Std>::new(0);
     let ghost = Ghost::new(1, 0);
     for id in 0..100 {
-        session.queue_deferred(&ghost, Lane::Bot { bot: 0, tick: 1 }, model::Packet { id, opcode: Opcode::CMSG_CAST_SPELL, payload: Payload::default() });
+        session.queue_deferred(
+            &ghost,
+            Lane::Bot { bot: 0, tick: 1 },
+            model::Packet { id, opcode: Opcode::CMSG_CAST_SPELL, payload: Payload::default() },
+        );
     }
     let mut ran = Vec::new();
     let n = session
