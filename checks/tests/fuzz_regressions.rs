@@ -1,0 +1,149 @@
+//! Replays the fuzz corpora and every find of the fuzzers on stable, through the same harness
+//! the cargo-fuzz targets run (`checks::fuzzing`):
+//!
+//! ```text
+//! cargo test -p checks --release --test fuzz_regressions
+//! ```
+//!
+//! - every file of `fuzz/corpus/<target>/` passes its target: nothing is found;
+//! - every file of `fuzz/regressions/schedule/` and `fuzz/regressions/packets/` passes: what it
+//!   once showed stays mended;
+//! - every file of `fuzz/regressions/schedule_unsynchronized/` still shows the race (an assert
+//!   or a double effect under `unsynchronized`): the harness keeps its teeth;
+//! - the committed seeds are exactly the encoded named scenarios (`FUZZ_WRITE_SEEDS=1` writes
+//!   them after a change of the input format).
+
+use checks::fuzzing::Finding;
+use checks::fuzzing::{seeds, ScheduleCase, Target, RACY_CELL, SAFE_CELLS};
+use model::{Invariant, ScenarioName};
+use std::path::{Path, PathBuf};
+
+fn fuzz_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
+}
+
+/// The files of `fuzz/<kind>/<target>/`, sorted by name.
+fn files(kind: &str, target: Target) -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = fuzz_dir().join(kind).join(target.name());
+    let mut out: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file() && !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn describe(target: Target, bytes: &[u8]) -> String {
+    match target {
+        Target::Schedule => format!("{:?}", ScheduleCase::decode(bytes, false)),
+        Target::ScheduleUnsynchronized => format!("{:?}", ScheduleCase::decode(bytes, true)),
+        Target::Packets => format!("{bytes:?}"),
+    }
+}
+
+/// Every input of `kind` for `target` passes (nothing found); returns how many were replayed.
+fn all_pass(kind: &str, target: Target) -> usize {
+    let inputs = files(kind, target);
+    for (path, bytes) in &inputs {
+        if let Err(finding) = target.judge(bytes) {
+            panic!("{}: {finding}\n{}", path.display(), describe(target, bytes));
+        }
+    }
+    inputs.len()
+}
+
+#[test]
+fn schedule_corpus_breaks_no_invariant_under_the_safe_cells() {
+    assert!(all_pass("corpus", Target::Schedule) >= seeds(Target::Schedule).len());
+}
+
+#[test]
+fn packets_corpus_decodes_with_typed_errors_and_runs_each_packet_once() {
+    assert!(all_pass("corpus", Target::Packets) >= seeds(Target::Packets).len());
+}
+
+#[test]
+fn unsynchronized_corpus_holds_no_race_on_its_own_schedules() {
+    // libFuzzer keeps only inputs that did not crash; the seeds run on the fallback schedule,
+    // which never preempts a check-then-act, so none of them races.
+    assert!(all_pass("corpus", Target::ScheduleUnsynchronized) >= seeds(Target::ScheduleUnsynchronized).len());
+}
+
+#[test]
+fn schedule_and_packets_finds_stay_mended() {
+    // Empty until a fuzzer finds something under a safe cell; each find lands here once mended.
+    all_pass("regressions", Target::Schedule);
+    all_pass("regressions", Target::Packets);
+}
+
+#[test]
+fn unsynchronized_finds_still_race() {
+    let inputs = files("regressions", Target::ScheduleUnsynchronized);
+    assert!(!inputs.is_empty(), "no recorded find of the race: the harness has shown no teeth");
+    for (path, bytes) in &inputs {
+        match Target::ScheduleUnsynchronized.judge(bytes) {
+            Err(Finding::Race(v)) => assert!(matches!(v.invariant, Invariant::Assert | Invariant::DoubleEffect)),
+            other => panic!(
+                "{}: expected the race, got {other:?}\n{}",
+                path.display(),
+                describe(Target::ScheduleUnsynchronized, bytes)
+            ),
+        }
+    }
+}
+
+#[test]
+fn a_race_find_is_no_race_under_the_safe_cells() {
+    // The same scenario and schedule bytes that race unsynchronized break nothing under each safe
+    // cell: the verdict depends on the policy, not on the harness.
+    for (path, bytes) in files("regressions", Target::ScheduleUnsynchronized) {
+        let racy = ScheduleCase::decode(&bytes, true);
+        assert_eq!((racy.policy, racy.dispatch), RACY_CELL);
+        for (policy, dispatch) in SAFE_CELLS {
+            let case = ScheduleCase { policy, dispatch, ..racy.clone() };
+            if let Err(finding) = case.judge() {
+                panic!("{} under {} / {}: {finding}", path.display(), policy.name(), dispatch.name());
+            }
+        }
+    }
+}
+
+#[test]
+fn a_case_reads_back_from_its_bytes() {
+    let load = model::scenario::seed_load(3, 3, 6);
+    let scenarios = ScenarioName::SMALL.map(|n| n.build());
+    for scenario in scenarios.iter().chain([&load]) {
+        for (policy, dispatch) in SAFE_CELLS {
+            let case = ScheduleCase { scenario: scenario.clone(), policy, dispatch, choices: vec![7, 0, 255] };
+            let mut back = ScheduleCase::decode(&case.encode(), false);
+            back.scenario.name.clone_from(&scenario.name);
+            // The input names every tick's packets; a scenario may leave its last ticks out.
+            let mut expected = case;
+            expected.scenario.traffic.iter_mut().for_each(|t| t.resize(scenario.ticks as usize, vec![]));
+            assert_eq!(back, expected);
+        }
+    }
+}
+
+#[test]
+fn seed_corpora_are_the_encoded_named_scenarios() {
+    let write = std::env::var_os("FUZZ_WRITE_SEEDS").is_some();
+    for target in Target::ALL {
+        let dir = fuzz_dir().join("corpus").join(target.name());
+        for (name, bytes) in seeds(target) {
+            let path = dir.join(&name);
+            if write {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &bytes).unwrap();
+            }
+            let on_disk = std::fs::read(&path)
+                .unwrap_or_else(|e| panic!("{}: {e} (FUZZ_WRITE_SEEDS=1 writes it)", path.display()));
+            assert_eq!(on_disk, bytes, "{} differs from its scenario (FUZZ_WRITE_SEEDS=1 rewrites it)", path.display());
+        }
+    }
+}
