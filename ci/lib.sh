@@ -26,7 +26,7 @@ ci_ensure_component() {
 ci_passed_count() {
     local log="$1"
     grep -aE '^test result: (ok|FAILED)\. [0-9]+ passed' "$log" \
-        | sed -E 's/^test result: [A-Z]+\. ([0-9]+) passed.*/\1/' \
+        | sed -E 's/^test result: [A-Za-z]+\. ([0-9]+) passed.*/\1/' \
         | awk '{ s += $1 } END { print s + 0 }'
 }
 

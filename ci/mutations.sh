@@ -69,7 +69,7 @@ ci_log "copying the work tree to $WORK (without target/, fuzz/target/, .git/)"
 rm -rf "$WORK" "$ORIG" "$LOGS"
 mkdir -p "$WORK" "$ORIG" "$LOGS" "$CARGO_TARGET_DIR"
 tar -C "$CI_ROOT" --exclude=./target --exclude=./fuzz/target --exclude=./.git \
-    --exclude='*.snap.new' --exclude='*.pending-snap' -cf - . | tar -C "$WORK" -xf -
+    --exclude='*.snap.new' --exclude='*.pending-snap' -cf - . | tar -C "$WORK" -xmf -
 if [ ! -d "$CARGO_TARGET_DIR/release" ] && [ -d "$CI_ROOT/target/release/deps" ]; then
     ci_log "seeding $CARGO_TARGET_DIR from target/release (dependencies are reused, not rebuilt)"
     cp -a "$CI_ROOT/target/release" "$CARGO_TARGET_DIR/" 2>/dev/null || true
