@@ -5,12 +5,28 @@
 
 use checks::explore::{self, Budget, Cell, Checker};
 use checks::report::{self, Plan, Row};
-use checks::trace;
+use checks::{gaps, trace};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::classifier::{Classifier, CompleteClassifier, SeedClassifier, TrinityCoreRouting};
 use model::{Dispatch, Opcode, Policy, ScenarioName};
 use std::process::ExitCode;
+
+/// `println!` that does not panic when stdout is closed early (`verify | head`).
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `print!` that does not panic when stdout is closed early.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -107,6 +123,12 @@ enum Command {
         /// Opcode name or wire value.
         opcode: String,
     },
+    /// The seed's classifier against TrinityCore's processing places: what it leaves on the bot worker.
+    Gaps {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 fn parse_policy(s: &str) -> Result<Policy, String> {
@@ -176,19 +198,19 @@ fn run_matrix(args: &MatrixArgs) -> ExitCode {
     bar.finish_and_clear();
     let mismatches: Vec<&Row> = rows.iter().filter(|r| r.mismatch.is_some()).collect();
     match args.format {
-        Format::Json => print!("{}", report::render_json(&rows)),
+        Format::Json => out!("{}", report::render_json(&rows)),
         Format::Markdown => {
-            println!("## Verdicts\n");
-            print!("{}", report::render_table(&rows, true, false));
-            println!("\n## Counterexamples\n");
-            print!("{}", report::render_counterexamples(&rows, true));
+            outln!("## Verdicts\n");
+            out!("{}", report::render_table(&rows, true, false));
+            outln!("\n## Counterexamples\n");
+            out!("{}", report::render_counterexamples(&rows, true));
         }
         Format::Text => {
-            print!("{}", report::render_table(&rows, false, true));
-            println!("\nCounterexamples (cut to the events that matter):\n");
-            print!("{}", report::render_counterexamples(&rows, false));
-            println!("Time per checker:");
-            print!("{}", report::render_timings(&rows));
+            out!("{}", report::render_table(&rows, false, true));
+            outln!("\nCounterexamples (cut to the events that matter):\n");
+            out!("{}", report::render_counterexamples(&rows, false));
+            outln!("Time per checker:");
+            out!("{}", report::render_timings(&rows));
         }
     }
     for r in &mismatches {
@@ -222,20 +244,20 @@ fn replay(policy: Policy, scenario: ScenarioName, dispatch: Dispatch, schedule: 
     };
     let violations = outcome.check();
     if violations.is_empty() {
-        println!(
+        outln!(
             "{} / {} / {}: every invariant holds on this schedule",
             scenario.name(),
             policy.name(),
             dispatch.name()
         );
         if full {
-            print!("{}", trace::render_lanes(&outcome.trace));
+            out!("{}", trace::render_lanes(&outcome.trace));
         }
     }
     for v in &violations {
-        println!("{} / {} / {}: {v}", scenario.name(), policy.name(), dispatch.name());
+        outln!("{} / {} / {}: {v}", scenario.name(), policy.name(), dispatch.name());
         let t = if full { outcome.trace.clone() } else { trace::cut(&outcome.trace, v) };
-        print!("{}", trace::render_lanes(&t));
+        out!("{}", trace::render_lanes(&t));
     }
     ExitCode::SUCCESS
 }
@@ -247,24 +269,24 @@ fn explain(policy: Policy, scenario: ScenarioName, dispatch: Dispatch, format: F
     let row = report::run_job(cell, checker, budget);
     let title = format!("{} / {} / {}", scenario.name(), policy.name(), dispatch.name());
     let Some(c) = row.counterexample else {
-        println!("{title}: every invariant holds ({})", report::cell_text(&row.result));
+        outln!("{title}: every invariant holds ({})", report::cell_text(&row.result));
         return ExitCode::SUCCESS;
     };
     let cut = trace::cut(&c.trace, &c.violation);
     if format == Format::Markdown {
-        println!(
+        outln!(
             "### {title}\n\n**{}**, found by {} ({})\n",
             c.violation,
             checker.name(),
             report::cell_text(&row.result)
         );
-        print!("{}", trace::render_mermaid(&cut));
+        out!("{}", trace::render_mermaid(&cut));
     } else {
-        println!("{title}: {}\nfound by {} ({})\n", c.violation, checker.name(), report::cell_text(&row.result));
-        print!("{}", trace::render_lanes(&cut));
+        outln!("{title}: {}\nfound by {} ({})\n", c.violation, checker.name(), report::cell_text(&row.result));
+        out!("{}", trace::render_lanes(&cut));
     }
     if let Some(s) = c.schedule {
-        println!(
+        outln!(
             "\nreplay: cargo run --release -- replay {} {} {} --dispatch {}",
             policy.name(),
             scenario.name(),
@@ -294,17 +316,17 @@ fn classify(query: &str) -> ExitCode {
         }
     };
     let info = op.info();
-    println!("{} ({:#08X})", info.name, info.value);
-    println!("  handler          {} ({:?})", info.handler, info.status);
-    println!("  TrinityCore      {}", info.place.tc_name());
-    println!("  handler kind     {} (touches shared state: {})", op.kind().name(), op.kind().touches_shared_state());
+    outln!("{} ({:#08X})", info.name, info.value);
+    outln!("  handler          {} ({:?})", info.handler, info.status);
+    outln!("  TrinityCore      {}", info.place.tc_name());
+    outln!("  handler kind     {} (touches shared state: {})", op.kind().name(), op.kind().touches_shared_state());
     let seed = SeedClassifier::get();
     let cat = seed.category(op).map(|c| c.name()).unwrap_or("none");
     let rows: [(&str, &dyn Classifier); 3] =
         [("seed-deferral", seed), ("complete-deferral", &CompleteClassifier), ("map-routing", &TrinityCoreRouting)];
-    println!("  seed category    {cat}");
+    outln!("  seed category    {cat}");
     for (name, c) in rows {
-        println!(
+        outln!(
             "  {:<16} {} — {}",
             name,
             c.route(op).name(),
@@ -323,5 +345,14 @@ fn main() -> ExitCode {
         }
         Some(Command::Explain { policy, scenario, dispatch, format }) => explain(policy, scenario, dispatch, format),
         Some(Command::Classify { opcode }) => classify(&opcode),
+        Some(Command::Gaps { format }) => {
+            let format = match format {
+                Format::Text => gaps::Format::Text,
+                Format::Json => gaps::Format::Json,
+                Format::Markdown => gaps::Format::Markdown,
+            };
+            out!("{}", gaps::render(&gaps::report(), format));
+            ExitCode::SUCCESS
+        }
     }
 }

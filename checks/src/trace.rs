@@ -50,22 +50,31 @@ fn lanes(trace: &[(Lane, Event)]) -> Vec<Lane> {
     lanes
 }
 
-/// Renders a trace as text: one column per thread, one row per event, numbered.
+/// Renders a trace as text: one column per thread (as wide as its longest event), one row per
+/// event, numbered.
 pub fn render_lanes(trace: &[(Lane, Event)]) -> String {
-    const WIDTH: usize = 46;
     let lanes = lanes(trace);
+    let widths: Vec<usize> = lanes
+        .iter()
+        .map(|l| {
+            let events = trace.iter().filter(|(lane, _)| lane == l).map(|(_, e)| e.to_string().len());
+            events.chain([l.to_string().len()]).max().unwrap_or(0)
+        })
+        .collect();
     let mut out = String::new();
     let _ = write!(out, "{:>4} ", "");
-    for lane in &lanes {
-        let _ = write!(out, "| {:<w$}", lane.to_string(), w = WIDTH);
+    for (lane, w) in lanes.iter().zip(&widths) {
+        let _ = write!(out, "| {:<w$} ", lane.to_string(), w = *w);
     }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
     out.push('\n');
     for (i, (lane, event)) in trace.iter().enumerate() {
         let col = lanes.iter().position(|l| l == lane).unwrap_or(0);
         let _ = write!(out, "{:>4} ", i + 1);
-        for c in 0..lanes.len() {
+        for (c, w) in widths.iter().enumerate() {
             let text = if c == col { event.to_string() } else { String::new() };
-            let _ = write!(out, "| {:<w$}", text, w = WIDTH);
+            let _ = write!(out, "| {:<w$} ", text, w = *w);
         }
         let trimmed = out.trim_end().len();
         out.truncate(trimmed);
