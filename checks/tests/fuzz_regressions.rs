@@ -13,8 +13,7 @@
 //! - the committed seeds are exactly the encoded named scenarios (`FUZZ_WRITE_SEEDS=1` writes
 //!   them after a change of the input format).
 
-use checks::fuzzing::Finding;
-use checks::fuzzing::{seeds, ScheduleCase, Target, RACY_CELL, SAFE_CELLS};
+use checks::fuzzing::{judge_packets_at, seeds, Finding, ScheduleCase, Target, RACY_CELL, SAFE_CELLS};
 use model::{Invariant, ScenarioName};
 use std::path::{Path, PathBuf};
 
@@ -79,6 +78,31 @@ fn schedule_and_packets_finds_stay_mended() {
     // Empty until a fuzzer finds something under a safe cell; each find lands here once mended.
     all_pass("regressions", Target::Schedule);
     all_pass("regressions", Target::Packets);
+}
+
+#[test]
+fn map_routing_drains_an_alternating_stream_two_packets_a_tick() {
+    // The `packets` fuzzer's first find: 19 packets alternating a THREADUNSAFE and a THREADSAFE
+    // cast, sent in one tick under map routing. Head-of-line, the world thread takes one, the map
+    // thread the next, so the session advances two a tick; after 1 + 8 quiet ticks the 19th is
+    // still queued and `exactly-once` reports it lost. Sent two a tick (the harness's rate) every
+    // packet runs once.
+    let finds: Vec<_> = files("regressions", Target::Packets)
+        .into_iter()
+        .filter(|(p, _)| p.file_name().unwrap().to_string_lossy().starts_with("map-routing-slow-drain-"))
+        .collect();
+    assert!(!finds.is_empty());
+    for (path, bytes) in finds {
+        match judge_packets_at(&bytes, 40) {
+            Err(Finding::Violated { violations, .. }) => {
+                assert_eq!(violations.len(), 1, "{}: {violations:?}", path.display());
+                assert_eq!(violations[0].invariant, Invariant::ExactlyOnce, "{}", path.display());
+                assert!(violations[0].message.ends_with("lost"), "{}: {}", path.display(), violations[0].message);
+            }
+            other => panic!("{}: expected the slow drain at 40 a tick, got {other:?}", path.display()),
+        }
+        assert_eq!(judge_packets_at(&bytes, 2), Ok(()), "{}", path.display());
+    }
 }
 
 #[test]
