@@ -41,10 +41,10 @@ pub const MAX_TICKS: u32 = 3;
 pub const MAX_PACKETS_PER_TICK: usize = 6;
 /// The `packets` target sends its decoded packets this many a tick. Under `map-routing` the
 /// world and map filters read a session's queue head-of-line, so a stream whose opcodes
-/// alternate between world-thread and map-thread places advances by only two packets a tick
-/// (one on each thread), and the model drains for at most `MAX_DRAIN_TICKS` quiet ticks after
-/// the script: a faster stream would leave packets queued at the end, which `exactly-once`
-/// reports as lost (`fuzz/regressions/packets/map-routing-slow-drain-*`).
+/// alternate between world-thread and map-thread places advances by only two packets a tick (one
+/// on each thread); the model's shutdown drains until every queue is empty, so any rate is
+/// judged correctly (`fuzz/regressions/packets/map-routing-slow-drain-*` is the stream that once
+/// showed a fixed drain limit reporting such a delay as a loss).
 pub const WIRE_PACKETS_PER_TICK: usize = 2;
 /// The `packets` target runs at most this many decoded packets in a world (all of the stream is
 /// decoded and checked).

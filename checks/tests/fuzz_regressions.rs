@@ -80,28 +80,22 @@ fn schedule_and_packets_finds_stay_mended() {
     all_pass("regressions", Target::Packets);
 }
 
+/// The `packets` fuzzer's first find: 19 packets alternating a THREADUNSAFE and a THREADSAFE
+/// cast, sent in one tick under map routing. Head-of-line, the world thread takes one and the map
+/// thread the next, so the session advances two a tick; the model once stopped draining after 8
+/// quiet ticks and reported the 19th packet lost. A delay is not a loss: at any rate, every packet
+/// runs exactly once and every invariant holds.
 #[test]
-fn map_routing_drains_an_alternating_stream_two_packets_a_tick() {
-    // The `packets` fuzzer's first find: 19 packets alternating a THREADUNSAFE and a THREADSAFE
-    // cast, sent in one tick under map routing. Head-of-line, the world thread takes one, the map
-    // thread the next, so the session advances two a tick; after 1 + 8 quiet ticks the 19th is
-    // still queued and `exactly-once` reports it lost. Sent two a tick (the harness's rate) every
-    // packet runs once.
+fn map_routing_drains_an_alternating_stream_at_any_rate() {
     let finds: Vec<_> = files("regressions", Target::Packets)
         .into_iter()
         .filter(|(p, _)| p.file_name().unwrap().to_string_lossy().starts_with("map-routing-slow-drain-"))
         .collect();
     assert!(!finds.is_empty());
     for (path, bytes) in finds {
-        match judge_packets_at(&bytes, 40) {
-            Err(Finding::Violated { violations, .. }) => {
-                assert_eq!(violations.len(), 1, "{}: {violations:?}", path.display());
-                assert_eq!(violations[0].invariant, Invariant::ExactlyOnce, "{}", path.display());
-                assert!(violations[0].message.ends_with("lost"), "{}: {}", path.display(), violations[0].message);
-            }
-            other => panic!("{}: expected the slow drain at 40 a tick, got {other:?}", path.display()),
+        for rate in [2, 40] {
+            assert_eq!(judge_packets_at(&bytes, rate), Ok(()), "{} at {rate} a tick", path.display());
         }
-        assert_eq!(judge_packets_at(&bytes, 2), Ok(()), "{}", path.display());
     }
 }
 

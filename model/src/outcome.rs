@@ -346,6 +346,11 @@ impl Ghost {
             s.trace.push((lane, Event::Rejected { bot, id, reason }));
         }
     }
+    /// Packets that have run or been dropped so far.
+    pub fn progress(&self) -> usize {
+        let s = self.state();
+        s.runs.len() + s.packets.iter().map(|p| p.rejected.len()).sum::<usize>()
+    }
     /// True once any thread tripped an assert (the server is down).
     pub fn crashed(&self) -> bool {
         !self.state().asserts.is_empty()

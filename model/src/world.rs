@@ -13,7 +13,8 @@
 //!    `ProcessAllDeferredPackets` (deferral policies).
 //!
 //! After the scripted ticks the run shuts down: outstanding bot updates are joined, then quiet
-//! ticks (no heartbeat, no new traffic) run until every queue is empty. Nothing else runs by
+//! ticks (no heartbeat, no new traffic) run until every queue is empty, or until a quiet tick
+//! moves no packet at all (then what is left can never run, and `exactly-once` says so). Nothing else runs by
 //! then, so their map and bot updates are called in place, still on their own lanes, instead of
 //! spawning threads that could not interleave with anything.
 
@@ -26,9 +27,6 @@ use crate::scenario::Scenario;
 use crate::session::{BotSession, Filter, MAX_PACKETS_PER_UPDATE};
 use crate::sync::Backend;
 use std::sync::Arc;
-
-/// Quiet ticks allowed at shutdown before leftovers count as undrained.
-pub const MAX_DRAIN_TICKS: u32 = 8;
 
 /// Trace events kept per run by default.
 pub const DEFAULT_TRACE_CAP: usize = 20_000;
@@ -73,11 +71,16 @@ pub fn run_with_trace_cap<B: Backend>(
         }
         world.ghost.event(Lane::World, Event::BotsJoined);
     }
-    for tick in scenario.ticks + 1..=scenario.ticks + MAX_DRAIN_TICKS {
-        if world.ghost.crashed() || world.drained() {
+    // Quiet ticks until every queue is empty; a quiet tick that moves no packet means the rest
+    // can never run, and they are reported as undrained.
+    let mut tick = scenario.ticks;
+    while !world.ghost.crashed() && !world.drained() {
+        let before = world.ghost.progress();
+        tick += 1;
+        World::tick(&world, tick, Dispatch::Barrier, &mut pending, true);
+        if world.ghost.progress() == before {
             break;
         }
-        World::tick(&world, tick, Dispatch::Barrier, &mut pending, true);
     }
     world.finish()
 }
