@@ -244,12 +244,7 @@ fn replay(policy: Policy, scenario: ScenarioName, dispatch: Dispatch, schedule: 
     };
     let violations = outcome.check();
     if violations.is_empty() {
-        outln!(
-            "{} / {} / {}: every invariant holds on this schedule",
-            scenario.name(),
-            policy.name(),
-            dispatch.name()
-        );
+        outln!("{} / {} / {}: every invariant holds on this schedule", scenario.name(), policy.name(), dispatch.name());
         if full {
             out!("{}", trace::render_lanes(&outcome.trace));
         }
@@ -326,12 +321,7 @@ fn classify(query: &str) -> ExitCode {
         [("seed-deferral", seed), ("complete-deferral", &CompleteClassifier), ("map-routing", &TrinityCoreRouting)];
     outln!("  seed category    {cat}");
     for (name, c) in rows {
-        outln!(
-            "  {:<16} {} — {}",
-            name,
-            c.route(op).name(),
-            c.deferral_reason(op).unwrap_or("runs on the bot worker")
-        );
+        outln!("  {:<16} {} — {}", name, c.route(op).name(), c.deferral_reason(op).unwrap_or("runs on the bot worker"));
     }
     ExitCode::SUCCESS
 }
