@@ -46,8 +46,33 @@ pub trait Classifier: Sync {
     }
 }
 
-/// A fixed hasher: lookups must not depend on the OS random source.
-type FixedState = BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+/// The hash of `std::unordered_set<OpcodeClient>` in the seed: libstdc++ and MSVC hash an
+/// integral or enum key by its value (MSVC then mixes it with FNV-1a; identity is the cheaper of
+/// the two). It is also fixed: lookups never depend on the OS random source.
+#[derive(Default, Clone, Copy)]
+pub struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | b as u64;
+        }
+    }
+    fn write_u16(&mut self, v: u16) {
+        self.0 = v as u64;
+    }
+    fn write_isize(&mut self, v: isize) {
+        self.0 = v as u64;
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.0 = v as u64;
+    }
+}
+
+type FixedState = BuildHasherDefault<IdentityHasher>;
 
 /// The seed's classifier: eight hash sets, looked up in turn (PacketDeferralClassifier.cpp).
 pub struct SeedClassifier {
