@@ -141,7 +141,9 @@ pub enum Event {
     Modifier { player: u8, value: u32 },
     /// A movement packet wrote the position.
     Position { player: u8, area: u32 },
-    /// `UpdateZoneAndAreaId` compared `m_areaUpdateId` (`last`) with the position's area.
+    /// `UpdateZoneAndAreaId` read the position's area.
+    AreaRead { player: u8, area: u32 },
+    /// `UpdateZoneAndAreaId` read `m_areaUpdateId` (`last`) and compared it with that area.
     AreaCompare { player: u8, last: u32, area: u32 },
     /// The `spell_area` autocast decided to cast 49416.
     Autocast { player: u8 },
@@ -170,6 +172,7 @@ impl Event {
             | EffectStore { player, .. }
             | Modifier { player, .. }
             | Position { player, .. }
+            | AreaRead { player, .. }
             | AreaCompare { player, .. }
             | Autocast { player }
             | Quest { player, .. }
@@ -191,6 +194,7 @@ impl Event {
                 | EffectStore { .. }
                 | Modifier { .. }
                 | Position { .. }
+                | AreaRead { .. }
                 | AreaCompare { .. }
                 | Autocast { .. }
                 | Quest { .. }
@@ -223,8 +227,9 @@ impl fmt::Display for Event {
             EffectStore { player, mask } => write!(f, "p{player} _effectMask := {mask}"),
             Modifier { player, value } => write!(f, "p{player} HandleEffect: modifier := {value}"),
             Position { player, area } => write!(f, "p{player} position in area {area}"),
+            AreaRead { player, area } => write!(f, "p{player} UpdateZoneAndAreaId reads area {area}"),
             AreaCompare { player, last, area } => {
-                write!(f, "p{player} UpdateZoneAndAreaId: m_areaUpdateId {last} vs area {area}")
+                write!(f, "p{player} UpdateZoneAndAreaId reads m_areaUpdateId {last} (vs {area})")
             }
             Autocast { player } => write!(f, "p{player} spell_area autocast 49416"),
             Quest { player, accepted } => {

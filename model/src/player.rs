@@ -135,6 +135,7 @@ impl<B: Backend> Player<B> {
     /// area, then set it and run `UpdateAreaDependentAuras`. A second check-then-act.
     pub fn update_area(&self, ghost: &Ghost, lane: Lane) -> Result<(), AssertFailure> {
         let area = B::read(&self.area);
+        ghost.event(lane, Event::AreaRead { player: self.id, area });
         let last = B::read(&self.area_update_id);
         ghost.event(lane, Event::AreaCompare { player: self.id, last, area });
         if last != area {
