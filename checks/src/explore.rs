@@ -396,8 +396,8 @@ pub fn explore(cell: Cell, checker: Checker, budget: Budget) -> CellResult {
     }
 }
 
-/// Searches shuttle schedules (PCT at depths 3 and 4, two seeds each) for the same violation
-/// as `target` (same invariant and, for `assert`, same line), up to `budget.schedules` schedules
+/// Searches shuttle schedules (PCT at depths 3 and 4, two seeds each, then the random
+/// scheduler) for the same violation as `target` (same invariant and, for `assert`, same line), up to `budget.schedules` schedules
 /// per try; returns the counterexample with its replayable schedule.
 pub fn refind_with_shuttle(cell: Cell, target: &Violation, budget: Budget) -> Option<Counterexample> {
     crate::engines::init();
@@ -417,7 +417,12 @@ pub fn refind_with_shuttle(cell: Cell, target: &Violation, budget: Budget) -> Op
             }
         }
     }
-    None
+    // Then the random scheduler, run to its budget (stopping it early makes it print its seed).
+    let (tally, _) = explore_shuttle(cell, RandomScheduler::new_from_seed(budget.seed, budget.schedules), None);
+    match target.assert {
+        Some(a) => tally.first_by_line.get(&a.line()).cloned(),
+        None => tally.first.get(&target.invariant).cloned(),
+    }
 }
 
 /// Why a schedule string could not be replayed.

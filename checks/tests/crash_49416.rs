@@ -1,8 +1,9 @@
 //! The seed's crash under both engines: the unsynchronized path trips SpellAuras.cpp:174, the
 //! deferral path and TrinityCore's own routing never do.
 //!
-//! `cargo test -p checks --release --test crash_49416` (loom at preemption bound 2: the race
-//! needs two preemptions, one inside each check-then-act).
+//! `cargo test -p checks --release --test crash_49416` (loom at preemption bound 2, the bound at
+//! which every race the small scenarios model is found: `crash-49416`'s already shows at bound 1,
+//! because the bot update of tick 1 starts late for free; the move-stop race needs 2).
 
 use checks::engines::{Loom, Shuttle};
 use checks::explore::{explore, Budget, Cell, Checker};
@@ -82,4 +83,24 @@ fn loom_counts_are_reproducible() {
     assert_eq!(a.assert_lines, b.assert_lines);
     assert!(a.assert_lines.contains_key(&174), "{:?}", a.assert_lines);
     assert_eq!(a.reported().map(|c| c.violation.to_string()).as_deref(), Some(CRASH_174));
+}
+
+/// The seed's fix does not remove the crash line: with fire-and-forget dispatch, loom at
+/// preemption bound 4 finds a schedule of `move-stop-49416` under `seed-deferral` in which the
+/// bot's CMSG_MOVE_STOP (left on the worker) and the map heartbeat both reach the 49416 autocast
+/// and one of them trips SpellAuras.cpp:174 — the line of the crash report. Its counterexample
+/// is re-found under shuttle and replays to the same assert.
+#[test]
+fn seed_deferral_still_trips_174_through_move_stop() {
+    let cell =
+        Cell { policy: Policy::SeedDeferral, scenario: ScenarioName::MoveStop49416, dispatch: Dispatch::FireAndForget };
+    let budget = Budget { bound: 4, ..Budget::default() };
+    let r = explore(cell, Checker::Loom, budget);
+    println!("seed-deferral move-stop-49416 loom bound 4: {} schedules, asserts {:?}", r.schedules, r.assert_lines);
+    let c = r.first_by_line.get(&174).expect("loom at bound 4 trips SpellAuras.cpp:174 under the seed's fix");
+    assert_eq!(c.violation.to_string(), CRASH_174);
+    let found = checks::explore::refind_with_shuttle(cell, &c.violation, budget).expect("shuttle re-finds it");
+    let schedule = found.schedule.expect("with a schedule");
+    let replayed = checks::explore::replay(cell, &schedule).expect("the schedule replays");
+    assert!(replayed.check().iter().any(|v| v.assert.map(|a| a.line()) == Some(174)));
 }
