@@ -14,7 +14,7 @@
 
 use crate::engines::{Loom, Shuttle};
 use model::outcome::{Event, Lane};
-use model::sync::{Backend, Std};
+use model::sync::Std;
 use model::world::run;
 use model::{Dispatch, Invariant, Outcome, Policy, Scenario, ScenarioName, Violation};
 use shuttle::scheduler::{
@@ -457,13 +457,4 @@ pub fn replay(cell: Cell, schedule: &str) -> Result<Outcome, ReplayError> {
     });
     let outcome = slot.lock().unwrap().take();
     outcome.ok_or_else(|| ReplayError::BadSchedule(schedule.to_string()))
-}
-
-/// The name of the backend an engine runs on (for reports).
-pub fn backend_name(checker: Checker) -> &'static str {
-    match checker {
-        Checker::Loom => Loom::NAME,
-        Checker::Std => Std::NAME,
-        _ => Shuttle::NAME,
-    }
 }

@@ -214,15 +214,7 @@ fn run_matrix(args: &MatrixArgs) -> ExitCode {
         }
     }
     for r in &mismatches {
-        let c = r.result.cell;
-        eprintln!(
-            "MISMATCH {} / {} / {} / {}: {}",
-            c.scenario.name(),
-            c.policy.name(),
-            c.dispatch.name(),
-            r.result.checker.name(),
-            r.mismatch.as_deref().unwrap_or("")
-        );
+        eprintln!("MISMATCH {}: {}", r.title(), r.mismatch.as_deref().unwrap_or(""));
     }
     if mismatches.is_empty() {
         eprintln!("verify: {} results, all match the pinned truths", rows.len());

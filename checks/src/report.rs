@@ -82,6 +82,14 @@ pub struct Row {
     pub mismatch: Option<String>,
 }
 
+impl Row {
+    /// `scenario / policy / dispatch / checker`.
+    pub fn title(&self) -> String {
+        let c = self.result.cell;
+        format!("{} / {} / {} / {}", c.scenario.name(), c.policy.name(), c.dispatch.name(), self.result.checker.name())
+    }
+}
+
 /// Runs one job and judges it.
 pub fn run_job(cell: Cell, checker: Checker, budget: Budget) -> Row {
     let result = explore(cell, checker, budget);

@@ -131,7 +131,7 @@ impl<B: Backend> AuraApplication<B> {
             let mask = B::read(&self.effect_mask);
             B::write(&self.effect_mask, mask & !bit);
             ghost.event(lane, Event::EffectStore { player: p, mask: mask & !bit });
-            ghost.effect_removed(lane, p);
+            ghost.effect_removed(p);
             let v = B::read(&self.modifier);
             B::write(&self.modifier, v.wrapping_sub(1));
             ghost.event(lane, Event::Modifier { player: p, value: v.wrapping_sub(1) });

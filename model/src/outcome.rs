@@ -319,7 +319,7 @@ impl Ghost {
         }
     }
     /// An effect's `HandleEffect(.., false)` ran on `player`.
-    pub fn effect_removed(&self, _lane: Lane, player: u8) {
+    pub fn effect_removed(&self, player: u8) {
         self.state().active[player as usize] -= 1;
     }
     /// A packet entered `bot`'s receive queue; returns its id.
