@@ -27,6 +27,13 @@ impl Backend for Loom {
     fn lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Self::Guard<'_, T> {
         mutex.lock().unwrap_or_else(|p| p.into_inner())
     }
+    fn try_lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Option<Self::Guard<'_, T>> {
+        match mutex.try_lock() {
+            Ok(g) => Some(g),
+            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
+    }
     fn cell(value: u32) -> Self::Cell {
         loom::sync::atomic::AtomicU32::new(value)
     }
@@ -63,6 +70,13 @@ impl Backend for Shuttle {
     }
     fn lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Self::Guard<'_, T> {
         mutex.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    fn try_lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Option<Self::Guard<'_, T>> {
+        match mutex.try_lock() {
+            Ok(g) => Some(g),
+            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
     }
     fn cell(value: u32) -> Self::Cell {
         shuttle::sync::atomic::AtomicU32::new(value)

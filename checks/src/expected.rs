@@ -71,7 +71,7 @@ pub fn mismatch(result: &CellResult) -> Option<String> {
         && matches!(c.policy, Policy::Unsynchronized | Policy::SeedDeferral)
         && result.checker == Checker::Loom
         && result.bound.unwrap_or(0) >= 4;
-    if (must_trip_174 || move_stop_174) && !result.assert_lines.contains_key(&174) {
+    if (must_trip_174 || move_stop_174) && !result.assert_lines.contains_key(&model::AssertFailure::AlreadyApplied) {
         return Some("SpellAuras.cpp:174 is no longer tripped".to_string());
     }
     None

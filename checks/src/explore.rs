@@ -16,7 +16,7 @@ use crate::engines::{Loom, Shuttle};
 use model::outcome::{Event, Lane};
 use model::sync::Std;
 use model::world::run;
-use model::{Dispatch, Invariant, Outcome, Policy, Scenario, ScenarioName, Violation};
+use model::{AssertFailure, Dispatch, Invariant, Outcome, Policy, Scenario, ScenarioName, Violation};
 use shuttle::scheduler::{
     DfsScheduler, PctScheduler, RandomScheduler, ReplayScheduler, Schedule, Scheduler, Task, TaskId,
 };
@@ -126,21 +126,21 @@ pub struct CellResult {
     pub violating: BTreeMap<Invariant, u64>,
     /// For each broken invariant, its first counterexample.
     pub first: BTreeMap<Invariant, Counterexample>,
-    /// For each tripped assert line, how many schedules tripped it.
-    pub assert_lines: BTreeMap<u32, u64>,
-    /// For each tripped assert line, its first counterexample.
-    pub first_by_line: BTreeMap<u32, Counterexample>,
+    /// For each tripped assert, how many schedules tripped it.
+    pub assert_lines: BTreeMap<AssertFailure, u64>,
+    /// For each tripped assert, its first counterexample.
+    pub first_by_line: BTreeMap<AssertFailure, Counterexample>,
     /// Wall time.
     pub elapsed: Duration,
 }
 
 impl CellResult {
     /// The violation to report: the first broken invariant in invariant order; for `assert`,
-    /// the crash line 174 when any schedule tripped it.
+    /// the crash line, SpellAuras.cpp:174, when any schedule tripped it.
     pub fn reported(&self) -> Option<&Counterexample> {
         let first = self.first.values().next()?;
         if first.violation.invariant == Invariant::Assert {
-            if let Some(c) = self.first_by_line.get(&174) {
+            if let Some(c) = self.first_by_line.get(&AssertFailure::AlreadyApplied) {
                 return Some(c);
             }
         }
@@ -154,8 +154,8 @@ struct Tally {
     schedules: u64,
     violating: BTreeMap<Invariant, u64>,
     first: BTreeMap<Invariant, Counterexample>,
-    assert_lines: BTreeMap<u32, u64>,
-    first_by_line: BTreeMap<u32, Counterexample>,
+    assert_lines: BTreeMap<AssertFailure, u64>,
+    first_by_line: BTreeMap<AssertFailure, Counterexample>,
 }
 
 impl Tally {
@@ -171,18 +171,23 @@ impl Tally {
             trace: outcome.trace.clone(),
             schedule: None,
         };
-        for v in outcome.check() {
-            *self.violating.entry(v.invariant).or_default() += 1;
+        let violations = outcome.check();
+        let mut counted = Vec::new();
+        for v in &violations {
+            if !counted.contains(&v.invariant) {
+                counted.push(v.invariant);
+                *self.violating.entry(v.invariant).or_default() += 1;
+            }
             if let Some(a) = v.assert {
-                *self.assert_lines.entry(a.line()).or_default() += 1;
-                if let std::collections::btree_map::Entry::Vacant(e) = self.first_by_line.entry(a.line()) {
+                *self.assert_lines.entry(a).or_default() += 1;
+                if let std::collections::btree_map::Entry::Vacant(e) = self.first_by_line.entry(a) {
                     new = true;
-                    e.insert(example(&v));
+                    e.insert(example(v));
                 }
             }
             if let std::collections::btree_map::Entry::Vacant(e) = self.first.entry(v.invariant) {
                 new = true;
-                e.insert(example(&v));
+                e.insert(example(v));
             }
         }
         new
@@ -263,7 +268,7 @@ fn shuttle_config() -> shuttle::Config {
 fn explore_shuttle<S: Scheduler + 'static>(
     cell: Cell,
     scheduler: S,
-    stop_at_first: Option<(Invariant, Option<u32>)>,
+    stop_at_first: Option<(Invariant, Option<AssertFailure>)>,
 ) -> (Tally, bool) {
     let (probe, branching) = explore_shuttle_with(cell, RandomScheduler::new_from_seed(0, 1), None);
     if !branching {
@@ -275,7 +280,7 @@ fn explore_shuttle<S: Scheduler + 'static>(
 fn explore_shuttle_with<S: Scheduler + 'static>(
     cell: Cell,
     scheduler: S,
-    stop_at_first: Option<(Invariant, Option<u32>)>,
+    stop_at_first: Option<(Invariant, Option<AssertFailure>)>,
 ) -> (Tally, bool) {
     let scenario = Arc::new(cell.scenario.build());
     let tally = Arc::new(Mutex::new(Tally::default()));
@@ -406,10 +411,10 @@ pub fn refind_with_shuttle(cell: Cell, target: &Violation, budget: Budget) -> Op
             let (tally, _) = explore_shuttle(
                 cell,
                 PctScheduler::new_from_seed(seed, depth, budget.schedules),
-                Some((target.invariant, target.assert.map(|a| a.line()))),
+                Some((target.invariant, target.assert)),
             );
             let found = match target.assert {
-                Some(a) => tally.first_by_line.get(&a.line()),
+                Some(a) => tally.first_by_line.get(&a),
                 None => tally.first.get(&target.invariant),
             };
             if let Some(c) = found {
@@ -420,7 +425,7 @@ pub fn refind_with_shuttle(cell: Cell, target: &Violation, budget: Budget) -> Op
     // Then the random scheduler, run to its budget (stopping it early makes it print its seed).
     let (tally, _) = explore_shuttle(cell, RandomScheduler::new_from_seed(budget.seed, budget.schedules), None);
     match target.assert {
-        Some(a) => tally.first_by_line.get(&a.line()).cloned(),
+        Some(a) => tally.first_by_line.get(&a).cloned(),
         None => tally.first.get(&target.invariant).cloned(),
     }
 }

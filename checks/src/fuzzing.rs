@@ -459,7 +459,7 @@ pub fn judge_packets_at(data: &[u8], per_tick: usize) -> Result<(), Finding> {
     let ghost = Ghost::new(1, 0);
     let session = BotSession::<Std>::new(0);
     let ids = session.receive_wire(&ghost, Lane::Bot { bot: 0, tick: 0 }, wire);
-    let mut queued = std::iter::from_fn(|| session.next(Filter::Bot)).collect::<Vec<_>>().into_iter();
+    let mut queued = std::iter::from_fn(|| session.next(Filter::Bot, true)).collect::<Vec<_>>().into_iter();
     let mut packets = Vec::new();
     let (mut offset, mut frames) = (0, 0u32);
     while offset < wire.len() {

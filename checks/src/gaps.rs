@@ -377,7 +377,7 @@ pub fn worker_share(scenario: &Arc<Scenario>, dispatch: Dispatch) -> Vec<Share> 
                 map_thread: on(ThreadKind::MapWorker),
                 bot_worker_pct: pct(bot_worker as f64, ran as f64),
                 expected_bot_worker_pct: (expected_worker_share(policy) * 10.0).round() / 10.0,
-                asserts: outcome.asserts.len(),
+                asserts: outcome.crashes.len(),
             }
         })
         .collect()

@@ -5,6 +5,7 @@
 //!   keeping the first counterexample of each invariant with a replayable schedule;
 //! - [`trace`]: counterexample traces as lanes (text) or a Mermaid sequence diagram.
 
+pub mod bounds;
 pub mod engines;
 pub mod expected;
 pub mod explore;

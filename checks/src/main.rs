@@ -9,7 +9,7 @@ use checks::{gaps, trace};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::classifier::{Classifier, CompleteClassifier, SeedClassifier, TrinityCoreRouting};
-use model::{Dispatch, Opcode, Policy, ScenarioName};
+use model::{Dispatch, Invariant, Opcode, Policy, ScenarioName};
 use std::process::ExitCode;
 
 /// `println!` that does not panic when stdout is closed early (`verify | head`).
@@ -117,6 +117,13 @@ enum Command {
         /// Output format (text or markdown).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// loom's preemption bound for the search.
+        #[arg(long, default_value_t = Budget::default().bound)]
+        bound: usize,
+        /// Which invariant's counterexample to show (default: the first broken one; for
+        /// `assert`, SpellAuras.cpp:174 when tripped).
+        #[arg(long, value_parser = parse_invariant)]
+        invariant: Option<Invariant>,
     },
     /// Where an opcode runs under each policy: by name (CMSG_CAST_SPELL, cast_spell) or wire value (0x2B0023).
     Classify {
@@ -142,6 +149,11 @@ fn parse_scenario(s: &str) -> Result<ScenarioName, String> {
 }
 fn parse_dispatch(s: &str) -> Result<Dispatch, String> {
     Dispatch::from_name(s).ok_or_else(|| format!("unknown dispatch {s:?}; expected fire-and-forget or barrier"))
+}
+fn parse_invariant(s: &str) -> Result<Invariant, String> {
+    Invariant::from_name(s).ok_or_else(|| {
+        format!("unknown invariant {s:?}; expected one of: {}", Invariant::ALL.map(|i| i.name()).join(", "))
+    })
 }
 fn parse_checker(s: &str) -> Result<Checker, String> {
     Checker::from_name(s)
@@ -249,11 +261,21 @@ fn replay(policy: Policy, scenario: ScenarioName, dispatch: Dispatch, schedule: 
     ExitCode::SUCCESS
 }
 
-fn explain(policy: Policy, scenario: ScenarioName, dispatch: Dispatch, format: Format) -> ExitCode {
+fn explain(
+    policy: Policy,
+    scenario: ScenarioName,
+    dispatch: Dispatch,
+    format: Format,
+    bound: usize,
+    invariant: Option<Invariant>,
+) -> ExitCode {
     let cell = Cell { policy, scenario, dispatch };
     let checker = if scenario.is_small() { Checker::Loom } else { Checker::Pct };
-    let budget = Budget { schedules: report::SEED_LOAD_SCHEDULES, ..Budget::default() };
-    let row = report::run_job(cell, checker, budget);
+    let budget = Budget { schedules: report::SEED_LOAD_SCHEDULES, bound, ..Budget::default() };
+    let row = match invariant {
+        None => report::run_job(cell, checker, budget),
+        Some(i) => report::run_job_for(cell, checker, budget, i),
+    };
     let title = format!("{} / {} / {}", scenario.name(), policy.name(), dispatch.name());
     let Some(c) = row.counterexample else {
         outln!("{title}: every invariant holds ({})", report::cell_text(&row.result));
@@ -325,7 +347,9 @@ fn main() -> ExitCode {
         Some(Command::Replay { policy, scenario, schedule, dispatch, full }) => {
             replay(policy, scenario, dispatch, &schedule, full)
         }
-        Some(Command::Explain { policy, scenario, dispatch, format }) => explain(policy, scenario, dispatch, format),
+        Some(Command::Explain { policy, scenario, dispatch, format, bound, invariant }) => {
+            explain(policy, scenario, dispatch, format, bound, invariant)
+        }
         Some(Command::Classify { opcode }) => classify(&opcode),
         Some(Command::Gaps { format }) => {
             let format = match format {

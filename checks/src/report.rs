@@ -4,7 +4,6 @@
 use crate::expected;
 use crate::explore::{explore, refind_with_shuttle, Budget, Cell, CellResult, Checker, Counterexample};
 use crate::trace;
-use model::aura::ASSERT_FILE;
 use model::{Dispatch, Invariant, Policy, ScenarioName};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -93,7 +92,22 @@ impl Row {
 /// Runs one job and judges it.
 pub fn run_job(cell: Cell, checker: Checker, budget: Budget) -> Row {
     let result = explore(cell, checker, budget);
-    let mut counterexample = result.reported().cloned();
+    let counterexample = result.reported().cloned();
+    finish_job(result, counterexample, budget)
+}
+
+/// [`run_job`], reporting the counterexample of `invariant` (none when it holds).
+pub fn run_job_for(cell: Cell, checker: Checker, budget: Budget, invariant: Invariant) -> Row {
+    let result = explore(cell, checker, budget);
+    let counterexample = match invariant {
+        Invariant::Assert => result.reported().filter(|c| c.violation.invariant == Invariant::Assert).cloned(),
+        other => result.first.get(&other).cloned(),
+    };
+    finish_job(result, counterexample, budget)
+}
+
+fn finish_job(result: CellResult, mut counterexample: Option<Counterexample>, budget: Budget) -> Row {
+    let (cell, checker) = (result.cell, result.checker);
     if let Some(c) = counterexample.as_mut() {
         if c.schedule.is_none() && checker == Checker::Loom {
             if let Some(found) = refind_with_shuttle(cell, &c.violation, budget) {
@@ -121,6 +135,7 @@ struct JsonRow<'a> {
     bound: Option<usize>,
     verdict: &'a str,
     violation: Option<JsonViolation>,
+    violations: Vec<JsonBroken>,
     schedule: Option<String>,
     matches_expected: bool,
 }
@@ -131,6 +146,55 @@ struct JsonViolation {
     file: Option<&'static str>,
     line: Option<u32>,
     message: String,
+}
+
+/// One broken invariant of a result: its first counterexample's place, how many schedules broke
+/// it, and for `assert` every assert tripped.
+#[derive(Serialize)]
+struct JsonBroken {
+    invariant: &'static str,
+    file: Option<&'static str>,
+    line: Option<u32>,
+    message: String,
+    schedules: u64,
+    asserts: Vec<JsonAssert>,
+}
+
+#[derive(Serialize)]
+struct JsonAssert {
+    file: &'static str,
+    line: u32,
+    schedules: u64,
+}
+
+fn json_violation(x: &Counterexample) -> JsonViolation {
+    JsonViolation {
+        invariant: x.violation.invariant.name().to_string(),
+        file: x.violation.assert.map(|a| a.file()),
+        line: x.violation.assert.map(|a| a.line()),
+        message: x.violation.to_string(),
+    }
+}
+
+fn json_broken(r: &CellResult) -> Vec<JsonBroken> {
+    r.first
+        .iter()
+        .map(|(inv, c)| JsonBroken {
+            invariant: inv.name(),
+            file: c.violation.assert.map(|a| a.file()),
+            line: c.violation.assert.map(|a| a.line()),
+            message: c.violation.to_string(),
+            schedules: r.violating.get(inv).copied().unwrap_or(0),
+            asserts: if *inv == Invariant::Assert {
+                r.assert_lines
+                    .iter()
+                    .map(|(a, n)| JsonAssert { file: a.file(), line: a.line(), schedules: *n })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        })
+        .collect()
 }
 
 /// The JSON report (a stable contract; no timings, so the same arguments give the same bytes).
@@ -148,18 +212,24 @@ pub fn render_json(rows: &[Row]) -> String {
                 exhaustive: r.result.exhaustive,
                 bound: r.result.bound,
                 verdict: if r.counterexample.is_some() { "violated" } else { "holds" },
-                violation: r.counterexample.as_ref().map(|x| JsonViolation {
-                    invariant: x.violation.invariant.name().to_string(),
-                    file: x.violation.assert.map(|_| ASSERT_FILE),
-                    line: x.violation.assert.map(|a| a.line()),
-                    message: x.violation.to_string(),
-                }),
+                violation: r.counterexample.as_ref().map(json_violation),
+                violations: json_broken(&r.result),
                 schedule: r.counterexample.as_ref().and_then(|x| x.schedule.clone()),
                 matches_expected: r.mismatch.is_none(),
             }
         })
         .collect();
     serde_json::to_string_pretty(&JsonReport { results }).expect("serializable") + "\n"
+}
+
+/// An assert's short name in tables: `:174` for SpellAuras.cpp (the crash file), else
+/// `Unit.cpp:3705`.
+pub fn assert_short(a: model::AssertFailure) -> String {
+    if a.file() == "SpellAuras.cpp" {
+        format!(":{}", a.line())
+    } else {
+        a.location()
+    }
 }
 
 /// The short text of one result: how much was explored, or what broke.
@@ -177,7 +247,7 @@ pub fn cell_text(r: &CellResult) -> String {
         .keys()
         .map(|inv| match inv {
             Invariant::Assert => {
-                let lines: Vec<String> = r.assert_lines.keys().map(|l| format!(":{l}")).collect();
+                let lines: Vec<String> = r.assert_lines.keys().map(|a| assert_short(*a)).collect();
                 format!("assert {}", lines.join(","))
             }
             other => other.name().to_string(),

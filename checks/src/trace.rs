@@ -13,20 +13,23 @@ use std::fmt::Write as _;
 /// Cuts `trace` to the events that matter for `violation`.
 pub fn cut(trace: &[(Lane, Event)], violation: &Violation) -> Vec<(Lane, Event)> {
     let subject = violation.subject;
-    let state = matches!(violation.invariant, Invariant::Assert | Invariant::DoubleEffect);
+    let state = matches!(
+        violation.invariant,
+        Invariant::Assert | Invariant::UseAfterFree | Invariant::DoubleEffect | Invariant::AuraIntegrity
+    );
     let mut out = Vec::new();
     for &(lane, event) in trace {
-        let skeleton = event.subject().is_none() || matches!(event, Event::BotDispatch(_) | Event::Logout(_));
+        let skeleton = event.subject().is_none() || matches!(event, Event::BotDispatch(_) | Event::BotAi(_));
         let packet = matches!(
             event,
             Event::Received { .. } | Event::Deferred { .. } | Event::Handled { .. } | Event::Rejected { .. }
         );
         let mine = event.subject().is_none() || event.subject() == subject;
-        let keep = skeleton || (mine && (packet || (state && event.is_state_access())));
+        let keep = skeleton || (mine && (packet || event.is_session_lifecycle() || (state && event.is_state_access())));
         if keep {
             out.push((lane, event));
         }
-        if let (Event::Assert { failure, .. }, Some(a)) = (event, violation.assert) {
+        if let (Event::Crash { crash: model::Crash::Assert(failure), .. }, Some(a)) = (event, violation.assert) {
             if failure == a && mine {
                 break;
             }

@@ -1,75 +1,87 @@
-//! The seed's crash under both engines: the unsynchronized path trips SpellAuras.cpp:174, the
-//! deferral path and TrinityCore's own routing never do.
+//! The crash line, SpellAuras.cpp:174, under both engines, on the paths the server has: the
+//! quest-accept and movement-stop autocasts of 49416 racing the map heartbeat. The seed's own
+//! story, a bot's `CMSG_CAST_SPELL` of 49416, is judged as the server runs it: the spell is not
+//! in the bot's spellbook, so the cast is dropped before any aura is touched.
 //!
-//! `cargo test -p checks --release --test crash_49416` (loom at preemption bound 2, the bound at
-//! which every race the small scenarios model is found: `crash-49416`'s already shows at bound 1,
-//! because the bot update of tick 1 starts late for free; the move-stop race needs 2).
+//! `cargo test -p checks --release --test crash_49416` (loom at preemption bounds 2 and 3: the
+//! quest-accept race needs 2 preemptions to reach line 174, the movement-stop race 3).
 
 use checks::engines::{Loom, Shuttle};
-use checks::explore::{explore, Budget, Cell, Checker};
+use checks::explore::{explore, refind_with_shuttle, replay, Budget, Cell, Checker};
 use model::world::run;
-use model::{Dispatch, Policy, ScenarioName};
+use model::{AssertFailure, Dispatch, Invariant, Policy, ScenarioName};
 use std::sync::Arc;
 
 const CRASH_174: &str = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174";
 
-fn cell(policy: Policy) -> Cell {
-    Cell { policy, scenario: ScenarioName::Crash49416, dispatch: Dispatch::FireAndForget }
+fn cell(policy: Policy, scenario: ScenarioName) -> Cell {
+    Cell { policy, scenario, dispatch: Dispatch::FireAndForget }
 }
 
-/// Panics with the server's assert text when a run trips an assert, as the server would.
-fn crash_on_assert(outcome: &model::Outcome) {
-    if let Some(v) = outcome.check().into_iter().find(|v| v.assert.is_some()) {
+/// Panics with the server's assert text when a run trips SpellAuras.cpp:174, as the server would.
+fn crash_on_174(outcome: &model::Outcome) {
+    if let Some(v) = outcome.check().into_iter().find(|v| v.assert == Some(AssertFailure::AlreadyApplied)) {
         panic!("{v}");
     }
 }
 
-/// loom finds a schedule of `crash-49416` under `unsynchronized` that trips line 174.
+/// loom at bound 2 finds a schedule of `quest-accept-49416` under `unsynchronized` that trips
+/// line 174: the bot's quest accept creates the aura, the map heartbeat's autocast finds it and
+/// applies the same application, and the two `_HandleEffect`s interleave.
 #[test]
 #[should_panic(expected = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174")]
-fn loom_unsynchronized_trips_174() {
+fn loom_quest_accept_unsynchronized_trips_174() {
     checks::engines::init();
-    let scenario = Arc::new(ScenarioName::Crash49416.build());
+    let scenario = Arc::new(ScenarioName::QuestAccept49416.build());
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(2);
-    builder.check(move || crash_on_assert(&run::<Loom>(&scenario, Policy::Unsynchronized, Dispatch::FireAndForget)));
+    builder.check(move || crash_on_174(&run::<Loom>(&scenario, Policy::Unsynchronized, Dispatch::FireAndForget)));
 }
 
-/// shuttle's random scheduler, fixed seed, finds the same crash.
+/// shuttle's random scheduler, fixed seed, finds the same crash line.
 #[test]
 #[should_panic(expected = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174")]
-fn shuttle_unsynchronized_trips_174() {
+fn shuttle_quest_accept_unsynchronized_trips_174() {
     checks::engines::init();
-    let scenario = Arc::new(ScenarioName::Crash49416.build());
+    let scenario = Arc::new(ScenarioName::QuestAccept49416.build());
     shuttle::check_random_with_seed(
-        move || crash_on_assert(&run::<Shuttle>(&scenario, Policy::Unsynchronized, Dispatch::FireAndForget)),
+        move || crash_on_174(&run::<Shuttle>(&scenario, Policy::Unsynchronized, Dispatch::FireAndForget)),
         Budget::default().seed,
         2_000,
     );
 }
 
-/// Exhaustively to bound 2, and over 2,000 seeded shuttle schedules, the seed's deferral and
-/// TrinityCore's routing keep all five invariants on `crash-49416`; the counts are real.
+/// The seed's story as the server runs it: a bot's `CMSG_CAST_SPELL` of 49416 never reaches an
+/// aura (49416 is not in the spellbook), so exhaustively to bound 3 no policy trips any assert
+/// on `crash-49416`, and none breaks `double-effect` or `aura-integrity`.
 #[test]
-fn deferral_and_map_routing_keep_every_invariant() {
-    for policy in [Policy::SeedDeferral, Policy::MapRouting] {
-        for checker in [Checker::Loom, Checker::Random, Checker::Pct] {
-            let r = explore(cell(policy), checker, Budget::default());
-            println!("{} {}: {} schedules, exhaustive {}", policy.name(), checker.name(), r.schedules, r.exhaustive);
-            assert!(
-                r.first.is_empty(),
-                "{} {}: {:?}",
-                policy.name(),
-                checker.name(),
-                r.first.values().next().map(|c| c.violation.to_string())
-            );
-            assert!(
-                r.schedules > 1,
-                "{} {} explored a single schedule: no concurrency was exercised",
-                policy.name(),
-                checker.name()
-            );
+fn the_seeds_cast_of_49416_is_dropped_and_trips_nothing() {
+    for policy in Policy::ALL {
+        let r =
+            explore(cell(policy, ScenarioName::Crash49416), Checker::Loom, Budget { bound: 3, ..Budget::default() });
+        for inv in [Invariant::Assert, Invariant::DoubleEffect, Invariant::AuraIntegrity] {
+            assert!(!r.first.contains_key(&inv), "{} at bound 3: {inv} broken", policy.name());
         }
+        assert!(r.schedules > 1 || policy == Policy::MapRouting, "{}: no concurrency explored", policy.name());
+    }
+}
+
+/// Exhaustively to bound 3, and over 2,000 seeded shuttle schedules, the seed's deferral keeps
+/// every aura invariant on the quest-accept path it defers: no assert, no double effect, no
+/// aura-integrity break.
+#[test]
+fn seed_deferral_removes_the_race_it_defers() {
+    let c = cell(Policy::SeedDeferral, ScenarioName::QuestAccept49416);
+    for (checker, budget) in [
+        (Checker::Loom, Budget { bound: 3, ..Budget::default() }),
+        (Checker::Random, Budget::default()),
+        (Checker::Pct, Budget::default()),
+    ] {
+        let r = explore(c, checker, budget);
+        for inv in [Invariant::Assert, Invariant::DoubleEffect, Invariant::AuraIntegrity] {
+            assert!(!r.first.contains_key(&inv), "{}: {inv} broken", checker.name());
+        }
+        assert!(r.schedules > 1, "{}: no concurrency explored", checker.name());
     }
 }
 
@@ -77,30 +89,29 @@ fn deferral_and_map_routing_keep_every_invariant() {
 /// of schedules, and the same ones trip 174, on every run.
 #[test]
 fn loom_counts_are_reproducible() {
-    let a = explore(cell(Policy::Unsynchronized), Checker::Loom, Budget::default());
-    let b = explore(cell(Policy::Unsynchronized), Checker::Loom, Budget::default());
+    let c = cell(Policy::Unsynchronized, ScenarioName::QuestAccept49416);
+    let a = explore(c, Checker::Loom, Budget::default());
+    let b = explore(c, Checker::Loom, Budget::default());
     assert_eq!(a.schedules, b.schedules);
     assert_eq!(a.assert_lines, b.assert_lines);
-    assert!(a.assert_lines.contains_key(&174), "{:?}", a.assert_lines);
+    assert!(a.assert_lines.contains_key(&AssertFailure::AlreadyApplied), "{:?}", a.assert_lines);
     assert_eq!(a.reported().map(|c| c.violation.to_string()).as_deref(), Some(CRASH_174));
 }
 
 /// The seed's fix does not remove the crash line: with fire-and-forget dispatch, loom at
-/// preemption bound 4 finds a schedule of `move-stop-49416` under `seed-deferral` in which the
+/// preemption bound 3 finds a schedule of `move-stop-49416` under `seed-deferral` in which the
 /// bot's CMSG_MOVE_STOP (left on the worker) and the map heartbeat both reach the 49416 autocast
 /// and one of them trips SpellAuras.cpp:174 — the line of the crash report. Its counterexample
 /// is re-found under shuttle and replays to the same assert.
 #[test]
 fn seed_deferral_still_trips_174_through_move_stop() {
-    let cell =
-        Cell { policy: Policy::SeedDeferral, scenario: ScenarioName::MoveStop49416, dispatch: Dispatch::FireAndForget };
-    let budget = Budget { bound: 4, ..Budget::default() };
-    let r = explore(cell, Checker::Loom, budget);
-    println!("seed-deferral move-stop-49416 loom bound 4: {} schedules, asserts {:?}", r.schedules, r.assert_lines);
-    let c = r.first_by_line.get(&174).expect("loom at bound 4 trips SpellAuras.cpp:174 under the seed's fix");
-    assert_eq!(c.violation.to_string(), CRASH_174);
-    let found = checks::explore::refind_with_shuttle(cell, &c.violation, budget).expect("shuttle re-finds it");
-    let schedule = found.schedule.expect("with a schedule");
-    let replayed = checks::explore::replay(cell, &schedule).expect("the schedule replays");
-    assert!(replayed.check().iter().any(|v| v.assert.map(|a| a.line()) == Some(174)));
+    let c = cell(Policy::SeedDeferral, ScenarioName::MoveStop49416);
+    let budget = Budget { bound: 3, ..Budget::default() };
+    let r = explore(c, Checker::Loom, budget);
+    let found = r.first_by_line.get(&AssertFailure::AlreadyApplied).expect("loom at bound 3 trips SpellAuras.cpp:174");
+    assert_eq!(found.violation.to_string(), CRASH_174);
+    let again = refind_with_shuttle(c, &found.violation, budget).expect("shuttle re-finds it");
+    let schedule = again.schedule.expect("with a schedule");
+    let replayed = replay(c, &schedule).expect("the schedule replays");
+    assert!(replayed.check().iter().any(|v| v.assert == Some(AssertFailure::AlreadyApplied)));
 }

@@ -1,141 +1,420 @@
-//! `AuraApplication::_HandleEffect` (SpellAuras.cpp:159-186), with each read and write of the
-//! effect mask a separate access, as the compiled server has them.
+//! The aura lifecycle of one unit, for spell 49416: `m_ownedAuras`, `m_appliedAuras`, each
+//! `Aura` with its `m_isRemoved` and its application of the target, each `AuraApplication` with
+//! its `_effectMask`, `_effectsToApply` and remove mode, and `AuraApplication::_HandleEffect`.
+//!
+//! Every read and write of a server field is a separate access ([`Backend::Cell`]), in the order
+//! of the source; each function cites the lines it stands for (TrinityCore master,
+//! `src/server/game/Spells/Auras/SpellAuras.cpp` and `src/server/game/Entities/Unit/Unit.cpp`).
+//! None of these paths takes a lock in the server, so none does here.
+//!
+//! Two threads that both miss the lookup of `Aura::TryRefreshStackOrCreate` create two auras,
+//! each with its own application and `_effectMask`: they never share one mask. What that breaks
+//! (two auras of one non-stacking spell, an effect applied on a removed aura, two threads in one
+//! container at once) is recorded as `aura-integrity`, apart from the asserts.
 
-use crate::outcome::{Event, Ghost, Lane};
+use crate::crash::{AssertFailure, Step};
+use crate::outcome::{Container, Event, Ghost, Lane};
 use crate::sync::Backend;
-use std::fmt;
+use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 
-/// The server file the asserts live in.
-pub const ASSERT_FILE: &str = "SpellAuras.cpp";
-
-/// A tripped server assert: its line and expression.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub enum AssertFailure {
-    /// Line 168: `ASSERT(HasEffect(effIndex) == (!apply))`. On one thread, a second apply of the
-    /// same effect fails here.
-    HasEffectMismatch,
-    /// Line 169: `ASSERT((1<<effIndex) & _effectsToApply)`.
-    NotInEffectsToApply,
-    /// Line 174: `ASSERT(!(_effectMask & (1<<effIndex)))`. The crash line: only another thread
-    /// setting the bit between this thread's reads at 168 and 174 can trip it.
-    AlreadyApplied,
-    /// Line 180 (remove side): `ASSERT(_effectMask & (1<<effIndex))`.
-    NotApplied,
+/// `AuraRemoveMode` values the model uses (0 is `AURA_REMOVE_NONE`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u32)]
+pub enum RemoveMode {
+    /// `AURA_REMOVE_BY_DEFAULT`: no-stack removal, `RemoveAllAuras`, `RemoveAurasDueToSpell`.
+    Default = 1,
+    /// `AURA_REMOVE_BY_CANCEL`: `CMSG_CANCEL_AURA`.
+    Cancel = 3,
+    /// `AURA_REMOVE_BY_INTERRUPT`: `UpdateAreaDependentAuras` leaving the area.
+    Interrupt = 2,
 }
 
-impl AssertFailure {
-    /// The line in SpellAuras.cpp.
-    pub fn line(self) -> u32 {
-        match self {
-            AssertFailure::HasEffectMismatch => 168,
-            AssertFailure::NotInEffectsToApply => 169,
-            AssertFailure::AlreadyApplied => 174,
-            AssertFailure::NotApplied => 180,
-        }
-    }
-    /// The asserted expression, as in the source.
-    pub fn expression(self) -> &'static str {
-        match self {
-            AssertFailure::HasEffectMismatch => "HasEffect(effIndex) == (!apply)",
-            AssertFailure::NotInEffectsToApply => "(1<<effIndex) & _effectsToApply",
-            AssertFailure::AlreadyApplied => "!(_effectMask & (1<<effIndex))",
-            AssertFailure::NotApplied => "_effectMask & (1<<effIndex)",
-        }
-    }
-}
-
-impl fmt::Display for AssertFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ASSERT({}) failed at {}:{}", self.expression(), ASSERT_FILE, self.line())
-    }
-}
-
-impl std::error::Error for AssertFailure {}
-
-/// One aura's application on one unit: `_effectMask`, `_effectsToApply`, and the unit modifier
-/// its single effect changes (for spell 49416, SPELL_AURA_MOD_INVISIBILITY_DETECT's amount).
+/// One `AuraApplication` of an aura on its target.
 pub struct AuraApplication<B: Backend> {
-    /// The player (unit) the application is on; for events and ghost counts.
-    pub player: u8,
     effect_mask: B::Cell,
     effects_to_apply: B::Cell,
-    modifier: B::Cell,
+    remove_mode: B::Cell,
 }
 
-impl<B: Backend> AuraApplication<B> {
-    /// An empty application (no effect applied, none to apply).
-    pub fn new(player: u8) -> Self {
-        AuraApplication { player, effect_mask: B::cell(0), effects_to_apply: B::cell(0), modifier: B::cell(0) }
+/// One `Aura` (a `UnitAura` owned by the player).
+pub struct Aura<B: Backend> {
+    /// `m_isRemoved`.
+    removed: B::Cell,
+    /// `m_applications[target]`: 0 for none, else the application's index + 1.
+    target_app: B::Cell,
+}
+
+/// The auras of one unit (the player): its containers, its aura and application objects, and the
+/// unit modifier the single effect of 49416 changes (SPELL_AURA_MOD_INVISIBILITY_DETECT's amount).
+pub struct UnitAuras<B: Backend> {
+    /// The player.
+    pub player: u8,
+    /// `m_ownedAuras` for 49416: bit `i` when aura `i` is in it.
+    owned: B::Cell,
+    /// `m_appliedAuras` for 49416: bit `a` when application `a` is in it.
+    applied: B::Cell,
+    modifier: B::Cell,
+    auras: Vec<Aura<B>>,
+    apps: Vec<AuraApplication<B>>,
+    /// The aura each application belongs to (`AuraApplication::_base`, const once constructed).
+    base: Vec<AtomicU8>,
+    /// `new UnitAura` / `new AuraApplication`: memory allocation is thread-safe, so these
+    /// counters stand outside the engines.
+    next_aura: AtomicU8,
+    next_app: AtomicU8,
+}
+
+fn bits(mask: u32) -> impl Iterator<Item = u8> {
+    (0..32u8).filter(move |b| mask & (1 << b) != 0)
+}
+
+impl<B: Backend> UnitAuras<B> {
+    /// No aura yet; room for `capacity` auras and as many applications (one run never creates
+    /// more than its casts and heartbeats can).
+    pub fn new(player: u8, capacity: usize) -> Self {
+        let capacity = capacity.clamp(1, 32);
+        UnitAuras {
+            player,
+            owned: B::cell(0),
+            applied: B::cell(0),
+            modifier: B::cell(0),
+            auras: (0..capacity).map(|_| Aura { removed: B::cell(0), target_app: B::cell(0) }).collect(),
+            apps: (0..capacity)
+                .map(|_| AuraApplication {
+                    effect_mask: B::cell(0),
+                    effects_to_apply: B::cell(0),
+                    remove_mode: B::cell(0),
+                })
+                .collect(),
+            base: (0..capacity).map(|_| AtomicU8::new(0)).collect(),
+            next_aura: AtomicU8::new(0),
+            next_app: AtomicU8::new(0),
+        }
     }
 
-    /// `_effectMask`.
-    pub fn effect_mask(&self) -> u32 {
-        B::read(&self.effect_mask)
-    }
-    /// `HasEffect(effIndex)`: one read of `_effectMask`.
-    pub fn has_effect(&self, eff: u8) -> bool {
-        B::read(&self.effect_mask) & (1 << eff) != 0
-    }
-    /// `_effectsToApply`.
-    pub fn effects_to_apply(&self) -> u32 {
-        B::read(&self.effects_to_apply)
-    }
-    /// Sets `_effectsToApply` (application creation and removal).
-    pub fn set_effects_to_apply(&self, mask: u32) {
-        B::write(&self.effects_to_apply, mask)
-    }
-    /// The unit modifier the effect adds to.
-    pub fn modifier(&self) -> u32 {
-        B::read(&self.modifier)
+    fn alloc(counter: &AtomicU8, capacity: usize) -> u8 {
+        let i = counter.fetch_add(1, Relaxed);
+        assert!((i as usize) < capacity, "the model sized its aura pool too small ({capacity})");
+        i
     }
 
-    /// `AuraApplication::_HandleEffect(effIndex, apply)`. Returns the tripped assert, if any;
-    /// the caller stops, as the server would.
-    pub fn handle_effect(&self, ghost: &Ghost, lane: Lane, eff: u8, apply: bool) -> Result<(), AssertFailure> {
+    /// Inserts or erases `bit` in a container: a plain read, then a plain write. Another thread
+    /// running between the two is inside the same container at once.
+    fn modify(&self, ghost: &Ghost, lane: Lane, which: Container, index: u8, insert: bool) {
+        let cell = match which {
+            Container::Owned => &self.owned,
+            Container::Applied => &self.applied,
+        };
+        let v = B::read(cell);
+        ghost.container_enter(lane, self.player, which);
+        let bit = 1u32 << index;
+        B::write(cell, if insert { v | bit } else { v & !bit });
+        ghost.container_exit(lane, self.player, which);
+        ghost.event(lane, Event::Container { player: self.player, which, index, insert });
+    }
+
+    /// `Unit::HasAura(49416)` (Unit.cpp:4903-4906 → `GetAuraApplication`): any application of
+    /// the spell in `m_appliedAuras`.
+    pub fn has_aura(&self, ghost: &Ghost, lane: Lane) -> bool {
+        let present = B::read(&self.applied) != 0;
+        ghost.event(lane, Event::HasAura { player: self.player, present });
+        present
+    }
+
+    /// A cast of 49416 on the player reaching its hit (Spell.cpp), in the source's order:
+    /// 1. `Aura::TryRefreshStackOrCreate` (SpellAuras.cpp:353-391): look the aura up in
+    ///    `m_ownedAuras` (`_TryStackingOrRefreshingExistingAura`, Unit.cpp:3501); found, it is
+    ///    refreshed (Unit.cpp:3541); not found, [`UnitAuras::create_aura`] (SpellAuras.cpp:390).
+    /// 2. `Spell::EffectApplyAura` (SpellEffects.cpp:1132-1146): the aura's application of the
+    ///    target, created by [`UnitAuras::create_application`] when it has none (1143).
+    /// 3. `Spell::TargetInfo::DoDamageAndTriggers` (Spell.cpp:3020-3031): the effects to apply
+    ///    less those `HasEffect` says are applied; `Unit::_ApplyAura` for what is left.
+    pub fn spell_hit(&self, ghost: &Ghost, lane: Lane) -> Step {
+        let p = self.player;
+        let owned = B::read(&self.owned);
+        let found = bits(owned).next();
+        ghost.event(lane, Event::AuraLookup { player: p, found });
+        let aura = match found {
+            Some(i) => i,
+            None => match self.create_aura(ghost, lane)? {
+                Some(i) => i,
+                None => return Ok(()),
+            },
+        };
+        let target_app = B::read(&self.auras[aura as usize].target_app);
+        let app = match target_app {
+            0 => match self.create_application(ghost, lane, aura)? {
+                Some(a) => a,
+                None => return Ok(()),
+            },
+            a => a - 1,
+        } as u8;
+        let a = &self.apps[app as usize];
+        let mut eff = B::read(&a.effects_to_apply) & 1;
+        if eff != 0 {
+            let mask = B::read(&a.effect_mask);
+            ghost.event(lane, Event::HitCheck { player: p, app, mask });
+            if mask & 1 != 0 {
+                eff = 0;
+            }
+        }
+        if eff != 0 {
+            self.apply_aura(ghost, lane, app)?;
+        }
+        Ok(())
+    }
+
+    /// `Aura::Create` → `new UnitAura` (SpellAuras.cpp:435, 2514-2521) → `Unit::_AddAura`
+    /// (Unit.cpp:3549-3584): `m_ownedAuras.emplace` (3552), `_RemoveNoStackAurasDueToAura(aura,
+    /// true)` (3554), and no aura when the new one was removed meanwhile (3556-3557; `Create`
+    /// returns null, SpellAuras.cpp:438-439).
+    fn create_aura(&self, ghost: &Ghost, lane: Lane) -> Step<Option<u8>> {
+        let i = Self::alloc(&self.next_aura, self.auras.len());
+        ghost.aura_created(lane, self.player, i);
+        self.modify(ghost, lane, Container::Owned, i, true);
+        self.remove_no_stack(ghost, lane, Container::Owned, i)?;
+        if B::read(&self.auras[i as usize].removed) != 0 {
+            return Ok(None);
+        }
+        Ok(Some(i))
+    }
+
+    /// `Unit::_RemoveNoStackAurasDueToAura` (Unit.cpp:3814-3832): every other aura of the
+    /// container that cannot stack with the new one goes. Two auras of 49416 from the same caster
+    /// never stack, so every other one goes: owned ones by `RemoveOwnedAuras` (3828-3829),
+    /// applied ones by `RemoveAppliedAuras` (3830-3831). `index` is the new aura (owned) or the
+    /// new application (applied).
+    fn remove_no_stack(&self, ghost: &Ghost, lane: Lane, which: Container, index: u8) -> Step {
+        match which {
+            Container::Owned => {
+                let others = B::read(&self.owned) & !(1 << index);
+                for j in bits(others) {
+                    self.remove_owned_aura(ghost, lane, j, RemoveMode::Default)?;
+                }
+            }
+            Container::Applied => {
+                let others = B::read(&self.applied) & !(1 << index);
+                for b in bits(others) {
+                    self.remove_applied(ghost, lane, b, RemoveMode::Default)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `Unit::_CreateAuraApplication` (Unit.cpp:3588-3628): no application for a removed aura
+    /// (3594-3598, a logged error, not an assert), the assert that the aura is not applied on the
+    /// target yet (3602), `new AuraApplication` with `_effectsToApply` = the effect (3614), the
+    /// insert into `m_appliedAuras` (3615), then `Aura::_ApplyForTarget` sets
+    /// `m_applications[target]` (3626; SpellAuras.cpp:596).
+    fn create_application(&self, ghost: &Ghost, lane: Lane, aura: u8) -> Step<Option<u32>> {
+        let au = &self.auras[aura as usize];
+        if B::read(&au.removed) != 0 {
+            return Ok(None);
+        }
+        if B::read(&au.target_app) != 0 {
+            return Err(ghost.trip(lane, self.player, AssertFailure::AppliedOnTargetTwice));
+        }
+        let a = Self::alloc(&self.next_app, self.apps.len());
+        self.base[a as usize].store(aura, Relaxed);
+        B::write(&self.apps[a as usize].effects_to_apply, 1);
+        ghost.event(lane, Event::ApplicationCreated { player: self.player, aura, app: a });
+        self.modify(ghost, lane, Container::Applied, a, true);
+        B::write(&au.target_app, a as u32 + 1);
+        Ok(Some(a as u32))
+    }
+
+    /// `Unit::_ApplyAura` (Unit.cpp:3644-3698): `_RemoveNoStackAurasDueToAura(aura, false)`
+    /// (3648), the return when the application got a remove mode (3650-3651; the identical checks
+    /// at 3664 and 3673 have no modelled access before them and are folded into it), then
+    /// `_HandleEffect(i, true)` for the effect (3683).
+    fn apply_aura(&self, ghost: &Ghost, lane: Lane, app: u8) -> Step {
+        self.remove_no_stack(ghost, lane, Container::Applied, app)?;
+        if B::read(&self.apps[app as usize].remove_mode) != 0 {
+            return Ok(());
+        }
+        self.handle_effect(ghost, lane, app, 0, true)
+    }
+
+    /// `Unit::RemoveAura(iterator, mode)` (Unit.cpp:3927-3938), the way `RemoveAppliedAuras`
+    /// and `RemoveAurasDueToSpell` remove: nothing when the application is already being removed
+    /// (3931-3932), else `_UnapplyAura` (3934), then `Aura::Remove` → `RemoveOwnedAura(Aura*)`
+    /// (3937; SpellAuras.cpp:2541-2546), which returns for a removed aura (Unit.cpp:3885).
+    fn remove_applied(&self, ghost: &Ghost, lane: Lane, app: u8, mode: RemoveMode) -> Step {
+        if B::read(&self.apps[app as usize].remove_mode) != 0 {
+            return Ok(());
+        }
+        self.unapply(ghost, lane, app, mode)?;
+        let aura = self.base[app as usize].load(Relaxed);
+        if B::read(&self.auras[aura as usize].removed) != 0 {
+            return Ok(());
+        }
+        self.remove_owned_aura(ghost, lane, aura, mode)
+    }
+
+    /// `Unit::RemoveOwnedAura(iterator, mode)` (Unit.cpp:3850-3869): the assert (3853), the erase
+    /// from `m_ownedAuras` (3859), then `Aura::_Remove` (3866; SpellAuras.cpp:639-659): its own
+    /// assert (641), `m_isRemoved = true` (642), and `_UnapplyAura(aurApp)` for its application
+    /// of the target (648).
+    fn remove_owned_aura(&self, ghost: &Ghost, lane: Lane, aura: u8, mode: RemoveMode) -> Step {
+        let p = self.player;
+        let au = &self.auras[aura as usize];
+        if B::read(&au.removed) != 0 {
+            return Err(ghost.trip(lane, p, AssertFailure::OwnedAuraRemovedTwice));
+        }
+        self.modify(ghost, lane, Container::Owned, aura, false);
+        if B::read(&au.removed) != 0 {
+            return Err(ghost.trip(lane, p, AssertFailure::AuraRemovedTwice));
+        }
+        B::write(&au.removed, 1);
+        ghost.aura_removed(lane, p, aura);
+        match B::read(&au.target_app) {
+            0 => Ok(()),
+            a => self.unapply_pointer(ghost, lane, aura, a as u8 - 1, mode),
+        }
+    }
+
+    /// `Unit::_UnapplyAura(AuraApplication*, mode)` (Unit.cpp:3793-3812): the application must
+    /// be its aura's application of the target (3796) and be in `m_appliedAuras`, else `ABORT()`
+    /// (3811).
+    fn unapply_pointer(&self, ghost: &Ghost, lane: Lane, aura: u8, app: u8, mode: RemoveMode) -> Step {
+        if B::read(&self.auras[aura as usize].target_app) != app as u32 + 1 {
+            return Err(ghost.trip(lane, self.player, AssertFailure::ForeignApplication));
+        }
+        if B::read(&self.applied) & (1 << app) == 0 {
+            return Err(ghost.trip(lane, self.player, AssertFailure::ApplicationNotInList));
+        }
+        self.unapply(ghost, lane, app, mode)
+    }
+
+    /// `Unit::_UnapplyAura(iterator, mode)` (Unit.cpp:3701-3791): the assert that no remove mode
+    /// is set (3705), `SetRemoveMode` (3708), the erase from `m_appliedAuras` (3720),
+    /// `Aura::_UnapplyForTarget` erasing `m_applications[target]` (3749; SpellAuras.cpp:627),
+    /// `_HandleEffect(i, false)` for each effect `HasEffect` says is applied (3752-3754), and the
+    /// assert that none is left (3757).
+    fn unapply(&self, ghost: &Ghost, lane: Lane, app: u8, mode: RemoveMode) -> Step {
+        let p = self.player;
+        let a = &self.apps[app as usize];
+        if B::read(&a.remove_mode) != 0 {
+            return Err(ghost.trip(lane, p, AssertFailure::UnapplyingRemovedApplication));
+        }
+        B::write(&a.remove_mode, mode as u32);
+        ghost.remove_mode_set(lane, p, app);
+        self.modify(ghost, lane, Container::Applied, app, false);
+        let aura = self.base[app as usize].load(Relaxed);
+        B::write(&self.auras[aura as usize].target_app, 0);
+        if B::read(&a.effect_mask) & 1 != 0 {
+            self.handle_effect(ghost, lane, app, 0, false)?;
+        }
+        if B::read(&a.effect_mask) != 0 {
+            return Err(ghost.trip(lane, p, AssertFailure::EffectLeftAfterUnapply));
+        }
+        Ok(())
+    }
+
+    /// `AuraApplication::_HandleEffect(effIndex, apply)` (SpellAuras.cpp:159-186): the asserts
+    /// at 168 and 169, then on apply the second read at 174, `_effectMask |= 1<<effIndex` (175,
+    /// a plain read and write) and `HandleEffect` (176); on remove the assert at 180, the clear
+    /// (181) and `HandleEffect(.., false)` (182). `HandleEffect` changes the unit's modifier, an
+    /// unsynchronized field too. Returns the tripped assert, if any; the caller stops, as the
+    /// server would.
+    pub fn handle_effect(&self, ghost: &Ghost, lane: Lane, app: u8, eff: u8, apply: bool) -> Step {
         let bit = 1u32 << eff;
         let p = self.player;
-        // 168: ASSERT(HasEffect(effIndex) == (!apply))
-        let mask = B::read(&self.effect_mask);
-        ghost.event(lane, Event::EffectRead { player: p, line: 168, mask });
-        // HasEffect(effIndex) != !apply, i.e. HasEffect(effIndex) == apply.
+        let a = &self.apps[app as usize];
+        let mask = B::read(&a.effect_mask);
+        ghost.event(lane, Event::EffectRead { player: p, app, line: 168, mask });
         if (mask & bit != 0) == apply {
             return Err(ghost.trip(lane, p, AssertFailure::HasEffectMismatch));
         }
-        // 169: ASSERT((1<<effIndex) & _effectsToApply)
-        if B::read(&self.effects_to_apply) & bit == 0 {
+        if B::read(&a.effects_to_apply) & bit == 0 {
             return Err(ghost.trip(lane, p, AssertFailure::NotInEffectsToApply));
         }
+        let line = if apply { 174 } else { 180 };
+        let mask = B::read(&a.effect_mask);
+        ghost.event(lane, Event::EffectRead { player: p, app, line, mask });
+        if apply && mask & bit != 0 {
+            return Err(ghost.trip(lane, p, AssertFailure::AlreadyApplied));
+        }
+        if !apply && mask & bit == 0 {
+            return Err(ghost.trip(lane, p, AssertFailure::NotApplied));
+        }
+        let mask = B::read(&a.effect_mask);
+        let stored = if apply { mask | bit } else { mask & !bit };
+        B::write(&a.effect_mask, stored);
+        ghost.event(lane, Event::EffectStore { player: p, app, mask: stored });
         if apply {
-            // 174: ASSERT(!(_effectMask & (1<<effIndex))), a second read.
-            let mask = B::read(&self.effect_mask);
-            ghost.event(lane, Event::EffectRead { player: p, line: 174, mask });
-            if mask & bit != 0 {
-                return Err(ghost.trip(lane, p, AssertFailure::AlreadyApplied));
-            }
-            // 175: _effectMask |= 1<<effIndex, a plain load and store.
-            let mask = B::read(&self.effect_mask);
-            B::write(&self.effect_mask, mask | bit);
-            ghost.event(lane, Event::EffectStore { player: p, mask: mask | bit });
-            // 176: HandleEffect(.., true): the modifier, itself unsynchronized.
-            ghost.effect_applied(lane, p);
-            let v = B::read(&self.modifier);
-            B::write(&self.modifier, v.wrapping_add(1));
-            ghost.event(lane, Event::Modifier { player: p, value: v.wrapping_add(1) });
+            ghost.effect_applied(lane, p, app, self.base[app as usize].load(Relaxed));
         } else {
-            // 180: ASSERT(_effectMask & (1<<effIndex))
-            let mask = B::read(&self.effect_mask);
-            ghost.event(lane, Event::EffectRead { player: p, line: 180, mask });
-            if mask & bit == 0 {
-                return Err(ghost.trip(lane, p, AssertFailure::NotApplied));
-            }
-            let mask = B::read(&self.effect_mask);
-            B::write(&self.effect_mask, mask & !bit);
-            ghost.event(lane, Event::EffectStore { player: p, mask: mask & !bit });
-            ghost.effect_removed(p);
-            let v = B::read(&self.modifier);
-            B::write(&self.modifier, v.wrapping_sub(1));
-            ghost.event(lane, Event::Modifier { player: p, value: v.wrapping_sub(1) });
+            ghost.effect_removed(p, app);
+        }
+        let v = B::read(&self.modifier);
+        let v = if apply { v.wrapping_add(1) } else { v.wrapping_sub(1) };
+        B::write(&self.modifier, v);
+        ghost.event(lane, Event::Modifier { player: p, value: v });
+        Ok(())
+    }
+
+    /// `Player::UpdateAreaDependentAuras` (Player.cpp:27165-27183), part (a): every owned aura
+    /// whose location check fails goes with `RemoveOwnedAura(iter, AURA_REMOVE_BY_INTERRUPT)`
+    /// (27168-27175). 49416's location check is its `spell_area` row: `fits` is the row's answer.
+    pub fn remove_out_of_area(&self, ghost: &Ghost, lane: Lane) -> Step {
+        let owned = B::read(&self.owned);
+        for i in bits(owned) {
+            self.remove_owned_aura(ghost, lane, i, RemoveMode::Interrupt)?;
         }
         Ok(())
+    }
+
+    /// `Unit::RemoveAurasDueToSpell(49416)` (Unit.cpp:4073-4087): every application of the spell
+    /// in `m_appliedAuras` through `RemoveAura(iter)` (4081).
+    pub fn remove_auras_due_to_spell(&self, ghost: &Ghost, lane: Lane, mode: RemoveMode) -> Step {
+        let applied = B::read(&self.applied);
+        for a in bits(applied) {
+            self.remove_applied(ghost, lane, a, mode)?;
+        }
+        Ok(())
+    }
+
+    /// `Unit::RemoveOwnedAura(spellId, caster, 0, AURA_REMOVE_BY_CANCEL)` (Unit.cpp:3871-3881),
+    /// what `CMSG_CANCEL_AURA` does: every owned aura of the spell through
+    /// `RemoveOwnedAura(iter)`.
+    pub fn cancel(&self, ghost: &Ghost, lane: Lane) -> Step {
+        let owned = B::read(&self.owned);
+        for i in bits(owned) {
+            self.remove_owned_aura(ghost, lane, i, RemoveMode::Cancel)?;
+        }
+        Ok(())
+    }
+
+    /// `Unit::RemoveAllAuras` (Unit.cpp:4481-4526), from `LogoutPlayer`'s cleanup: until both
+    /// containers are empty, `_UnapplyAura(iter)` for every application (4488-4489), then
+    /// `RemoveOwnedAura(iter)` for every owned aura (4492-4493); it gives up after 50 passes.
+    pub fn remove_all(&self, ghost: &Ghost, lane: Lane) -> Step {
+        for _ in 0..=50 {
+            let applied = B::read(&self.applied);
+            let owned = B::read(&self.owned);
+            if applied == 0 && owned == 0 {
+                break;
+            }
+            for a in bits(applied) {
+                self.unapply(ghost, lane, a, RemoveMode::Default)?;
+            }
+            for i in bits(B::read(&self.owned)) {
+                self.remove_owned_aura(ghost, lane, i, RemoveMode::Default)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The final values the invariants look at: (`HasAura`, the modifier, each application's
+    /// `_effectMask`).
+    pub fn snapshot(&self) -> (bool, u32, Vec<u32>) {
+        let used = (self.next_app.load(Relaxed) as usize).min(self.apps.len());
+        (
+            B::read(&self.applied) != 0,
+            B::read(&self.modifier),
+            self.apps[..used].iter().map(|a| B::read(&a.effect_mask)).collect(),
+        )
     }
 }

@@ -5,24 +5,26 @@
 //! The model is written once and is generic over its [`sync::Backend`]: std threads here, loom
 //! and shuttle in the `checks` crate. A run ([`world::run`]) plays a [`scenario::Scenario`] under
 //! a [`classifier::Policy`] and a [`classifier::Dispatch`] mode and yields an
-//! [`outcome::Outcome`], which [`outcome::Outcome::check`] judges on five invariants.
+//! [`outcome::Outcome`], which [`outcome::Outcome::check`] judges on seven invariants.
 //!
 //! | module | server part |
 //! |---|---|
 //! | [`sync`] | the seam: every shared access goes through the backend |
-//! | [`aura`] | `AuraApplication::_HandleEffect` and its asserts (168, 169, 174, 180) |
-//! | [`player`] | `HasAura`, triggered casts, area update, `spell_area` autocast, quests |
+//! | [`crash`] | the server's asserts (SpellAuras.cpp, Unit.cpp) and use after free |
+//! | [`aura`] | the aura lifecycle: `m_ownedAuras`, `m_appliedAuras`, create, apply, remove, `_HandleEffect` |
+//! | [`player`] | `HasAura`, the spellbook, area update, `spell_area` autocast, quests, logout cleanup |
 //! | [`opcodes`] | the 1,008 client opcodes (generated), packets, wire decoder, handler kinds |
 //! | [`classifier`] | the seed's classifier, the complete one, TrinityCore's places; policies |
-//! | [`session`] | the bot session: receive queue, deferred queue, logout |
-//! | [`world`] | the world tick, map updates, bot session manager, handlers |
+//! | [`session`] | the bot session: receive queue, deferred queue, update lock, logout request |
+//! | [`world`] | the world tick, map updates, the bot session manager and its disconnections, handlers |
 //! | [`scenario`] | the five scenarios |
-//! | [`outcome`] | ghost state, the trace, the five invariants |
+//! | [`outcome`] | ghost state, the trace, the seven invariants |
 
 #![warn(missing_docs)]
 
 pub mod aura;
 pub mod classifier;
+pub mod crash;
 pub mod opcodes;
 pub mod outcome;
 pub mod player;
@@ -31,8 +33,8 @@ pub mod session;
 pub mod sync;
 pub mod world;
 
-pub use aura::AssertFailure;
 pub use classifier::{Dispatch, Policy};
+pub use crash::{AssertFailure, Crash};
 pub use opcodes::{HandlerKind, Opcode, Packet, Payload};
 pub use outcome::{Invariant, Outcome, Violation};
 pub use scenario::{Scenario, ScenarioName};

@@ -1,4 +1,4 @@
-//! Ghost state, the event trace, and the five invariants a run is judged on.
+//! Ghost state, the event trace, and the seven invariants a run is judged on.
 //!
 //! Ghost state is what the server does not have and the checkers need: which packet ran where,
 //! how many times an effect was really applied, what tripped. It lives behind a `std` mutex that
@@ -6,7 +6,7 @@
 //! effect applications itself instead of inferring them from the modelled fields, which a lost
 //! update can hide.
 
-use crate::aura::{AssertFailure, ASSERT_FILE};
+use crate::crash::{AssertFailure, Crash};
 use crate::opcodes::{DecodeError, HandlerKind, Opcode, Place};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -82,8 +82,11 @@ pub enum Reject {
     Decode(DecodeError),
     /// Status UNHANDLED, NEVER or IGNORED, or `Handle_NULL`: the server drops it.
     Unhandled,
-    /// The opcode needs a player in the world and the session has logged out.
+    /// The opcode needs a player in the world (STATUS_LOGGEDIN) and it is not, or the session
+    /// has none any more.
     NotInWorld,
+    /// A STATUS_TRANSFER opcode while the player is in the world.
+    InWorld,
 }
 
 impl fmt::Display for Reject {
@@ -92,12 +95,103 @@ impl fmt::Display for Reject {
             Reject::Decode(e) => write!(f, "decode error: {e}"),
             Reject::Unhandled => f.write_str("unhandled opcode"),
             Reject::NotInWorld => f.write_str("player not in world"),
+            Reject::InWorld => f.write_str("transfer opcode while the player is in world"),
         }
     }
 }
 
-/// One trace event. Fields name the bot or player (same index), the packet id, the opcode, and
-/// the values read or written.
+/// Why a bot's guid was pushed onto `_asyncDisconnections` (BotWorldSessionMgr.cpp).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Refusal {
+    /// `BotSession::Update` returned `false` because `try_lock_for(100ms)` of `_updateMutex`
+    /// ran out: another update of the session held it (BotSession.cpp:561-578).
+    LockBusy,
+    /// `BotSession::Update` returned `false` because a kick or logout was requested
+    /// (`forceExit`, `m_playerLogout`; BotSession.cpp:599-605), as `RemovePlayerBot` does.
+    Kicked,
+    /// After a successful update the task found no player, or a player not in the world
+    /// (BotWorldSessionMgr.cpp:634-646).
+    NotInWorld,
+    /// The task's `weak_ptr` to the session no longer locked: the session was erased
+    /// (BotWorldSessionMgr.cpp:594-598).
+    SessionGone,
+}
+
+impl Refusal {
+    /// Short text.
+    pub fn text(self) -> &'static str {
+        match self {
+            Refusal::LockBusy => "Update returned false: another thread is updating this bot",
+            Refusal::Kicked => "Update returned false: kick or logout requested",
+            Refusal::NotInWorld => "the player is not in the world after its update",
+            Refusal::SessionGone => "the session was already gone",
+        }
+    }
+}
+
+/// An aura container of a unit.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Container {
+    /// `m_ownedAuras`.
+    Owned,
+    /// `m_appliedAuras`.
+    Applied,
+}
+
+impl Container {
+    /// The server's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Container::Owned => "m_ownedAuras",
+            Container::Applied => "m_appliedAuras",
+        }
+    }
+}
+
+/// A break of the aura lifecycle that no assert catches.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Integrity {
+    /// Two applications of 49416 have their effect applied on one player at once: two auras of
+    /// one non-stacking spell.
+    TwoAuras {
+        /// The application applied first.
+        first: u8,
+        /// The application applied second.
+        second: u8,
+    },
+    /// An effect was applied on an aura already removed (`m_isRemoved`, or its application's
+    /// remove mode set).
+    EffectOnRemovedAura {
+        /// The application.
+        app: u8,
+    },
+    /// Two threads modified the same container at once.
+    ConcurrentContainer {
+        /// The container.
+        which: Container,
+        /// The thread already inside it.
+        other: Lane,
+    },
+}
+
+impl fmt::Display for Integrity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Integrity::TwoAuras { first, second } => {
+                write!(f, "two auras of 49416 applied at once (applications #{first} and #{second})")
+            }
+            Integrity::EffectOnRemovedAura { app } => {
+                write!(f, "effect applied on a removed aura (application #{app})")
+            }
+            Integrity::ConcurrentContainer { which, other } => {
+                write!(f, "{} modified while {other} was modifying it", which.name())
+            }
+        }
+    }
+}
+
+/// One trace event. Fields name the bot or player (same index), the packet id, the opcode, the
+/// aura or application index, and the values read or written.
 #[allow(missing_docs)]
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Event {
@@ -113,8 +207,28 @@ pub enum Event {
     BotsJoined,
     /// `ProcessAllDeferredPackets` begins.
     DeferredPass,
-    /// A bot logs out (world thread).
+    /// `RemovePlayerBot`: the bot is kicked (world thread).
+    LogoutRequested(u8),
+    /// `LogoutPlayer` of a bot's player begins (world thread).
     Logout(u8),
+    /// The player left the world (`m_isInWorld = false`).
+    RemovedFromWorld { player: u8 },
+    /// `Map::RemovePlayerFromMap(_player, true)` deleted the player.
+    PlayerFreed { player: u8 },
+    /// `try_lock_for` of the session's update lock found it held.
+    UpdateLockBusy(u8),
+    /// The task queued the bot for disconnection.
+    UpdateRefused { bot: u8, why: Refusal },
+    /// The bot's guid was pushed onto `_asyncDisconnections`.
+    DisconnectQueued(u8),
+    /// The world thread popped the bot's guid from `_asyncDisconnections`.
+    DisconnectPopped(u8),
+    /// The session was erased from the manager, with its queues.
+    SessionErased(u8),
+    /// A packet went with an erased session's queues.
+    Lost { bot: u8, id: u32, opcode: Opcode },
+    /// The bot AI's update and the manager's reads of the player, on the worker.
+    BotAi(u8),
     /// A packet enters a bot session's receive queue.
     Received { bot: u8, id: u32, opcode: Opcode },
     /// A packet is queued for the main thread.
@@ -127,17 +241,27 @@ pub enum Event {
     Heartbeat { player: u8 },
     /// `HasAura(49416)` was read.
     HasAura { player: u8, present: bool },
-    /// The application of 49416 was created.
-    AuraCreated { player: u8 },
-    /// The existing aura was found and refreshed.
-    AuraRefreshed { player: u8 },
-    /// The aura was removed.
-    AuraRemoved { player: u8 },
+    /// A cast request was dropped: the player does not know the spell.
+    CastDropped { player: u8, spell: u32 },
+    /// `TryRefreshStackOrCreate` looked 49416 up in `m_ownedAuras`.
+    AuraLookup { player: u8, found: Option<u8> },
+    /// `new UnitAura` of 49416.
+    AuraCreated { player: u8, aura: u8 },
+    /// `_CreateAuraApplication`.
+    ApplicationCreated { player: u8, aura: u8, app: u8 },
+    /// A container insert or erase.
+    Container { player: u8, which: Container, index: u8, insert: bool },
+    /// `m_isRemoved = true`.
+    AuraRemoved { player: u8, aura: u8 },
+    /// An application's remove mode was set.
+    RemoveMode { player: u8, app: u8 },
+    /// The spell hit's `HasEffect` pre-check (Spell.cpp:3026-3028) read `_effectMask`.
+    HitCheck { player: u8, app: u8, mask: u32 },
     /// `_effectMask` read at an assert line.
-    EffectRead { player: u8, line: u32, mask: u32 },
+    EffectRead { player: u8, app: u8, line: u32, mask: u32 },
     /// `_effectMask` stored.
-    EffectStore { player: u8, mask: u32 },
-    /// The effect's modifier stored.
+    EffectStore { player: u8, app: u8, mask: u32 },
+    /// The unit modifier the effect changes was stored.
     Modifier { player: u8, value: u32 },
     /// A movement packet wrote the position.
     Position { player: u8, area: u32 },
@@ -151,8 +275,10 @@ pub enum Event {
     Quest { player: u8, accepted: bool },
     /// Some other player state was written.
     PlayerWrite { player: u8 },
-    /// A server assert tripped.
-    Assert { player: u8, failure: AssertFailure },
+    /// The thread stopped: an assert tripped, or it touched a freed player.
+    Crash { player: u8, crash: Crash },
+    /// The aura lifecycle broke without an assert.
+    Integrity { player: u8, what: Integrity },
 }
 
 impl Event {
@@ -161,13 +287,26 @@ impl Event {
         use Event::*;
         match *self {
             Tick(_) | MapUpdate(_) | MapsJoined | BotsJoined | DeferredPass => None,
-            BotDispatch(b) | Logout(b) => Some(b),
-            Received { bot, .. } | Deferred { bot, .. } | Handled { bot, .. } | Rejected { bot, .. } => Some(bot),
-            Heartbeat { player }
+            BotDispatch(b) | Logout(b) | LogoutRequested(b) | UpdateLockBusy(b) | DisconnectQueued(b)
+            | DisconnectPopped(b) | SessionErased(b) | BotAi(b) => Some(b),
+            UpdateRefused { bot, .. }
+            | Lost { bot, .. }
+            | Received { bot, .. }
+            | Deferred { bot, .. }
+            | Handled { bot, .. }
+            | Rejected { bot, .. } => Some(bot),
+            RemovedFromWorld { player }
+            | PlayerFreed { player }
+            | Heartbeat { player }
             | HasAura { player, .. }
-            | AuraCreated { player }
-            | AuraRefreshed { player }
-            | AuraRemoved { player }
+            | CastDropped { player, .. }
+            | AuraLookup { player, .. }
+            | AuraCreated { player, .. }
+            | ApplicationCreated { player, .. }
+            | Container { player, .. }
+            | AuraRemoved { player, .. }
+            | RemoveMode { player, .. }
+            | HitCheck { player, .. }
             | EffectRead { player, .. }
             | EffectStore { player, .. }
             | Modifier { player, .. }
@@ -177,19 +316,43 @@ impl Event {
             | Autocast { player }
             | Quest { player, .. }
             | PlayerWrite { player }
-            | Assert { player, .. } => Some(player),
+            | Crash { player, .. }
+            | Integrity { player, .. } => Some(player),
         }
     }
-    /// True for the events that move shared state of the aura or the area (the ones a
+    /// True for the session lifecycle events (lock, refusal, disconnection, logout, erase): a
+    /// counterexample keeps them for its subject whatever the invariant.
+    pub fn is_session_lifecycle(&self) -> bool {
+        use Event::*;
+        matches!(
+            self,
+            LogoutRequested(_)
+                | Logout(_)
+                | RemovedFromWorld { .. }
+                | PlayerFreed { .. }
+                | UpdateLockBusy(_)
+                | UpdateRefused { .. }
+                | DisconnectQueued(_)
+                | DisconnectPopped(_)
+                | SessionErased(_)
+                | Lost { .. }
+        )
+    }
+    /// True for the events that move shared state of the auras or the area (the ones a
     /// counterexample is cut down to, with the handler and lifecycle events around them).
     pub fn is_state_access(&self) -> bool {
         use Event::*;
         matches!(
             self,
             HasAura { .. }
+                | CastDropped { .. }
+                | AuraLookup { .. }
                 | AuraCreated { .. }
-                | AuraRefreshed { .. }
+                | ApplicationCreated { .. }
+                | Container { .. }
                 | AuraRemoved { .. }
+                | RemoveMode { .. }
+                | HitCheck { .. }
                 | EffectRead { .. }
                 | EffectStore { .. }
                 | Modifier { .. }
@@ -198,7 +361,8 @@ impl Event {
                 | AreaCompare { .. }
                 | Autocast { .. }
                 | Quest { .. }
-                | Assert { .. }
+                | Crash { .. }
+                | Integrity { .. }
         )
     }
 }
@@ -213,18 +377,44 @@ impl fmt::Display for Event {
             BotDispatch(b) => write!(f, "submit bot{b} session update"),
             BotsJoined => f.write_str("bot updates joined"),
             DeferredPass => f.write_str("ProcessAllDeferredPackets"),
+            LogoutRequested(b) => write!(f, "RemovePlayerBot(bot{b}): KickPlayer"),
             Logout(b) => write!(f, "LogoutPlayer(bot{b})"),
+            RemovedFromWorld { player } => write!(f, "p{player} RemoveFromWorld"),
+            PlayerFreed { player } => write!(f, "p{player} deleted (RemovePlayerFromMap)"),
+            UpdateLockBusy(b) => write!(f, "bot{b} _updateMutex busy"),
+            UpdateRefused { bot, why } => write!(f, "bot{bot} disconnect: {}", why.text()),
+            DisconnectQueued(b) => write!(f, "bot{b} pushed onto _asyncDisconnections"),
+            DisconnectPopped(b) => write!(f, "bot{b} popped from _asyncDisconnections"),
+            SessionErased(b) => write!(f, "bot{b} session erased"),
+            Lost { bot, id, opcode } => write!(f, "bot{bot} #{id} {opcode} lost with the session"),
+            BotAi(b) => write!(f, "bot{b} AI update and manager reads"),
             Received { bot, id, opcode } => write!(f, "bot{bot} receives #{id} {opcode}"),
             Deferred { bot, id, opcode } => write!(f, "bot{bot} defers #{id} {opcode}"),
             Handled { bot, id, opcode } => write!(f, "bot{bot} runs #{id} {opcode}"),
             Rejected { bot, id, reason } => write!(f, "bot{bot} drops #{id}: {reason}"),
             Heartbeat { player } => write!(f, "p{player} Player::Heartbeat"),
             HasAura { player, present } => write!(f, "p{player} HasAura(49416) = {present}"),
-            AuraCreated { player } => write!(f, "p{player} create AuraApplication(49416)"),
-            AuraRefreshed { player } => write!(f, "p{player} refresh aura 49416"),
-            AuraRemoved { player } => write!(f, "p{player} aura 49416 removed"),
-            EffectRead { player, line, mask } => write!(f, "p{player} {ASSERT_FILE}:{line} reads _effectMask = {mask}"),
-            EffectStore { player, mask } => write!(f, "p{player} _effectMask := {mask}"),
+            CastDropped { player, spell } => write!(f, "p{player} cast of {spell} dropped: spell not known"),
+            AuraLookup { player, found: Some(i) } => write!(f, "p{player} TryRefreshStackOrCreate finds aura#{i}"),
+            AuraLookup { player, found: None } => write!(f, "p{player} TryRefreshStackOrCreate finds no aura"),
+            AuraCreated { player, aura } => write!(f, "p{player} new UnitAura aura#{aura}"),
+            ApplicationCreated { player, aura, app } => {
+                write!(f, "p{player} aura#{aura}: new AuraApplication app#{app}")
+            }
+            Container { player, which, index, insert } => {
+                let kind = if which == crate::outcome::Container::Owned { "aura" } else { "app" };
+                let op = if insert { "insert" } else { "erase" };
+                write!(f, "p{player} {}.{op}({kind}#{index})", which.name())
+            }
+            AuraRemoved { player, aura } => write!(f, "p{player} aura#{aura} m_isRemoved = true"),
+            RemoveMode { player, app } => write!(f, "p{player} app#{app} SetRemoveMode"),
+            HitCheck { player, app, mask } => {
+                write!(f, "p{player} Spell.cpp:3026 app#{app} HasEffect: _effectMask = {mask}")
+            }
+            EffectRead { player, app, line, mask } => {
+                write!(f, "p{player} SpellAuras.cpp:{line} app#{app} reads _effectMask = {mask}")
+            }
+            EffectStore { player, app, mask } => write!(f, "p{player} app#{app} _effectMask := {mask}"),
             Modifier { player, value } => write!(f, "p{player} HandleEffect: modifier := {value}"),
             Position { player, area } => write!(f, "p{player} position in area {area}"),
             AreaRead { player, area } => write!(f, "p{player} UpdateZoneAndAreaId reads area {area}"),
@@ -236,7 +426,8 @@ impl fmt::Display for Event {
                 write!(f, "p{player} quest 14078 {}", if accepted { "accepted" } else { "removed" })
             }
             PlayerWrite { player } => write!(f, "p{player} player state write"),
-            Assert { player, failure } => write!(f, "p{player} {failure}"),
+            Crash { player: _, crash } => write!(f, "{crash}"),
+            Integrity { player, what } => write!(f, "p{player} aura-integrity: {what}"),
         }
     }
 }
@@ -252,6 +443,8 @@ pub struct PacketLog {
     pub ran: u32,
     /// Why it was dropped, each time it was.
     pub rejected: Vec<Reject>,
+    /// Why its session was erased with it in a queue, if it was.
+    pub lost: Option<Refusal>,
 }
 
 /// One handler run.
@@ -271,6 +464,24 @@ pub struct Run {
     pub player_map: u8,
 }
 
+/// Ghost bookkeeping of one application.
+#[derive(Clone, Copy, Default, Debug)]
+struct AppGhost {
+    aura: u8,
+    /// Effects applied on it right now, counted by `HandleEffect` calls.
+    active: i32,
+    /// Its remove mode was set.
+    removing: bool,
+}
+
+#[derive(Default)]
+struct PlayerGhost {
+    apps: Vec<AppGhost>,
+    removed_auras: Vec<bool>,
+    inside: [Option<Lane>; 2],
+    freed: bool,
+}
+
 #[derive(Default)]
 struct GhostState {
     trace: Vec<(Lane, Event)>,
@@ -278,9 +489,24 @@ struct GhostState {
     trace_dropped: u64,
     packets: Vec<PacketLog>,
     runs: Vec<Run>,
-    active: Vec<i32>,
-    double: Option<(u8, Lane)>,
-    asserts: Vec<(Lane, u8, AssertFailure)>,
+    players: Vec<PlayerGhost>,
+    double: Option<(u8, u8, Lane)>,
+    integrity: Vec<(Lane, u8, Integrity)>,
+    crashes: Vec<(Lane, u8, Crash)>,
+}
+
+impl GhostState {
+    fn push(&mut self, lane: Lane, event: Event) {
+        if self.trace.len() < self.trace_cap {
+            self.trace.push((lane, event));
+        } else {
+            self.trace_dropped += 1;
+        }
+    }
+    fn integrity(&mut self, lane: Lane, player: u8, what: Integrity) {
+        self.push(lane, Event::Integrity { player, what });
+        self.integrity.push((lane, player, what));
+    }
 }
 
 /// The ghost recorder of one run, shared by every thread of the run.
@@ -290,47 +516,128 @@ pub struct Ghost(Arc<Mutex<GhostState>>);
 impl Ghost {
     /// A recorder for `players` players, keeping at most `trace_cap` trace events.
     pub fn new(players: usize, trace_cap: usize) -> Self {
-        Ghost(Arc::new(Mutex::new(GhostState { trace_cap, active: vec![0; players], ..Default::default() })))
+        Ghost(Arc::new(Mutex::new(GhostState {
+            trace_cap,
+            players: (0..players).map(|_| PlayerGhost::default()).collect(),
+            ..Default::default()
+        })))
     }
     fn state(&self) -> MutexGuard<'_, GhostState> {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
     /// Appends a trace event.
     pub fn event(&self, lane: Lane, event: Event) {
+        self.state().push(lane, event);
+    }
+    /// The trace recorded so far.
+    pub fn events(&self) -> Vec<(Lane, Event)> {
+        self.state().trace.clone()
+    }
+    /// Records a tripped assert and hands back the crash.
+    pub fn trip(&self, lane: Lane, player: u8, failure: AssertFailure) -> Crash {
+        self.crash(lane, player, Crash::Assert(failure))
+    }
+    /// Records a crash and hands it back.
+    pub fn crash(&self, lane: Lane, player: u8, crash: Crash) -> Crash {
         let mut s = self.state();
-        if s.trace.len() < s.trace_cap {
-            s.trace.push((lane, event));
-        } else {
-            s.trace_dropped += 1;
+        s.push(lane, Event::Crash { player, crash });
+        s.crashes.push((lane, player, crash));
+        crash
+    }
+    /// `new UnitAura` of aura `aura` on `player`.
+    pub fn aura_created(&self, lane: Lane, player: u8, aura: u8) {
+        let mut s = self.state();
+        s.push(lane, Event::AuraCreated { player, aura });
+        let g = &mut s.players[player as usize];
+        if g.removed_auras.len() <= aura as usize {
+            g.removed_auras.resize(aura as usize + 1, false);
         }
     }
-    /// Records a tripped assert and hands it back.
-    pub fn trip(&self, lane: Lane, player: u8, failure: AssertFailure) -> AssertFailure {
-        self.event(lane, Event::Assert { player, failure });
-        self.state().asserts.push((lane, player, failure));
-        failure
-    }
-    /// An effect's `HandleEffect(.., true)` ran on `player`.
-    pub fn effect_applied(&self, lane: Lane, player: u8) {
+    /// Aura `aura` of `player` got `m_isRemoved`.
+    pub fn aura_removed(&self, lane: Lane, player: u8, aura: u8) {
         let mut s = self.state();
-        s.active[player as usize] += 1;
-        if s.active[player as usize] > 1 && s.double.is_none() {
-            s.double = Some((player, lane));
+        s.push(lane, Event::AuraRemoved { player, aura });
+        let g = &mut s.players[player as usize];
+        if g.removed_auras.len() <= aura as usize {
+            g.removed_auras.resize(aura as usize + 1, false);
+        }
+        g.removed_auras[aura as usize] = true;
+    }
+    /// Application `app` of `player` got its remove mode.
+    pub fn remove_mode_set(&self, lane: Lane, player: u8, app: u8) {
+        let mut s = self.state();
+        s.push(lane, Event::RemoveMode { player, app });
+        if let Some(a) = s.players[player as usize].apps.get_mut(app as usize) {
+            a.removing = true;
         }
     }
-    /// An effect's `HandleEffect(.., false)` ran on `player`.
-    pub fn effect_removed(&self, player: u8) {
-        self.state().active[player as usize] -= 1;
+    /// A thread starts writing `which` of `player`: two at once break `aura-integrity`.
+    pub fn container_enter(&self, lane: Lane, player: u8, which: Container) {
+        let mut s = self.state();
+        let slot = which as usize;
+        match s.players[player as usize].inside[slot] {
+            Some(other) if other != lane => s.integrity(lane, player, Integrity::ConcurrentContainer { which, other }),
+            _ => s.players[player as usize].inside[slot] = Some(lane),
+        }
+    }
+    /// The thread is done writing `which`.
+    pub fn container_exit(&self, lane: Lane, player: u8, which: Container) {
+        let mut s = self.state();
+        let inside = &mut s.players[player as usize].inside[which as usize];
+        if *inside == Some(lane) {
+            *inside = None;
+        }
+    }
+    /// `HandleEffect(.., true)` ran on application `app` (of aura `aura`) of `player`: the same
+    /// effect twice on one application is `double-effect`; an effect on a removed aura, or two
+    /// applications with their effect at once, is `aura-integrity`.
+    pub fn effect_applied(&self, lane: Lane, player: u8, app: u8, aura: u8) {
+        let mut s = self.state();
+        let g = &mut s.players[player as usize];
+        if g.apps.len() <= app as usize {
+            g.apps.resize(app as usize + 1, AppGhost::default());
+        }
+        g.apps[app as usize].aura = aura;
+        g.apps[app as usize].active += 1;
+        let twice = g.apps[app as usize].active > 1;
+        let removed = g.apps[app as usize].removing || g.removed_auras.get(aura as usize).copied().unwrap_or(false);
+        let other = g.apps.iter().enumerate().find(|(i, a)| *i != app as usize && a.active > 0).map(|(i, _)| i as u8);
+        if twice && s.double.is_none() {
+            s.double = Some((player, app, lane));
+        }
+        if removed {
+            s.integrity(lane, player, Integrity::EffectOnRemovedAura { app });
+        }
+        if let Some(first) = other {
+            s.integrity(lane, player, Integrity::TwoAuras { first, second: app });
+        }
+    }
+    /// `HandleEffect(.., false)` ran on application `app` of `player`.
+    pub fn effect_removed(&self, player: u8, app: u8) {
+        let mut s = self.state();
+        let g = &mut s.players[player as usize];
+        if g.apps.len() <= app as usize {
+            g.apps.resize(app as usize + 1, AppGhost::default());
+        }
+        g.apps[app as usize].active -= 1;
+    }
+    /// `Map::RemovePlayerFromMap(_player, true)` deleted `player`.
+    pub fn free(&self, lane: Lane, player: u8) {
+        let mut s = self.state();
+        s.push(lane, Event::PlayerFreed { player });
+        s.players[player as usize].freed = true;
+    }
+    /// True once `player` was deleted.
+    pub fn freed(&self, player: u8) -> bool {
+        self.state().players[player as usize].freed
     }
     /// A packet entered `bot`'s receive queue; returns its id.
     pub fn received(&self, lane: Lane, bot: u8, opcode: Option<Opcode>) -> u32 {
         let mut s = self.state();
         let id = s.packets.len() as u32;
-        s.packets.push(PacketLog { bot, opcode, ran: 0, rejected: Vec::new() });
+        s.packets.push(PacketLog { bot, opcode, ran: 0, rejected: Vec::new(), lost: None });
         if let Some(opcode) = opcode {
-            if s.trace.len() < s.trace_cap {
-                s.trace.push((lane, Event::Received { bot, id, opcode }));
-            }
+            s.push(lane, Event::Received { bot, id, opcode });
         }
         id
     }
@@ -339,26 +646,32 @@ impl Ghost {
         let mut s = self.state();
         s.packets[run.id as usize].ran += 1;
         s.runs.push(run);
-        if s.trace.len() < s.trace_cap {
-            s.trace.push((run.lane, Event::Handled { bot: run.bot, id: run.id, opcode: run.opcode }));
-        }
+        s.push(run.lane, Event::Handled { bot: run.bot, id: run.id, opcode: run.opcode });
     }
     /// A packet was dropped.
     pub fn rejected(&self, lane: Lane, bot: u8, id: u32, reason: Reject) {
         let mut s = self.state();
         s.packets[id as usize].rejected.push(reason);
-        if s.trace.len() < s.trace_cap {
-            s.trace.push((lane, Event::Rejected { bot, id, reason }));
-        }
+        s.push(lane, Event::Rejected { bot, id, reason });
     }
-    /// Packets that have run or been dropped so far.
+    /// A packet went with its erased session.
+    pub fn lost(&self, lane: Lane, bot: u8, id: u32, opcode: Opcode, why: Refusal) {
+        let mut s = self.state();
+        s.packets[id as usize].lost = Some(why);
+        s.push(lane, Event::Lost { bot, id, opcode });
+    }
+    /// Packets that have run, been dropped or been lost so far.
     pub fn progress(&self) -> usize {
         let s = self.state();
-        s.runs.len() + s.packets.iter().map(|p| p.rejected.len()).sum::<usize>()
+        s.runs.len() + s.packets.iter().map(|p| p.rejected.len() + p.lost.is_some() as usize).sum::<usize>()
     }
-    /// True once any thread tripped an assert (the server is down).
+    /// True once any thread crashed (the server is down).
     pub fn crashed(&self) -> bool {
-        !self.state().asserts.is_empty()
+        !self.state().crashes.is_empty()
+    }
+    /// The first crash of the run, if any.
+    pub fn first_crash(&self) -> Option<Crash> {
+        self.state().crashes.first().map(|c| c.2)
     }
     /// Takes the recorded ghost state into an outcome.
     pub(crate) fn finish(&self, players: Vec<PlayerEnd>, undrained: Vec<(u8, usize, usize)>) -> Outcome {
@@ -368,9 +681,10 @@ impl Ghost {
             trace_dropped: s.trace_dropped,
             packets: std::mem::take(&mut s.packets),
             runs: std::mem::take(&mut s.runs),
-            asserts: std::mem::take(&mut s.asserts),
+            crashes: std::mem::take(&mut s.crashes),
             double_effect: s.double,
-            active: s.active.clone(),
+            integrity: std::mem::take(&mut s.integrity),
+            active: s.players.iter().map(|g| g.apps.iter().map(|a| a.active).collect()).collect(),
             players,
             undrained,
         }
@@ -378,16 +692,18 @@ impl Ghost {
 }
 
 /// A player's state at the end of a run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlayerEnd {
     /// Map index.
     pub map: u8,
     /// `HasAura(49416)`.
     pub has_aura: bool,
-    /// `_effectMask`.
-    pub effect_mask: u32,
-    /// The effect's modifier.
+    /// The modifier 49416's effect changes.
     pub modifier: u32,
+    /// Each application's `_effectMask`.
+    pub effect_masks: Vec<u32>,
+    /// Deleted by `LogoutPlayer`.
+    pub freed: bool,
 }
 
 /// Everything a run produced.
@@ -401,46 +717,64 @@ pub struct Outcome {
     pub packets: Vec<PacketLog>,
     /// Every handler run, in order.
     pub runs: Vec<Run>,
-    /// Every tripped assert.
-    pub asserts: Vec<(Lane, u8, AssertFailure)>,
-    /// The first time a player had one effect applied twice at once.
-    pub double_effect: Option<(u8, Lane)>,
-    /// Ghost count of applied effects per player at the end.
-    pub active: Vec<i32>,
+    /// Every crash: tripped asserts and uses after free.
+    pub crashes: Vec<(Lane, u8, Crash)>,
+    /// The first time one application had its effect applied twice at once: (player, app, lane).
+    pub double_effect: Option<(u8, u8, Lane)>,
+    /// Every break of the aura lifecycle.
+    pub integrity: Vec<(Lane, u8, Integrity)>,
+    /// Ghost count of applied effects per player and application at the end.
+    pub active: Vec<Vec<i32>>,
     /// Players at the end.
     pub players: Vec<PlayerEnd>,
-    /// Bot sessions whose queues were not empty at the end: (bot, receive, deferred).
+    /// Bot sessions still in the manager whose queues were not empty at the end: (bot, receive,
+    /// deferred).
     pub undrained: Vec<(u8, usize, usize)>,
 }
 
-/// The five invariants.
+/// The seven invariants.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub enum Invariant {
-    /// No server assert tripped.
+    /// No server assert tripped (which file and line if one did).
     Assert,
-    /// The effect's modifier equals the effects really applied: no effect was ever applied twice
-    /// at once, and at the end the modifier, the mask bit and the ghost count agree.
+    /// No thread touched a player after `LogoutPlayer` deleted it.
+    UseAfterFree,
+    /// No application had its effect applied twice at once (both threads past line 174), and at
+    /// the end the modifier, the effect masks and the ghost counts agree.
     DoubleEffect,
+    /// The aura lifecycle holds: never two auras of 49416 applied on one player at once, never an
+    /// effect applied on a removed aura, never two threads in one aura container at once.
+    AuraIntegrity,
     /// Every received packet ran exactly once or was dropped once with a recorded reason; none was
-    /// lost or run twice; the queues are empty at the end.
+    /// lost with an erased session or run twice; the queues are empty at the end.
     ExactlyOnce,
     /// A session's state-changing packets ran in the order they were received.
     Order,
-    /// Every handler that touches shared game state ran on a thread that owned the state at that
-    /// moment: the world thread, or the worker of the player's map for an opcode TrinityCore lets
-    /// that worker run (THREADSAFE or INPLACE); never on a bot worker.
+    /// Every handler that touches shared game state ran where TrinityCore's placement rule puts
+    /// it: the world thread, or the worker of the player's map for an opcode TrinityCore lets that
+    /// worker run (THREADSAFE or INPLACE); never on a bot worker. A static rule on where handlers
+    /// run, not a race detector.
     ThreadKind,
 }
 
 impl Invariant {
-    /// All five, in report order.
-    pub const ALL: [Invariant; 5] =
-        [Invariant::Assert, Invariant::DoubleEffect, Invariant::ExactlyOnce, Invariant::Order, Invariant::ThreadKind];
+    /// All seven, in report order.
+    pub const ALL: [Invariant; 7] = [
+        Invariant::Assert,
+        Invariant::UseAfterFree,
+        Invariant::DoubleEffect,
+        Invariant::AuraIntegrity,
+        Invariant::ExactlyOnce,
+        Invariant::Order,
+        Invariant::ThreadKind,
+    ];
     /// The invariant's name.
     pub fn name(self) -> &'static str {
         match self {
             Invariant::Assert => "assert",
+            Invariant::UseAfterFree => "use-after-free",
             Invariant::DoubleEffect => "double-effect",
+            Invariant::AuraIntegrity => "aura-integrity",
             Invariant::ExactlyOnce => "exactly-once",
             Invariant::Order => "order",
             Invariant::ThreadKind => "thread-kind",
@@ -481,61 +815,106 @@ impl fmt::Display for Violation {
 }
 
 impl Outcome {
-    /// Judges the run on the five invariants; the violations come in [`Invariant::ALL`] order,
-    /// one per broken invariant (its first instance). When an assert tripped the server is down:
-    /// `exactly-once` and `order`, which speak of a server that goes on, are not judged.
+    /// True when some thread crashed: the server is down.
+    pub fn crashed(&self) -> bool {
+        !self.crashes.is_empty()
+    }
+
+    /// Judges the run on the seven invariants; the violations come in [`Invariant::ALL`] order,
+    /// one per broken invariant (its first instance). For `assert`, every distinct tripped
+    /// assert gives one violation, in the order they tripped. When the server crashed,
+    /// `exactly-once` and `order`, which speak of a server that goes on, are not judged, nor the
+    /// end-state agreement of `double-effect`.
     pub fn check(&self) -> Vec<Violation> {
         let mut out = Vec::new();
         // assert: no server assert tripped.
-        if let Some(&(lane, player, failure)) = self.asserts.first() {
+        let mut seen = Vec::new();
+        for &(lane, player, crash) in &self.crashes {
+            if let Crash::Assert(failure) = crash {
+                if !seen.contains(&failure) {
+                    seen.push(failure);
+                    out.push(Violation {
+                        invariant: Invariant::Assert,
+                        assert: Some(failure),
+                        subject: Some(player),
+                        message: format!("{failure} on {lane}"),
+                    });
+                }
+            }
+        }
+        // use-after-free: no thread touched a deleted player.
+        if let Some(&(lane, player, crash)) = self.crashes.iter().find(|c| matches!(c.2, Crash::UseAfterFree { .. })) {
             out.push(Violation {
-                invariant: Invariant::Assert,
-                assert: Some(failure),
+                invariant: Invariant::UseAfterFree,
+                assert: None,
                 subject: Some(player),
-                message: format!("{failure} on {lane}"),
+                message: format!("{lane} touched p{player} after LogoutPlayer deleted it ({crash})"),
             });
         }
-        // double-effect: never two applications of one effect at once; at the end the modifier,
-        // the mask bit and the ghost count agree.
-        if let Some((player, lane)) = self.double_effect {
+        // double-effect: never one effect applied twice on one application; at the end the
+        // modifier, the masks and the ghost counts agree.
+        if let Some((player, app, lane)) = self.double_effect {
             out.push(Violation {
                 invariant: Invariant::DoubleEffect,
                 assert: None,
                 subject: Some(player),
-                message: format!("effect 0 of 49416 applied twice on p{player} (second by {lane}) with no assert"),
+                message: format!(
+                    "effect 0 of 49416 applied twice on p{player}'s app#{app} (second by {lane}) with no assert"
+                ),
             });
-        } else if self.asserts.is_empty() {
+        } else if !self.crashed() {
             for (p, end) in self.players.iter().enumerate() {
-                let ghost = self.active[p];
-                if end.modifier as i64 != ghost as i64 || (end.effect_mask & 1) as i32 != ghost {
+                if end.freed {
+                    continue;
+                }
+                let ghost: i32 = self.active[p].iter().sum();
+                let masks: i32 = end.effect_masks.iter().map(|m| (m & 1) as i32).sum();
+                let per_app = end
+                    .effect_masks
+                    .iter()
+                    .enumerate()
+                    .all(|(a, m)| (m & 1) as i32 == self.active[p].get(a).copied().unwrap_or(0));
+                if end.modifier as i64 != ghost as i64 || !per_app {
                     out.push(Violation {
                         invariant: Invariant::DoubleEffect,
                         assert: None,
                         subject: Some(p as u8),
                         message: format!(
-                            "p{p}: modifier {} and _effectMask {} disagree with {ghost} applied effect(s)",
-                            end.modifier, end.effect_mask
+                            "p{p}: modifier {} and {masks} effect bit(s) set disagree with {ghost} applied effect(s)",
+                            end.modifier
                         ),
                     });
                     break;
                 }
             }
         }
-        if self.asserts.is_empty() {
-            // exactly-once: each packet ran once xor was dropped once; queues drained.
-            let bad = self.packets.iter().enumerate().find(|(_, p)| p.ran + p.rejected.len() as u32 != 1);
+        // aura-integrity: the first break of the lifecycle.
+        if let Some(&(lane, player, what)) = self.integrity.first() {
+            out.push(Violation {
+                invariant: Invariant::AuraIntegrity,
+                assert: None,
+                subject: Some(player),
+                message: format!("p{player}: {what} (by {lane})"),
+            });
+        }
+        if !self.crashed() {
+            // exactly-once: each packet ran once xor was dropped once; none lost; queues drained.
+            let bad =
+                self.packets.iter().enumerate().find(|(_, p)| p.lost.is_some() || p.ran + p.rejected.len() as u32 != 1);
             if let Some((id, p)) = bad {
-                let what = if p.ran + p.rejected.len() as u32 == 0 {
-                    "lost".to_string()
-                } else {
-                    format!("ran {} time(s), dropped {} time(s)", p.ran, p.rejected.len())
+                let what = match p.lost {
+                    Some(why) => format!("lost: the session was erased with it queued ({})", why.text()),
+                    None if p.ran + p.rejected.len() as u32 == 0 => "lost".to_string(),
+                    None => format!("ran {} time(s), dropped {} time(s)", p.ran, p.rejected.len()),
                 };
+                let lost = self.packets.iter().filter(|p| p.lost.is_some()).count();
+                let more = if lost > 1 { format!(" ({lost} packets lost in all)") } else { String::new() };
                 out.push(Violation {
                     invariant: Invariant::ExactlyOnce,
                     assert: None,
                     subject: Some(p.bot),
                     message: format!(
-                        "bot{} packet #{id} {}: {what}",
+                        "bot{} packet #{id} {}: {what}{more}",
                         p.bot,
                         p.opcode.map(|o| o.name()).unwrap_or("(undecodable)")
                     ),
@@ -571,7 +950,7 @@ impl Outcome {
                 last[r.bot as usize] = Some((r.id, r.opcode));
             }
         }
-        // thread-kind: shared state only on the thread that owns it.
+        // thread-kind: shared state only where TrinityCore's placement rule puts it.
         for r in &self.runs {
             if !r.kind.touches_shared_state() {
                 continue;

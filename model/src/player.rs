@@ -1,15 +1,18 @@
-//! The player: aura lookup and triggered casts (Spell.cpp:3020-3031), aura removal, position and
-//! area, `UpdateZoneAndAreaId` with its compare-then-set of `m_areaUpdateId` (Player.cpp:6489),
-//! the `spell_area` autocast of spell 49416 (Player.cpp:27155-27185, 16509), and quests.
+//! The player: its auras ([`UnitAuras`]), its spellbook, position and area,
+//! `UpdateZoneAndAreaId` with its compare-then-set of `m_areaUpdateId`, the `spell_area`
+//! autocast of spell 49416, quests, and what `LogoutPlayer` does to it.
 //!
-//! Every field is a plain server field ([`Backend::Cell`]): none of these paths takes a lock in
-//! the server, so none does here.
+//! Source lines are `src/server/game/Entities/Player/Player.cpp` of TrinityCore master unless
+//! another file is named. Every field is a plain server field ([`Backend::Cell`]): none of these
+//! paths takes a lock in the server, so none does here.
 
-use crate::aura::{AssertFailure, AuraApplication};
+use crate::aura::{RemoveMode, UnitAuras};
+use crate::crash::{Crash, Step};
 use crate::outcome::{Event, Ghost, Lane};
 use crate::sync::Backend;
 
-/// Spell 49416 "Generic Quest Invisibility Detection 1": one effect, the canonical aura.
+/// Spell 49416 "Generic Quest Invisibility Detection 1": one effect, the canonical aura. No
+/// player learns it; it reaches players only through `spell_area` autocasts.
 pub const SPELL_49416: u32 = 49416;
 /// The area whose `spell_area` row autocasts 49416.
 pub const AREA_4756: u32 = 4756;
@@ -17,6 +20,9 @@ pub const AREA_4756: u32 = 4756;
 pub const AREA_4755: u32 = 4755;
 /// The quest whose being in the log is the row's `quest_start` condition.
 pub const QUEST_14078: u32 = 14078;
+/// The spells every modelled player knows (a priest's Power Word: Fortitude). 49416 is not one
+/// of them: it is never learned.
+pub const SPELLBOOK: [u32; 1] = [21562];
 
 /// One player (each bot owns one).
 pub struct Player<B: Backend> {
@@ -24,17 +30,17 @@ pub struct Player<B: Backend> {
     pub id: u8,
     /// The map the player is on.
     pub map: u8,
-    /// Whether the player owns an aura of spell 49416 (`HasAura`).
-    aura_present: B::Cell,
-    /// The player's application of 49416.
-    pub aura: AuraApplication<B>,
+    /// The player's auras of 49416.
+    pub auras: UnitAuras<B>,
+    /// `m_isInWorld` (`IsInWorld`).
+    in_world: B::Cell,
     /// The area of the current position.
     area: B::Cell,
     /// `m_areaUpdateId`: the area the last area update processed.
     area_update_id: B::Cell,
     /// Quest 14078 in the quest log (1) or not (0).
     quest: B::Cell,
-    /// Everything else player handlers write (items, combat, talents, pets).
+    /// Everything else handlers and the bot AI read or write (items, combat, health, talents).
     state: B::Cell,
 }
 
@@ -52,13 +58,13 @@ pub struct PlayerStart {
 }
 
 impl<B: Backend> Player<B> {
-    /// A player at `start`, with no aura.
-    pub fn new(id: u8, start: PlayerStart) -> Self {
+    /// A player at `start`, in the world, with no aura, room for `aura_capacity` auras.
+    pub fn new(id: u8, start: PlayerStart, aura_capacity: usize) -> Self {
         Player {
             id,
             map: start.map,
-            aura_present: B::cell(0),
-            aura: AuraApplication::new(id),
+            auras: UnitAuras::new(id, aura_capacity),
+            in_world: B::cell(1),
             area: B::cell(start.area),
             area_update_id: B::cell(start.area_update_id),
             quest: B::cell(start.has_quest as u32),
@@ -66,128 +72,162 @@ impl<B: Backend> Player<B> {
         }
     }
 
-    /// `HasAura(spell)`: one read. Only 49416 has an application in the model.
-    pub fn has_aura(&self, ghost: &Ghost, lane: Lane, spell: u32) -> bool {
-        let present = spell == SPELL_49416 && B::read(&self.aura_present) != 0;
-        ghost.event(lane, Event::HasAura { player: self.id, present });
-        present
-    }
-
-    /// A cast of `spell` on this player reaching its hit: `Aura::TryRefreshStackOrCreate` (find
-    /// the existing aura or create the application), then Spell.cpp:3020-3031: drop the effect
-    /// bits `HasEffect` says are applied, and `_ApplyAura` → `_HandleEffect(i, true)` for each
-    /// left. A check-then-act with no lock. Spells other than 49416 only write player state.
-    pub fn cast_spell(&self, ghost: &Ghost, lane: Lane, spell: u32) -> Result<(), AssertFailure> {
-        if spell != SPELL_49416 {
-            self.write_state(ghost, lane);
-            return Ok(());
-        }
-        if B::read(&self.aura_present) == 0 {
-            B::write(&self.aura_present, 1);
-            self.aura.set_effects_to_apply(1);
-            ghost.event(lane, Event::AuraCreated { player: self.id });
-        } else {
-            ghost.event(lane, Event::AuraRefreshed { player: self.id });
-        }
-        let mut left = self.aura.effects_to_apply();
-        for eff in 0..32u8 {
-            if left & (1 << eff) != 0 && self.aura.has_effect(eff) {
-                left &= !(1 << eff);
-            }
-        }
-        for eff in 0..32u8 {
-            if left & (1 << eff) != 0 {
-                self.aura.handle_effect(ghost, lane, eff, true)?;
-            }
+    /// Every access to the player goes through here first: a player that `LogoutPlayer` deleted
+    /// is freed memory, and touching it stops the thread (the server's behaviour is undefined
+    /// from there on).
+    pub fn touch(&self, ghost: &Ghost, lane: Lane) -> Step {
+        if ghost.freed(self.id) {
+            return Err(ghost.crash(lane, self.id, Crash::UseAfterFree { player: self.id }));
         }
         Ok(())
     }
 
-    /// `RemoveAura(spell)`: `_HandleEffect(i, false)` for each applied effect, then the
-    /// application goes.
-    pub fn remove_aura(&self, ghost: &Ghost, lane: Lane, spell: u32) -> Result<(), AssertFailure> {
-        if spell != SPELL_49416 {
-            self.write_state(ghost, lane);
-            return Ok(());
-        }
-        if B::read(&self.aura_present) == 0 {
-            return Ok(());
-        }
-        let mask = self.aura.effect_mask();
-        for eff in 0..32u8 {
-            if mask & (1 << eff) != 0 {
-                self.aura.handle_effect(ghost, lane, eff, false)?;
-            }
-        }
-        B::write(&self.aura_present, 0);
-        self.aura.set_effects_to_apply(0);
-        ghost.event(lane, Event::AuraRemoved { player: self.id });
-        Ok(())
+    /// `IsInWorld()`: one read.
+    pub fn in_world(&self, ghost: &Ghost, lane: Lane) -> Step<bool> {
+        self.touch(ghost, lane)?;
+        Ok(B::read(&self.in_world) != 0)
     }
 
-    /// A movement packet's new position.
-    pub fn set_position(&self, ghost: &Ghost, lane: Lane, area: u32) {
+    /// `HasAura(spell)`. Only 49416 has auras in the model.
+    pub fn has_aura(&self, ghost: &Ghost, lane: Lane, spell: u32) -> Step<bool> {
+        self.touch(ghost, lane)?;
+        Ok(spell == SPELL_49416 && self.auras.has_aura(ghost, lane))
+    }
+
+    /// A cast request from a packet (`CMSG_CAST_SPELL` and the other spell-capable handlers).
+    /// `HandleCastSpellOpcode` (SpellHandler.cpp:241-274) queues it with `RequestSpellCast`;
+    /// `Player::ExecutePendingSpellCastRequest` drops a spell the player does not know
+    /// (`// check known spell`, `HasActiveSpell`, Player.cpp:32374-32397) before any aura is
+    /// touched. A known spell other than 49416 only writes player state.
+    pub fn cast_request(&self, ghost: &Ghost, lane: Lane, spell: u32) -> Step {
+        self.touch(ghost, lane)?;
+        if !SPELLBOOK.contains(&spell) {
+            ghost.event(lane, Event::CastDropped { player: self.id, spell });
+            return Ok(());
+        }
+        self.write_state(ghost, lane)
+    }
+
+    /// `CastSpell(this, 49416, true)`: a triggered cast skips the spellbook and reaches its hit
+    /// ([`UnitAuras::spell_hit`]).
+    fn autocast(&self, ghost: &Ghost, lane: Lane) -> Step {
+        ghost.event(lane, Event::Autocast { player: self.id });
+        self.auras.spell_hit(ghost, lane)
+    }
+
+    /// `CMSG_CANCEL_AURA` of `spell`: `RemoveOwnedAura(spellId, .., AURA_REMOVE_BY_CANCEL)`.
+    /// Other spells only write player state.
+    pub fn cancel_aura(&self, ghost: &Ghost, lane: Lane, spell: u32) -> Step {
+        self.touch(ghost, lane)?;
+        if spell != SPELL_49416 {
+            return self.write_state(ghost, lane);
+        }
+        self.auras.cancel(ghost, lane)
+    }
+
+    /// A movement packet's new position (`UpdatePosition`, MovementHandler.cpp:550).
+    pub fn set_position(&self, ghost: &Ghost, lane: Lane, area: u32) -> Step {
+        self.touch(ghost, lane)?;
         B::write(&self.area, area);
         ghost.event(lane, Event::Position { player: self.id, area });
+        Ok(())
     }
 
-    /// `UpdateZoneAndAreaId` (Player.cpp:6489): compare `m_areaUpdateId` with the position's
-    /// area, then set it and run `UpdateAreaDependentAuras`. A second check-then-act.
-    pub fn update_area(&self, ghost: &Ghost, lane: Lane) -> Result<(), AssertFailure> {
+    /// `Player::UpdateZoneAndAreaId` (6489-6503), from the heartbeat (`Player::Heartbeat`, 1177)
+    /// and from the movement-stop family (MovementHandler.cpp:593-605): the position's area
+    /// (6492) compared with `m_areaUpdateId` (6500); when they differ, `UpdateArea` (7668-7731)
+    /// sets `m_areaUpdateId` (7673) and runs `UpdateAreaDependentAuras` (7686). The zone compare
+    /// (6494) is folded: the model has one zone.
+    pub fn update_zone_and_area(&self, ghost: &Ghost, lane: Lane) -> Step {
+        self.touch(ghost, lane)?;
         let area = B::read(&self.area);
         ghost.event(lane, Event::AreaRead { player: self.id, area });
         let last = B::read(&self.area_update_id);
         ghost.event(lane, Event::AreaCompare { player: self.id, last, area });
         if last != area {
             B::write(&self.area_update_id, area);
-            self.spell_area_autocast(ghost, lane, area)?;
+            self.update_area_dependent_auras(ghost, lane, area)?;
         }
         Ok(())
     }
 
-    /// The `spell_area` row of 49416 (area 4756, quest 14078, autocast + autoremove):
-    /// `if (!HasAura(id)) CastSpell(this, id, true)` when the player fits it, removal when not.
-    fn spell_area_autocast(&self, ghost: &Ghost, lane: Lane, area: u32) -> Result<(), AssertFailure> {
-        let fits = area == AREA_4756 && B::read(&self.quest) != 0;
-        let has = self.has_aura(ghost, lane, SPELL_49416);
-        if fits && !has {
-            ghost.event(lane, Event::Autocast { player: self.id });
-            self.cast_spell(ghost, lane, SPELL_49416)
-        } else if !fits && has {
-            self.remove_aura(ghost, lane, SPELL_49416)
-        } else {
-            Ok(())
-        }
+    /// Whether the player fits 49416's `spell_area` row (area 4756, quest 14078 in the log):
+    /// `SpellArea::IsFitToRequirements`, one read of the quest log.
+    fn fits_row(&self, area: u32) -> bool {
+        area == AREA_4756 && B::read(&self.quest) != 0
     }
 
-    /// Quest accept, complete or removal (`AddQuest` / `RewardQuest` / removal →
-    /// `SendQuestUpdate`, Player.cpp:16509): changes the log, then the same autocast for the
-    /// current area. Quests other than 14078 only write player state.
-    pub fn update_quest(&self, ghost: &Ghost, lane: Lane, quest: u32, accept: bool) -> Result<(), AssertFailure> {
+    /// `Player::UpdateAreaDependentAuras` (27165-27183): (a) every owned aura whose location
+    /// check fails goes (27168-27175); (b) the `spell_area` autocast `if (!HasAura(id))
+    /// CastSpell(this, id, true)` (27178-27182).
+    fn update_area_dependent_auras(&self, ghost: &Ghost, lane: Lane, area: u32) -> Step {
+        let fits = self.fits_row(area);
+        if !fits {
+            return self.auras.remove_out_of_area(ghost, lane);
+        }
+        if !self.has_aura(ghost, lane, SPELL_49416)? {
+            self.autocast(ghost, lane)?;
+        }
+        Ok(())
+    }
+
+    /// Quest accept or removal: `AddQuest` (15343) or `RemoveActiveQuest` (16460) change the log,
+    /// then `SendQuestUpdate` (16509-16559) takes the zone and area of the current position
+    /// (16511-16517) and for 49416's row (`AUTOCAST | AUTOREMOVE`) casts it when the player fits
+    /// and lacks it (16549-16551), or `RemoveAurasDueToSpell` when not (16553-16554). Quests
+    /// other than 14078 only write player state.
+    pub fn update_quest(&self, ghost: &Ghost, lane: Lane, quest: u32, accept: bool) -> Step {
+        self.touch(ghost, lane)?;
         if quest != QUEST_14078 {
-            self.write_state(ghost, lane);
-            return Ok(());
+            return self.write_state(ghost, lane);
         }
         B::write(&self.quest, accept as u32);
         ghost.event(lane, Event::Quest { player: self.id, accepted: accept });
-        let area = B::read(&self.area_update_id);
-        self.spell_area_autocast(ghost, lane, area)
+        let area = B::read(&self.area);
+        if self.fits_row(area) {
+            if !self.has_aura(ghost, lane, SPELL_49416)? {
+                self.autocast(ghost, lane)?;
+            }
+            Ok(())
+        } else {
+            self.auras.remove_auras_due_to_spell(ghost, lane, RemoveMode::Default)
+        }
     }
 
     /// Any other write to the player's state: a plain read and write.
-    pub fn write_state(&self, ghost: &Ghost, lane: Lane) {
+    pub fn write_state(&self, ghost: &Ghost, lane: Lane) -> Step {
+        self.touch(ghost, lane)?;
         let v = B::read(&self.state);
         B::write(&self.state, v.wrapping_add(1));
         ghost.event(lane, Event::PlayerWrite { player: self.id });
+        Ok(())
     }
 
-    /// A read of live player state (a query's reply).
-    pub fn read_state(&self) -> u32 {
-        B::read(&self.state) ^ B::read(&self.area)
+    /// A read of live player state (a query's reply, the bot AI's and the manager's reads of
+    /// `IsInCombat`, `GetGroup`, `isMoving`, `GetHealthPct`).
+    pub fn read_state(&self, ghost: &Ghost, lane: Lane) -> Step<u32> {
+        self.touch(ghost, lane)?;
+        Ok(B::read(&self.state) ^ B::read(&self.area))
     }
 
-    /// The final values the invariants look at: (`HasAura`, `_effectMask`, modifier).
-    pub fn aura_snapshot(&self) -> (bool, u32, u32) {
-        (B::read(&self.aura_present) != 0, self.aura.effect_mask(), self.aura.modifier())
+    /// What `WorldSession::LogoutPlayer` (WorldSession.cpp:599-753) does to the player, on the
+    /// world thread: `CleanupsBeforeDelete` (722) → `Unit::CleanupBeforeRemoveFromMap`
+    /// (Unit.cpp:10435-10462) → `RemoveFromWorld` (10442-10443, `m_isInWorld = false`) and
+    /// `RemoveAllAuras` (10455); then `Map::RemovePlayerFromMap(_player, true)` (727-728) deletes
+    /// the player (`DeleteFromWorld`, Map.cpp:960-961). Whatever touches it after that touches
+    /// freed memory.
+    pub fn logout_cleanup(&self, ghost: &Ghost, lane: Lane) -> Step {
+        self.touch(ghost, lane)?;
+        B::write(&self.in_world, 0);
+        ghost.event(lane, Event::RemovedFromWorld { player: self.id });
+        self.auras.remove_all(ghost, lane)?;
+        ghost.free(lane, self.id);
+        Ok(())
+    }
+
+    /// The final values the invariants look at: (`HasAura`, the modifier, each application's
+    /// `_effectMask`).
+    pub fn aura_snapshot(&self) -> (bool, u32, Vec<u32>) {
+        self.auras.snapshot()
     }
 }

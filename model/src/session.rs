@@ -1,11 +1,13 @@
-//! The bot session: its receive queue, the seed's deferred queue, status and logout.
+//! The bot session: its receive queue, the seed's deferred queue, the per-session update lock,
+//! and the flags a bot update reads before it runs packets.
 
+use crate::crash::Crash;
 use crate::opcodes::{decode_wire, Opcode, Packet, Payload, Place};
 use crate::outcome::{Event, Ghost, Lane, Reject};
 use crate::sync::Backend;
 use std::collections::VecDeque;
 
-/// `BotSession::Update` takes at most this many packets per call.
+/// `BotSession::Update` takes at most this many packets per call, deferred ones included.
 pub const MAX_PACKETS_PER_UPDATE: usize = 100;
 /// `ProcessDeferredPackets` runs at most this many per session per call
 /// (`MAX_DEFERRED_PACKETS_PER_UPDATE`).
@@ -16,10 +18,11 @@ pub const MAX_DEFERRED_PER_CALL: usize = 50;
 pub enum Filter {
     /// The bot module's filter: everything.
     Bot,
-    /// `WorldSessionFilter` (world thread): THREADUNSAFE and INPLACE, and THREADSAFE when the
-    /// player is not in the world.
+    /// `WorldSessionFilter::Process` (WorldSession.cpp:88-107, world thread): INPLACE and
+    /// THREADUNSAFE, and THREADSAFE when the player is not in the world.
     World,
-    /// `MapSessionFilter` (map worker): THREADSAFE and INPLACE.
+    /// `MapSessionFilter::Process` (WorldSession.cpp:66-84, map worker): INPLACE, and THREADSAFE
+    /// when the player is in the world.
     Map,
 }
 
@@ -30,7 +33,7 @@ impl Filter {
         match self {
             Filter::Bot => true,
             Filter::World => place != Place::ThreadSafe || !in_world,
-            Filter::Map => place != Place::ThreadUnsafe && in_world,
+            Filter::Map => place == Place::Inplace || (place == Place::ThreadSafe && in_world),
         }
     }
 }
@@ -39,23 +42,37 @@ impl Filter {
 pub struct BotSession<B: Backend> {
     /// Bot index (its player has the same index).
     pub bot: u8,
-    /// `_recvQueue`, a locked queue.
+    /// `_recvQueue`, a `LockedQueue` (its own mutex).
     recv: B::Mutex<VecDeque<Packet>>,
     /// `_deferredPackets` behind `_deferredPacketMutex`.
     deferred: B::Mutex<VecDeque<Packet>>,
-    /// 1 while the player is in the world; a plain field, as in the server.
-    in_world: B::Cell,
+    /// `_updateMutex`, the `std::timed_mutex` `BotSession::Update` opens with.
+    update: B::Mutex<()>,
+    /// `forceExit`, set by `KickPlayer` (the flag `Update` returns `false` on).
+    kicked: B::Cell,
+    /// `_player`: 1 while the session has its player, 0 after `SetPlayer(nullptr)`.
+    player: B::Cell,
 }
+
+/// The guard of a session's update lock.
+pub type UpdateGuard<'a, B> = <B as Backend>::Guard<'a, ()>;
 
 impl<B: Backend> BotSession<B> {
     /// A logged-in session with empty queues.
     pub fn new(bot: u8) -> Self {
-        BotSession { bot, recv: B::mutex(VecDeque::new()), deferred: B::mutex(VecDeque::new()), in_world: B::cell(1) }
+        BotSession {
+            bot,
+            recv: B::mutex(VecDeque::new()),
+            deferred: B::mutex(VecDeque::new()),
+            update: B::mutex(()),
+            kicked: B::cell(0),
+            player: B::cell(1),
+        }
     }
 
     /// The bot side puts a packet in the receive queue; returns its id.
     /// The id is taken under the queue's lock, so ids follow the queue's order even when two
-    /// bot updates of one session send at the same time.
+    /// threads send at the same time.
     pub fn receive(&self, ghost: &Ghost, lane: Lane, opcode: Opcode, payload: Payload) -> u32 {
         let mut queue = B::lock(&self.recv);
         let id = ghost.received(lane, self.bot, Some(opcode));
@@ -84,14 +101,48 @@ impl<B: Backend> BotSession<B> {
     }
 
     /// Takes the front packet of the receive queue if `filter` accepts it (head-of-line:
-    /// `LockedQueue::next(packet, filter)` looks at the front only).
-    pub fn next(&self, filter: Filter) -> Option<Packet> {
-        let in_world = self.in_world();
+    /// `LockedQueue::next(packet, filter)` looks at the front only, LockedQueue.h:74-87).
+    /// `in_world` is the caller's read of the player's `IsInWorld`.
+    pub fn next(&self, filter: Filter, in_world: bool) -> Option<Packet> {
         let mut q = B::lock(&self.recv);
         match q.front() {
             Some(p) if filter.accepts(p.opcode, in_world) => q.pop_front(),
             _ => None,
         }
+    }
+
+    /// `std::unique_lock<std::timed_mutex> lock(_updateMutex, std::defer_lock);
+    /// lock.try_lock_for(100ms)`: a first try; when another update holds the lock, the 100 ms
+    /// pass (a yield: the holder may finish meanwhile, or not) and a second try decides. Both
+    /// outcomes are scheduling choices, so the engines explore both.
+    pub fn try_lock_update(&self, ghost: &Ghost, lane: Lane) -> Option<UpdateGuard<'_, B>> {
+        if let Some(g) = B::try_lock(&self.update) {
+            return Some(g);
+        }
+        ghost.event(lane, Event::UpdateLockBusy(self.bot));
+        B::yield_now();
+        B::try_lock(&self.update)
+    }
+
+    /// `KickPlayer` (world thread): sets `forceExit`.
+    pub fn kick(&self, ghost: &Ghost, lane: Lane) {
+        B::write(&self.kicked, 1);
+        ghost.event(lane, Event::LogoutRequested(self.bot));
+    }
+
+    /// Whether a kick or logout was requested: one read.
+    pub fn kicked(&self) -> bool {
+        B::read(&self.kicked) != 0
+    }
+
+    /// `GetPlayer() != nullptr`: one read of `_player`.
+    pub fn has_player(&self) -> bool {
+        B::read(&self.player) != 0
+    }
+
+    /// `SetPlayer(nullptr)` (WorldSession.cpp:730).
+    pub fn clear_player(&self) {
+        B::write(&self.player, 0);
     }
 
     /// `QueueDeferredPacket`: thread-safe push onto the deferred queue.
@@ -112,11 +163,8 @@ impl<B: Backend> BotSession<B> {
 
     /// `ProcessDeferredPackets` (main thread only): runs at most [`MAX_DEFERRED_PER_CALL`]
     /// deferred packets through `run`, in queue order, and returns how many ran. Stops at the
-    /// first tripped assert.
-    pub fn process_deferred(
-        &self,
-        mut run: impl FnMut(Packet) -> Result<(), crate::aura::AssertFailure>,
-    ) -> Result<usize, crate::aura::AssertFailure> {
+    /// first crash.
+    pub fn process_deferred(&self, mut run: impl FnMut(Packet) -> Result<(), Crash>) -> Result<usize, Crash> {
         let mut n = 0;
         while n < MAX_DEFERRED_PER_CALL {
             let Some(packet) = self.next_deferred() else { break };
@@ -126,18 +174,12 @@ impl<B: Backend> BotSession<B> {
         Ok(n)
     }
 
-    /// Whether the player is in the world.
-    pub fn in_world(&self) -> bool {
-        B::read(&self.in_world) != 0
-    }
-
-    /// `LogoutPlayer` (world thread). The bot session manager stops submitting updates for the
-    /// session; packets still queued are taken by the world thread later and dropped as "player
-    /// not in world" (the model keeps the session until its queues are empty, so each packet is
-    /// accounted for).
-    pub fn logout(&self, ghost: &Ghost, lane: Lane) {
-        B::write(&self.in_world, 0);
-        ghost.event(lane, Event::Logout(self.bot));
+    /// Takes every packet left in both queues (receive first), for the accounting of an erased
+    /// session or the end of a run.
+    pub fn drain_all(&self) -> Vec<Packet> {
+        let mut out: Vec<Packet> = B::lock(&self.recv).drain(..).collect();
+        out.extend(B::lock(&self.deferred).drain(..));
+        out
     }
 
     /// Queue lengths: (receive, deferred).

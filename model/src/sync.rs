@@ -47,6 +47,8 @@ pub trait Backend: Sized + Send + Sync + 'static {
     fn mutex<T: Send + 'static>(value: T) -> Self::Mutex<T>;
     /// Locks a mutex (blocking).
     fn lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Self::Guard<'_, T>;
+    /// Locks a mutex if it is free; `None` when another thread holds it.
+    fn try_lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Option<Self::Guard<'_, T>>;
     /// A new plain field.
     fn cell(value: u32) -> Self::Cell;
     /// Reads a plain field.
@@ -78,6 +80,13 @@ impl Backend for Std {
     }
     fn lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Self::Guard<'_, T> {
         mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+    fn try_lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Option<Self::Guard<'_, T>> {
+        match mutex.try_lock() {
+            Ok(g) => Some(g),
+            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
     }
     fn cell(value: u32) -> Self::Cell {
         std::sync::atomic::AtomicU32::new(value)

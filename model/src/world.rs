@@ -1,32 +1,54 @@
 //! The world tick (World.cpp), the map updates, the bot session manager, and the handlers.
 //!
-//! One tick on the world thread, in the server's order:
-//! 1. `World::UpdateSessions`: logouts due this tick; under `map-routing`, each session's
-//!    packets the world filter takes; the leftovers of logged-out sessions (dropped as not in
-//!    world).
-//! 2. `MapManager::Update`: when the map timer fires, every map's `Map::Update` on a map worker,
-//!    then `MapUpdater::wait`, modelled as joining the workers (the same happens-before edge).
-//!    `Map::Update` runs its players' packets the map filter takes (`map-routing` only), then
-//!    each player's update: heartbeat (when due) → area update → autocast.
-//! 3. `OnWorldUpdate`: the bot session manager submits every in-world bot's session update to a
-//!    bot worker (fire-and-forget, or joined at once with the barrier), then
-//!    `ProcessAllDeferredPackets` (deferral policies).
+//! One tick on the world thread, in the server's order (`World::Update`, World.cpp:2184-2495):
+//! 1. `World::UpdateSessions` (2325): under `map-routing` the bots are ordinary sessions whose
+//!    packets arrive from the network at the start of their tick; each session's packets the
+//!    world filter takes run here, and a logout due this tick runs `LogoutPlayer` here. Under the
+//!    bot policies the bot module's sessions are not in the world's session list; a logout due
+//!    this tick is `BotWorldSessionMgr::RemovePlayerBot` (BotWorldSessionMgr.cpp:252-295):
+//!    `KickPlayer` (287), then the guid onto `_asyncDisconnections` (292).
+//! 2. `MapManager::Update` (2369; MapManager.cpp:327-360): when the map timer fires, every map's
+//!    `Map::Update` on a map worker, then `MapUpdater::wait` (MapUpdater.cpp:64-69), modelled as
+//!    joining the workers (the same happens-before edge). `Map::Update` (Map.cpp:676-724) runs
+//!    its in-world players' sessions with the map filter (`map-routing` only), then each
+//!    player's update: heartbeat (when due) → `UpdateZoneAndAreaId` → autocast.
+//! 3. `sScriptMgr->OnWorldUpdate` (2486) → `PlayerbotWorldScript::UpdateBotSystems`
+//!    (PlayerbotWorldScript.cpp:235-242), bot policies only: the bot session manager's
+//!    `UpdateSessions` (phase 1: collect the sessions under `_sessionsMutex`; phase 2: one task
+//!    per session on a bot worker, fire-and-forget or joined at once with the barrier; then
+//!    drain `_asyncDisconnections` and, phase 3, `LogoutPlayer(true)` and erase each session),
+//!    then `ProcessAllDeferredPackets` (deferral policies).
+//!
+//! Module line numbers are `src/modules/Playerbot/Session/` files of the crash-era module (see
+//! `FIDELITY.md` for the versions).
 //!
 //! After the scripted ticks the run shuts down: outstanding bot updates are joined, then quiet
 //! ticks (no heartbeat, no new traffic) run until every queue is empty, or until a quiet tick
-//! moves no packet at all (then what is left can never run, and `exactly-once` says so). Nothing else runs by
-//! then, so their map and bot updates are called in place, still on their own lanes, instead of
-//! spawning threads that could not interleave with anything.
+//! moves no packet at all (then what is left can never run, and `exactly-once` says so). Nothing
+//! else runs by then, so their map and bot updates are called in place, still on their own
+//! lanes, instead of spawning threads that could not interleave with anything.
 
-use crate::aura::AssertFailure;
 use crate::classifier::{Dispatch, Policy};
+use crate::crash::Step;
 use crate::opcodes::{HandlerKind, Opcode, Packet, Status};
-use crate::outcome::{Event, Ghost, Lane, Outcome, PlayerEnd, Reject, Run};
+use crate::outcome::{Event, Ghost, Lane, Outcome, PlayerEnd, Refusal, Reject, Run};
 use crate::player::Player;
 use crate::scenario::Scenario;
 use crate::session::{BotSession, Filter, MAX_PACKETS_PER_UPDATE};
 use crate::sync::Backend;
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+/// Who calls a handler: the status checks differ.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Caller {
+    /// `BotSession::Update` on a bot worker.
+    BotWorker,
+    /// `BotSession::ProcessDeferredPackets` on the world thread.
+    Deferred,
+    /// TrinityCore's `WorldSession::Update` (world thread or map worker).
+    Session,
+}
 
 /// Trace events kept per run by default.
 pub const DEFAULT_TRACE_CAP: usize = 20_000;
@@ -39,6 +61,16 @@ pub struct World<B: Backend> {
     pub players: Vec<Player<B>>,
     /// Bot sessions.
     pub sessions: Vec<BotSession<B>>,
+    /// Each map's player list (`Map::m_mapRefManager`): 1 while player `i` is on its map.
+    on_map: Vec<B::Cell>,
+    /// The bot session manager's `_botSessions` behind `_sessionsMutex`: `true` while session
+    /// `i` is in it.
+    managed: B::Mutex<Vec<bool>>,
+    /// `_asyncDisconnections`: the guids of bots whose update returned `false`. A lock-free queue
+    /// in the module; a mutex gives the same push → pop ordering.
+    disconnections: B::Mutex<VecDeque<u8>>,
+    /// Why each bot's update last returned `false` (reporting only, outside the engines).
+    refusals: Mutex<Vec<Option<Refusal>>>,
     /// State shared between players (groups, trades, mail, guilds, channels).
     global: B::Cell,
     /// Ghost recorder.
@@ -63,7 +95,9 @@ pub fn run_with_trace_cap<B: Backend>(
     world.preload();
     let mut pending = Vec::new();
     for tick in 1..=scenario.ticks {
-        World::tick(&world, tick, dispatch, &mut pending, false);
+        if World::tick(&world, tick, dispatch, &mut pending, false).is_err() {
+            break;
+        }
     }
     if !pending.is_empty() {
         for handle in pending.drain(..) {
@@ -77,7 +111,9 @@ pub fn run_with_trace_cap<B: Backend>(
     while !world.ghost.crashed() && !world.drained() {
         let before = world.ghost.progress();
         tick += 1;
-        World::tick(&world, tick, Dispatch::Barrier, &mut pending, true);
+        if World::tick(&world, tick, Dispatch::Barrier, &mut pending, true).is_err() {
+            break;
+        }
         if world.ghost.progress() == before {
             break;
         }
@@ -85,13 +121,36 @@ pub fn run_with_trace_cap<B: Backend>(
     world.finish()
 }
 
+/// How many auras (and applications) one player may create in a run: every cast, quest change or
+/// movement-stop packet it is sent, and every heartbeat, can create at most one.
+fn aura_capacity(scenario: &Scenario, bot: usize) -> usize {
+    scenario.traffic.get(bot).map_or(0, |t| t.iter().map(|v| v.len()).sum::<usize>())
+        + scenario.heartbeat_ticks.len()
+        + 1
+}
+
+/// `(bot, receive, deferred)` when a session still holds packets in either of its queues.
+pub fn undrained_queues<B: Backend>(session: &BotSession<B>) -> Option<(u8, usize, usize)> {
+    let (r, d) = session.queue_lengths();
+    (r + d > 0).then_some((session.bot, r, d))
+}
+
 impl<B: Backend> World<B> {
     fn new(scenario: Arc<Scenario>, policy: Policy, trace_cap: usize) -> Self {
         let n = scenario.players.len();
         World {
             policy,
-            players: scenario.players.iter().enumerate().map(|(i, s)| Player::new(i as u8, *s)).collect(),
+            players: scenario
+                .players
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Player::new(i as u8, *s, aura_capacity(&scenario, i)))
+                .collect(),
             sessions: (0..n).map(|i| BotSession::new(i as u8)).collect(),
+            on_map: (0..n).map(|_| B::cell(1)).collect(),
+            managed: B::mutex(vec![true; n]),
+            disconnections: B::mutex(VecDeque::new()),
+            refusals: Mutex::new(vec![None; n]),
             global: B::cell(0),
             ghost: Ghost::new(n, trace_cap),
             scenario,
@@ -107,45 +166,69 @@ impl<B: Backend> World<B> {
         }
     }
 
-    fn drained(&self) -> bool {
-        self.sessions.iter().all(|s| s.queue_lengths() == (0, 0))
+    fn is_managed(&self, bot: u8) -> bool {
+        B::lock(&self.managed)[bot as usize]
     }
 
+    fn drained(&self) -> bool {
+        self.sessions.iter().all(|s| !self.is_managed(s.bot) || s.queue_lengths() == (0, 0))
+    }
+
+    /// The end of the run: every packet left in an erased session's queues is lost, with the
+    /// reason its update returned `false`; what is left in a managed session is undrained.
     fn finish(&self) -> Outcome {
+        let refusals = self.refusals.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let mut undrained = Vec::new();
+        for s in &self.sessions {
+            if self.is_managed(s.bot) {
+                undrained.extend(undrained_queues(s));
+            } else {
+                let why = refusals[s.bot as usize].unwrap_or(Refusal::SessionGone);
+                for p in s.drain_all() {
+                    self.ghost.lost(Lane::World, s.bot, p.id, p.opcode, why);
+                }
+            }
+        }
         let players = self
             .players
             .iter()
             .map(|p| {
-                let (has_aura, effect_mask, modifier) = p.aura_snapshot();
-                PlayerEnd { map: p.map, has_aura, effect_mask, modifier }
-            })
-            .collect();
-        let undrained = self
-            .sessions
-            .iter()
-            .filter_map(|s| {
-                let (r, d) = s.queue_lengths();
-                (r + d > 0).then_some((s.bot, r, d))
+                let (has_aura, modifier, effect_masks) = p.aura_snapshot();
+                PlayerEnd { map: p.map, has_aura, modifier, effect_masks, freed: self.ghost.freed(p.id) }
             })
             .collect();
         self.ghost.finish(players, undrained)
     }
 
-    /// One `World::Update`.
-    fn tick(world: &Arc<Self>, tick: u32, dispatch: Dispatch, pending: &mut Vec<B::Handle<()>>, quiet: bool) {
+    /// One `World::Update`. `Err` when the server crashed.
+    fn tick(world: &Arc<Self>, tick: u32, dispatch: Dispatch, pending: &mut Vec<B::Handle<()>>, quiet: bool) -> Step {
         let ghost = &world.ghost;
         ghost.event(Lane::World, Event::Tick(tick));
-        // 1. UpdateSessions.
-        for &(t, bot) in &world.scenario.logouts {
-            if t == tick && world.sessions[bot as usize].in_world() {
-                world.sessions[bot as usize].logout(ghost, Lane::World);
+        // 1. World::UpdateSessions.
+        let routing = world.policy == Policy::MapRouting;
+        if routing && tick > 1 && !quiet {
+            for (bot, session) in world.sessions.iter().enumerate() {
+                for &(opcode, payload) in world.scenario.packets(bot, tick) {
+                    session.receive(ghost, Lane::World, opcode, payload);
+                }
             }
         }
-        for session in &world.sessions {
-            if (world.policy == Policy::MapRouting || !session.in_world())
-                && world.process_session(Lane::World, session, Filter::World).is_err()
-            {
-                return;
+        for &(t, bot) in &world.scenario.logouts {
+            if t != tick {
+                continue;
+            }
+            if routing {
+                if world.sessions[bot as usize].has_player() {
+                    world.logout_player(bot)?;
+                }
+            } else {
+                world.sessions[bot as usize].kick(ghost, Lane::World);
+                world.disconnect(Lane::World, bot, Refusal::Kicked);
+            }
+        }
+        if routing {
+            for session in &world.sessions {
+                world.process_session(Lane::World, session, Filter::World)?;
             }
         }
         // 2. MapManager::Update.
@@ -153,13 +236,15 @@ impl<B: Backend> World<B> {
             let heartbeat = !quiet && world.scenario.heartbeat_ticks.contains(&tick);
             if quiet {
                 for map in 0..world.scenario.maps {
-                    world.update_map(map, tick, heartbeat);
+                    let _ = world.update_map(map, tick, heartbeat);
                 }
             } else {
                 let handles: Vec<_> = (0..world.scenario.maps)
                     .map(|map| {
                         let w = world.clone();
-                        B::spawn(move || w.update_map(map, tick, heartbeat))
+                        B::spawn(move || {
+                            let _ = w.update_map(map, tick, heartbeat);
+                        })
                     })
                     .collect();
                 for h in handles {
@@ -168,19 +253,43 @@ impl<B: Backend> World<B> {
             }
             ghost.event(Lane::World, Event::MapsJoined);
         }
-        // 3. OnWorldUpdate: bot session manager, then the deferred packets.
+        if let Some(crash) = ghost.first_crash() {
+            return Err(crash);
+        }
+        // 3. OnWorldUpdate: the bot session manager, then the deferred packets.
+        if !routing {
+            World::update_sessions(world, tick, dispatch, pending, quiet)?;
+        }
+        if world.policy.defers() {
+            world.process_all_deferred()?;
+        }
+        Ok(())
+    }
+
+    /// `BotWorldSessionMgr::UpdateSessions`, the fire-and-forget version (or joined at once with
+    /// the barrier).
+    fn update_sessions(
+        world: &Arc<Self>,
+        tick: u32,
+        dispatch: Dispatch,
+        pending: &mut Vec<B::Handle<()>>,
+        quiet: bool,
+    ) -> Step {
+        let ghost = &world.ghost;
+        // Phase 1: the sessions, collected under _sessionsMutex.
+        let bots: Vec<u8> = {
+            let managed = B::lock(&world.managed);
+            (0..managed.len() as u8).filter(|&b| managed[b as usize]).collect()
+        };
+        // Phase 2: one task per session; the future is discarded.
         let mut submitted = Vec::new();
-        for session in &world.sessions {
-            if !session.in_world() {
-                continue;
-            }
-            let bot = session.bot;
+        for bot in bots {
             ghost.event(Lane::World, Event::BotDispatch(bot));
             if quiet {
-                world.update_bot(bot, tick);
+                world.bot_task(bot, tick);
             } else {
                 let w = world.clone();
-                submitted.push(B::spawn(move || w.update_bot(bot, tick)));
+                submitted.push(B::spawn(move || w.bot_task(bot, tick)));
             }
         }
         match dispatch {
@@ -194,79 +303,167 @@ impl<B: Backend> World<B> {
             }
             Dispatch::FireAndForget => pending.extend(submitted),
         }
-        if world.policy.defers() {
-            ghost.event(Lane::World, Event::DeferredPass);
-            for session in &world.sessions {
-                if world.process_deferred(session).is_err() {
-                    return;
-                }
-            }
-        }
-    }
-
-    /// `Map::Update` of `map` (on its map worker).
-    fn update_map(&self, map: u8, tick: u32, heartbeat: bool) {
-        let lane = Lane::Map { map, tick };
-        self.ghost.event(lane, Event::MapUpdate(map));
-        if self.policy == Policy::MapRouting {
-            for session in &self.sessions {
-                let player = &self.players[session.bot as usize];
-                if player.map == map && session.in_world() && self.process_session(lane, session, Filter::Map).is_err()
-                {
-                    return;
-                }
-            }
-        }
-        for (i, player) in self.players.iter().enumerate() {
-            if player.map != map || !self.sessions[i].in_world() {
+        // The disconnections queued so far (720-724), then phase 3 (the fire-and-forget variant
+        // that logs the player out): under _sessionsMutex, LogoutPlayer(true) when the player is
+        // in the world, then the session is erased with its queues.
+        loop {
+            let Some(bot) = B::lock(&world.disconnections).pop_front() else { break };
+            ghost.event(Lane::World, Event::DisconnectPopped(bot));
+            let mut managed = B::lock(&world.managed);
+            if !managed[bot as usize] {
                 continue;
             }
-            if heartbeat {
-                self.ghost.event(lane, Event::Heartbeat { player: player.id });
-                if player.update_area(&self.ghost, lane).is_err() {
-                    return;
-                }
+            if world.sessions[bot as usize].has_player() && world.players[bot as usize].in_world(ghost, Lane::World)? {
+                world.logout_player(bot)?;
             }
-        }
-    }
-
-    /// `BotSession::Update` (on a bot worker): the session's packets per the policy, then the
-    /// bot AI, which sends the next tick's packets.
-    fn update_bot(&self, bot: u8, tick: u32) {
-        let lane = Lane::Bot { bot, tick };
-        let session = &self.sessions[bot as usize];
-        if self.policy != Policy::MapRouting {
-            let classifier = self.policy.classifier();
-            for _ in 0..MAX_PACKETS_PER_UPDATE {
-                let Some(packet) = session.next(Filter::Bot) else { break };
-                if classifier.requires_main_thread(packet.opcode) {
-                    session.queue_deferred(&self.ghost, lane, packet);
-                } else if self.run_handler(lane, bot, packet).is_err() {
-                    return;
-                }
-            }
-        }
-        for &(opcode, payload) in self.scenario.packets(bot as usize, tick + 1) {
-            session.receive(&self.ghost, lane, opcode, payload);
-        }
-    }
-
-    /// `WorldSession::Update` with a filter: head-of-line, up to the per-update limit.
-    fn process_session(&self, lane: Lane, session: &BotSession<B>, filter: Filter) -> Result<(), AssertFailure> {
-        for _ in 0..MAX_PACKETS_PER_UPDATE {
-            let Some(packet) = session.next(filter) else { break };
-            self.run_handler(lane, session.bot, packet)?;
+            managed[bot as usize] = false;
+            ghost.event(Lane::World, Event::SessionErased(bot));
         }
         Ok(())
     }
 
-    /// `BotSession::ProcessDeferredPackets` (world thread): at most 50.
-    fn process_deferred(&self, session: &BotSession<B>) -> Result<usize, AssertFailure> {
-        session.process_deferred(|packet| self.run_handler(Lane::World, session.bot, packet))
+    /// Pushes `bot` onto `_asyncDisconnections`.
+    fn disconnect(&self, lane: Lane, bot: u8, why: Refusal) {
+        self.ghost.event(lane, Event::UpdateRefused { bot, why });
+        self.refusals.lock().unwrap_or_else(|p| p.into_inner())[bot as usize].get_or_insert(why);
+        B::lock(&self.disconnections).push_back(bot);
+        self.ghost.event(lane, Event::DisconnectQueued(bot));
     }
 
-    /// `opHandle->Call(session, packet)`: the status check, then what the handler kind does.
-    pub fn run_handler(&self, lane: Lane, bot: u8, packet: Packet) -> Result<(), AssertFailure> {
+    /// One manager task (on a bot worker, BotWorldSessionMgr.cpp:590-688): lock the `weak_ptr`
+    /// to the session (594; gone → disconnect, 598), `Update` (616; `false` → disconnect, 621),
+    /// then the player (633): none or not in the world → disconnect (634-646); else read
+    /// `IsInCombat`, `GetGroup`, `isMoving` and `GetHealthPct` on the worker (650-667).
+    fn bot_task(&self, bot: u8, tick: u32) {
+        let lane = Lane::Bot { bot, tick };
+        if !self.is_managed(bot) {
+            return self.disconnect(lane, bot, Refusal::SessionGone);
+        }
+        let player = &self.players[bot as usize];
+        match self.update_bot(bot, tick, lane) {
+            Err(_) => {}
+            Ok(Some(why)) => self.disconnect(lane, bot, why),
+            Ok(None) => {
+                let in_world =
+                    self.sessions[bot as usize].has_player() && player.in_world(&self.ghost, lane) == Ok(true);
+                if self.ghost.crashed() {
+                    return;
+                }
+                if !in_world {
+                    return self.disconnect(lane, bot, Refusal::NotInWorld);
+                }
+                let _ = player.read_state(&self.ghost, lane);
+            }
+        }
+    }
+
+    /// `BotSession::Update` (on a bot worker, BotSession.cpp:555-1061): `None` when it ran, or
+    /// why it returned `false`. The update lock (561-578), the kick check (599-605), then the
+    /// receive queue (672-879: at most [`MAX_PACKETS_PER_UPDATE`], deferred ones included,
+    /// 697), each packet deferred (685-699) or run behind the worker's status checks (712-820),
+    /// then the bot AI when the player is in the world (889-1023): `BotAI::UpdateAI` reads the
+    /// player (BotAI.cpp:236-362: `IsInWorld`, `IsInCombat`, `GetGroup`, `GetVictim`; the
+    /// rotation's `HasAura`) and sends the next tick's packets.
+    fn update_bot(&self, bot: u8, tick: u32, lane: Lane) -> Step<Option<Refusal>> {
+        let session = &self.sessions[bot as usize];
+        let player = &self.players[bot as usize];
+        let Some(_guard) = session.try_lock_update(&self.ghost, lane) else { return Ok(Some(Refusal::LockBusy)) };
+        if session.kicked() {
+            return Ok(Some(Refusal::Kicked));
+        }
+        let classifier = self.policy.classifier();
+        for _ in 0..MAX_PACKETS_PER_UPDATE {
+            let Some(packet) = session.next(Filter::Bot, true) else { break };
+            if classifier.requires_main_thread(packet.opcode) {
+                session.queue_deferred(&self.ghost, lane, packet);
+            } else {
+                self.run_handler(lane, bot, packet, Caller::BotWorker)?;
+            }
+        }
+        if session.has_player() && player.in_world(&self.ghost, lane)? {
+            self.ghost.event(lane, Event::BotAi(bot));
+            player.read_state(&self.ghost, lane)?;
+            player.has_aura(&self.ghost, lane, crate::player::SPELL_49416)?;
+            for &(opcode, payload) in self.scenario.packets(bot as usize, tick + 1) {
+                session.receive(&self.ghost, lane, opcode, payload);
+            }
+        }
+        Ok(None)
+    }
+
+    /// `WorldSession::LogoutPlayer(true)` (WorldSession.cpp:599-753) on the world thread: the
+    /// player's cleanup ([`Player::logout_cleanup`]: out of the world, every aura removed,
+    /// deleted with its removal from the map, 727-728), then `SetPlayer(nullptr)` (730).
+    fn logout_player(&self, bot: u8) -> Step {
+        self.ghost.event(Lane::World, Event::Logout(bot));
+        B::write(&self.on_map[bot as usize], 0);
+        self.players[bot as usize].logout_cleanup(&self.ghost, Lane::World)?;
+        self.sessions[bot as usize].clear_player();
+        Ok(())
+    }
+
+    /// `Map::Update` of `map` (on its map worker, Map.cpp:676-724): the sessions of its in-world
+    /// players with the map filter (`map-routing`, 683-693), then each player's `Player::Update`
+    /// (724; it returns for a player not in world, Player.cpp:955-956), whose heartbeat runs
+    /// `UpdateZoneAndAreaId` (Player.cpp:1177).
+    fn update_map(&self, map: u8, tick: u32, heartbeat: bool) -> Step {
+        let lane = Lane::Map { map, tick };
+        self.ghost.event(lane, Event::MapUpdate(map));
+        for (i, player) in self.players.iter().enumerate() {
+            if player.map != map || B::read(&self.on_map[i]) == 0 {
+                continue;
+            }
+            if self.policy == Policy::MapRouting && player.in_world(&self.ghost, lane)? {
+                self.process_session(lane, &self.sessions[i], Filter::Map)?;
+            }
+        }
+        for (i, player) in self.players.iter().enumerate() {
+            if player.map != map || B::read(&self.on_map[i]) == 0 || !player.in_world(&self.ghost, lane)? {
+                continue;
+            }
+            if heartbeat {
+                self.ghost.event(lane, Event::Heartbeat { player: player.id });
+                player.update_zone_and_area(&self.ghost, lane)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `WorldSession::Update` with a filter (WorldSession.cpp:366-596): head-of-line, up to the
+    /// per-update limit.
+    fn process_session(&self, lane: Lane, session: &BotSession<B>, filter: Filter) -> Step {
+        for _ in 0..MAX_PACKETS_PER_UPDATE {
+            let in_world = session.has_player() && self.players[session.bot as usize].in_world(&self.ghost, lane)?;
+            let Some(packet) = session.next(filter, in_world) else { break };
+            self.run_handler(lane, session.bot, packet, Caller::Session)?;
+        }
+        Ok(())
+    }
+
+    /// `BotWorldSessionMgr::ProcessAllDeferredPackets` (world thread): the sessions with deferred
+    /// packets, collected under `_sessionsMutex`, then `ProcessDeferredPackets` of each (at most
+    /// 50).
+    fn process_all_deferred(&self) -> Step {
+        self.ghost.event(Lane::World, Event::DeferredPass);
+        let bots: Vec<u8> = {
+            let managed = B::lock(&self.managed);
+            (0..managed.len() as u8)
+                .filter(|&b| managed[b as usize] && self.sessions[b as usize].has_deferred())
+                .collect()
+        };
+        for bot in bots {
+            self.sessions[bot as usize]
+                .process_deferred(|packet| self.run_handler(Lane::World, bot, packet, Caller::Deferred))?;
+        }
+        Ok(())
+    }
+
+    /// `opHandle->Call(session, packet)` behind the caller's status checks: STATUS_LOGGEDIN runs
+    /// only for a player in the world (every caller); STATUS_TRANSFER only for a player not in it
+    /// (the bot worker, BotSession.cpp:758-764, and `WorldSession::Update`, WorldSession.cpp:
+    /// 448-452), but unconditionally from `ProcessDeferredPackets` (BotSession.cpp:1245-1251);
+    /// then what the handler kind does.
+    pub fn run_handler(&self, lane: Lane, bot: u8, packet: Packet, caller: Caller) -> Step {
         let ghost = &self.ghost;
         let opcode: Opcode = packet.opcode;
         let kind = opcode.kind();
@@ -275,37 +472,40 @@ impl<B: Backend> World<B> {
             return Ok(());
         }
         let session = &self.sessions[bot as usize];
-        let needs_player = matches!(opcode.info().status, Status::LoggedIn | Status::Transfer);
-        if needs_player && !session.in_world() {
-            ghost.rejected(lane, bot, packet.id, Reject::NotInWorld);
+        let player = &self.players[bot as usize];
+        let reject = match opcode.info().status {
+            Status::LoggedIn => (!session.has_player() || !player.in_world(ghost, lane)?).then_some(Reject::NotInWorld),
+            Status::Transfer if caller != Caller::Deferred => {
+                if !session.has_player() {
+                    Some(Reject::NotInWorld)
+                } else {
+                    player.in_world(ghost, lane)?.then_some(Reject::InWorld)
+                }
+            }
+            _ => None,
+        };
+        if let Some(reason) = reject {
+            ghost.rejected(lane, bot, packet.id, reason);
             return Ok(());
         }
-        let player = &self.players[bot as usize];
         ghost.ran(Run { bot, id: packet.id, opcode, kind, lane, player_map: player.map });
         let p = packet.payload;
         match kind {
             HandlerKind::Unhandled | HandlerKind::SessionLocal | HandlerKind::StaticQuery => Ok(()),
-            HandlerKind::SharedRead => {
-                std::hint::black_box(player.read_state());
-                Ok(())
-            }
+            HandlerKind::SharedRead => player.read_state(ghost, lane).map(|v| {
+                std::hint::black_box(v);
+            }),
             HandlerKind::MoveStop => {
-                player.set_position(ghost, lane, p.area);
-                player.update_area(ghost, lane)
+                player.set_position(ghost, lane, p.area)?;
+                player.update_zone_and_area(ghost, lane)
             }
-            HandlerKind::Move => {
-                player.set_position(ghost, lane, p.area);
-                Ok(())
-            }
-            HandlerKind::Cast => player.cast_spell(ghost, lane, p.spell),
-            HandlerKind::AuraRemove => player.remove_aura(ghost, lane, p.spell),
+            HandlerKind::Move => player.set_position(ghost, lane, p.area),
+            HandlerKind::Cast => player.cast_request(ghost, lane, p.spell),
+            HandlerKind::AuraRemove => player.cancel_aura(ghost, lane, p.spell),
             HandlerKind::QuestUpdate => {
                 player.update_quest(ghost, lane, p.quest, opcode != Opcode::CMSG_QUEST_LOG_REMOVE_QUEST)
             }
-            HandlerKind::PlayerWrite => {
-                player.write_state(ghost, lane);
-                Ok(())
-            }
+            HandlerKind::PlayerWrite => player.write_state(ghost, lane),
             HandlerKind::WorldGlobal => {
                 let v = B::read(&self.global);
                 B::write(&self.global, v.wrapping_add(1));

@@ -2,12 +2,13 @@
 //!
 //! `cargo test -p model --release --test seed_unit_plan`
 
-use model::aura::{AssertFailure, AuraApplication};
+use model::aura::UnitAuras;
 use model::classifier::{Classifier, SeedClassifier};
 use model::opcodes::{Opcode, Payload, SeedCategory};
-use model::outcome::{Ghost, Lane};
+use model::outcome::{Event, Ghost, Lane};
 use model::session::{BotSession, MAX_DEFERRED_PER_CALL};
 use model::sync::Std;
+use model::{AssertFailure, Crash};
 use std::sync::Arc;
 
 /// On one thread a second apply of the same effect fails at line 168 (`HasEffect` already true),
@@ -15,14 +16,24 @@ use std::sync::Arc;
 #[test]
 fn double_apply_on_one_thread_trips_168_not_174() {
     let ghost = Ghost::new(1, 100);
-    let app = AuraApplication::<Std>::new(0);
-    app.set_effects_to_apply(1);
-    assert_eq!(app.handle_effect(&ghost, Lane::World, 0, true), Ok(()));
-    let err = app.handle_effect(&ghost, Lane::World, 0, true).unwrap_err();
-    assert_eq!(err, AssertFailure::HasEffectMismatch);
-    assert_eq!(err.line(), 168);
+    let auras = UnitAuras::<Std>::new(0, 2);
+    assert_eq!(auras.spell_hit(&ghost, Lane::World), Ok(()));
+    let err = auras.handle_effect(&ghost, Lane::World, 0, 0, true).unwrap_err();
+    assert_eq!(err, Crash::Assert(AssertFailure::HasEffectMismatch));
+    assert_eq!(AssertFailure::HasEffectMismatch.line(), 168);
     assert_eq!(err.to_string(), "ASSERT(HasEffect(effIndex) == (!apply)) failed at SpellAuras.cpp:168");
-    assert_eq!(app.modifier(), 1, "the failed apply must not touch the modifier");
+    assert_eq!(auras.snapshot(), (true, 1, vec![1]), "the failed apply must not touch the modifier");
+}
+
+/// On one thread a second spell hit finds the aura and its application, and the hit's own
+/// `HasEffect` pre-check (Spell.cpp:3026-3028) keeps it from applying the effect again.
+#[test]
+fn a_second_hit_on_one_thread_refreshes_and_applies_nothing() {
+    let ghost = Ghost::new(1, 100);
+    let auras = UnitAuras::<Std>::new(0, 2);
+    auras.spell_hit(&ghost, Lane::World).unwrap();
+    auras.spell_hit(&ghost, Lane::World).unwrap();
+    assert_eq!(auras.snapshot(), (true, 1, vec![1]));
 }
 
 /// On one thread, removing an effect that is not applied also fails at line 168; the remove
@@ -30,9 +41,27 @@ fn double_apply_on_one_thread_trips_168_not_174() {
 #[test]
 fn remove_without_apply_trips_168() {
     let ghost = Ghost::new(1, 100);
-    let app = AuraApplication::<Std>::new(0);
-    app.set_effects_to_apply(1);
-    assert_eq!(app.handle_effect(&ghost, Lane::World, 0, false), Err(AssertFailure::HasEffectMismatch));
+    let auras = UnitAuras::<Std>::new(0, 2);
+    auras.spell_hit(&ghost, Lane::World).unwrap();
+    assert_eq!(auras.handle_effect(&ghost, Lane::World, 0, 0, false), Ok(()));
+    assert_eq!(
+        auras.handle_effect(&ghost, Lane::World, 0, 0, false),
+        Err(Crash::Assert(AssertFailure::HasEffectMismatch))
+    );
+}
+
+/// A cast request of a spell the player does not know (49416 is never learned) is dropped by the
+/// known-spell check before any aura is touched: no lookup, no aura, no application.
+#[test]
+fn a_cast_of_an_unknown_spell_touches_no_aura() {
+    use model::player::{Player, PlayerStart, AREA_4756, SPELL_49416};
+    let ghost = Ghost::new(1, 100);
+    let player =
+        Player::<Std>::new(0, PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4756, has_quest: true }, 2);
+    player.cast_request(&ghost, Lane::World, SPELL_49416).unwrap();
+    assert_eq!(player.aura_snapshot(), (false, 0, vec![]));
+    let events: Vec<Event> = ghost.events().into_iter().map(|(_, e)| e).collect();
+    assert_eq!(events, vec![Event::CastDropped { player: 0, spell: SPELL_49416 }]);
 }
 
 /// Classifier accuracy: one opcode of each of the seed's eight categories is deferred, with its

@@ -1,0 +1,33 @@
+//! The smallest loom preemption bound of every finding of every small cell, with the proof that
+//! one bound less finds none.
+//!
+//! `cargo run --release -p checks --example minimal_bounds -- [MAX_BOUND] [DISPATCH]` (default
+//! 3, both dispatch modes).
+
+use checks::bounds::{describe, minimal_bounds};
+use checks::explore::Cell;
+use model::{Dispatch, Policy, ScenarioName};
+use std::time::Instant;
+
+fn main() {
+    let max: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(3);
+    let dispatches: Vec<Dispatch> = match std::env::args().nth(2) {
+        Some(d) => vec![Dispatch::from_name(&d).unwrap_or_else(|| panic!("unknown dispatch {d}"))],
+        None => Dispatch::ALL.to_vec(),
+    };
+    let start = Instant::now();
+    for scenario in ScenarioName::SMALL {
+        for policy in Policy::ALL {
+            for &dispatch in &dispatches {
+                let cell = Cell { policy, scenario, dispatch };
+                let t = Instant::now();
+                let found = minimal_bounds(cell, max);
+                println!("{} / {} / {} ({:.1?})", scenario.name(), policy.name(), dispatch.name(), t.elapsed());
+                for m in &found {
+                    println!("    {}", describe(m));
+                }
+            }
+        }
+    }
+    println!("(loom bounds 0..={max}, {:.1?})", start.elapsed());
+}

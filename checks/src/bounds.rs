@@ -1,0 +1,82 @@
+//! Minimal counterexamples: for each invariant a cell breaks, and each assert it trips, the
+//! smallest loom preemption bound at which loom finds it, with the exhaustive run at one bound
+//! less that finds none (the proof that fewer preemptions cannot show it).
+
+use crate::explore::{explore, Budget, Cell, Checker};
+use model::{AssertFailure, Invariant};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// What a minimal bound is given for: a broken invariant, or one tripped assert.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Finding {
+    /// An invariant (for `assert`, any assert).
+    Invariant(Invariant),
+    /// One assert line.
+    Assert(AssertFailure),
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Finding::Invariant(i) => write!(f, "{i}"),
+            Finding::Assert(a) => write!(f, "assert {}", a.location()),
+        }
+    }
+}
+
+/// The smallest bound at which loom finds one finding.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct MinimalBound {
+    /// What was found.
+    pub finding: Finding,
+    /// The smallest preemption bound at which loom finds it.
+    pub bound: usize,
+    /// Schedules loom explored at that bound, and how many of them show it.
+    pub schedules: u64,
+    /// How many of them show it.
+    pub showing: u64,
+    /// Schedules loom explored exhaustively at `bound - 1` without finding it (`None` at bound 0,
+    /// where nothing smaller exists).
+    pub none_below: Option<u64>,
+}
+
+/// Explores `cell` under loom at bounds `0..=max_bound` and gives, for everything found at some
+/// bound, the smallest such bound. Findings are in [`Finding`] order.
+pub fn minimal_bounds(cell: Cell, max_bound: usize) -> Vec<MinimalBound> {
+    let mut found: BTreeMap<Finding, MinimalBound> = BTreeMap::new();
+    let mut previous: Option<u64> = None;
+    for bound in 0..=max_bound {
+        let r = explore(cell, Checker::Loom, Budget { bound, ..Budget::default() });
+        let mut here: Vec<(Finding, u64)> = r.violating.iter().map(|(i, n)| (Finding::Invariant(*i), *n)).collect();
+        here.extend(r.assert_lines.iter().map(|(a, n)| (Finding::Assert(*a), *n)));
+        for (finding, n) in here {
+            found.entry(finding).or_insert(MinimalBound {
+                finding,
+                bound,
+                schedules: r.schedules,
+                showing: n,
+                none_below: previous,
+            });
+        }
+        previous = Some(r.schedules);
+    }
+    found.into_values().collect()
+}
+
+/// "needs k preemptions (none with k−1: proved, N schedules)".
+pub fn describe(m: &MinimalBound) -> String {
+    match m.none_below {
+        None => format!("{}: needs 0 preemptions ({} of {} schedules at bound 0)", m.finding, m.showing, m.schedules),
+        Some(n) => format!(
+            "{}: needs {} preemption{} (none with {}: proved, {n} schedules; {} of {} schedules at bound {})",
+            m.finding,
+            m.bound,
+            if m.bound == 1 { "" } else { "s" },
+            m.bound - 1,
+            m.showing,
+            m.schedules,
+            m.bound
+        ),
+    }
+}
