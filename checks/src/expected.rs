@@ -1,78 +1,419 @@
-//! The expected truth of every cell: which invariants the model shows broken there.
+//! The pinned truth of every cell: which invariants the model shows broken there, which asserts
+//! trip, and how many preemptions loom needs to show each.
 //!
-//! These are findings, pinned so that any change is seen. They were read off exhaustive loom
-//! runs (preemption bound 2 and 3) and the seeded shuttle runs of `verify`; where the seed's fix
-//! fails, the README says so. A result matches its cell's truth when:
-//! - it breaks no invariant outside the cell's set (a new violation is a regression);
-//! - loom at bound ≥ 2, which sees every schedule the races need, breaks exactly the set;
-//! - on `crash-49416` under `unsynchronized` with fire-and-forget dispatch, loom, shuttle-random
-//!   and shuttle-pct all trip the crash line, SpellAuras.cpp:174;
-//! - on `move-stop-49416` with fire-and-forget dispatch, loom at bound ≥ 4 trips line 174 under
-//!   `unsynchronized` and under the seed's fix alike (at bound 2 and 3 it shows lines 168/169).
+//! These are findings, pinned so that any change is seen, each with its reason. They were read
+//! off exhaustive loom runs at bounds 0 to 4 (`cargo run --release -p checks --example
+//! minimal_bounds -- 4`) and seeded shuttle runs (random and PCT, 3,000 schedules on
+//! `seed-load`); a truth is pinned only where loom, at the bound it needs, and shuttle agree, and
+//! what only shuttle finds says so ([`Reach::BeyondLoom`]). A result matches its cell's truth
+//! when:
+//! - it breaks no invariant and trips no assert outside the cell's truth (a new violation is a
+//!   regression);
+//! - loom at bound `b` finds exactly the invariants and asserts whose [`Reach::Loom`] bound is at
+//!   most `b`, and none pinned beyond loom at a bound it was pinned at;
+//! - the crash line's [`MUST_TRIP`] rules hold: the checkers named there trip
+//!   SpellAuras.cpp:174.
 
-use crate::explore::{CellResult, Checker};
-use model::{Dispatch, Invariant, Policy, ScenarioName};
+use crate::explore::{Cell, CellResult, Checker};
+use model::{AssertFailure, Dispatch, Invariant, Policy, ScenarioName};
 use std::collections::BTreeSet;
 
-use Invariant::{Assert, DoubleEffect, Order, ThreadKind};
+use AssertFailure::{
+    AlreadyApplied as A174, ApplicationNotInList as U3811, AppliedOnTargetTwice as U3602, AuraRemovedTwice as A641,
+    EffectLeftAfterUnapply as U3757, ForeignApplication as U3796, HasEffectMismatch as A168,
+    NotApplied as A180, OwnedAuraRemovedTwice as U3853, UnapplyingRemovedApplication as U3705,
+};
+use Invariant::{Assert, AuraIntegrity, DoubleEffect, ExactlyOnce, Order, ThreadKind, UseAfterFree};
+
+/// How a finding is reached.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Reach {
+    /// loom finds it at this preemption bound and above, and proves it absent below.
+    Loom(usize),
+    /// loom finds none up to this bound; shuttle finds it (it needs more preemptions).
+    BeyondLoom(usize),
+    /// A scenario loom cannot explore: shuttle finds it.
+    Sampled,
+}
+
+/// The truth of one group of cells.
+#[derive(Clone, Copy, Debug)]
+pub struct Pin {
+    /// The scenario.
+    pub scenario: ScenarioName,
+    /// The policies it covers.
+    pub policies: &'static [Policy],
+    /// The dispatch modes it covers.
+    pub dispatches: &'static [Dispatch],
+    /// The invariants broken, with their reach.
+    pub broken: &'static [(Invariant, Reach)],
+    /// The asserts tripped, with their reach.
+    pub asserts: &'static [(AssertFailure, Reach)],
+    /// Why.
+    pub why: &'static str,
+}
+
+const FAF: &[Dispatch] = &[Dispatch::FireAndForget];
+const BARRIER: &[Dispatch] = &[Dispatch::Barrier];
+const BOTH: &[Dispatch] = &[Dispatch::FireAndForget, Dispatch::Barrier];
+const UNSYNC: &[Policy] = &[Policy::Unsynchronized];
+const SEED: &[Policy] = &[Policy::SeedDeferral];
+const COMPLETE: &[Policy] = &[Policy::CompleteDeferral];
+const DEFERRAL: &[Policy] = &[Policy::SeedDeferral, Policy::CompleteDeferral];
+const BOT_POLICIES: &[Policy] = &[Policy::Unsynchronized, Policy::SeedDeferral, Policy::CompleteDeferral];
+const ROUTING: &[Policy] = &[Policy::MapRouting];
+
+use Reach::{BeyondLoom as Beyond, Loom, Sampled};
+use ScenarioName::{CastThenMove, Crash49416, MoveStop49416, QuestAccept49416, SeedLoad};
+
+/// Every packet the deferral policies leave queued in a session that is erased is lost: a
+/// second update of the bot finds the update lock busy, returns `false`, and the world thread's
+/// phase 3 logs the player out and erases the session (2 preemptions); the first update, still
+/// running, then reads the freed player (3).
+const DISCONNECT: &[(Invariant, Reach)] = &[(UseAfterFree, Loom(3)), (ExactlyOnce, Loom(2))];
+
+/// The movement-stop and quest-accept races, unsynchronized: the bot's autocast and the map
+/// heartbeat's both reach `TryRefreshStackOrCreate`.
+const MOVE_STOP_RACE: &[(AssertFailure, Reach)] = &[
+    (A168, Loom(3)),
+    (A174, Loom(3)),
+    (A641, Loom(4)),
+    (U3602, Loom(2)),
+    (U3757, Loom(3)),
+    (U3811, Loom(4)),
+    (U3853, Loom(4)),
+];
+
+/// The pinned truths, first match wins.
+pub const PINS: &[Pin] = &[
+    Pin {
+        scenario: Crash49416,
+        policies: UNSYNC,
+        dispatches: BOTH,
+        broken: &[(ThreadKind, Loom(0))],
+        asserts: &[],
+        why: "49416 is not in the bot's spellbook: its CMSG_CAST_SPELL is dropped before any aura is touched \
+              (Player.cpp:32374-32397); the cast handler still runs on the bot worker",
+    },
+    Pin {
+        scenario: Crash49416,
+        policies: DEFERRAL,
+        dispatches: FAF,
+        broken: DISCONNECT,
+        asserts: &[],
+        why: "the deferred cast is lost when a busy update lock disconnects the bot; the running update then reads \
+              the freed player",
+    },
+    Pin {
+        scenario: MoveStop49416,
+        policies: &[Policy::Unsynchronized, Policy::SeedDeferral],
+        dispatches: FAF,
+        broken: &[
+            (Assert, Loom(2)),
+            (UseAfterFree, Beyond(4)),
+            (DoubleEffect, Loom(2)),
+            (AuraIntegrity, Loom(2)),
+            (ThreadKind, Loom(0)),
+        ],
+        asserts: MOVE_STOP_RACE,
+        why: "CMSG_MOVE_STOP stays on the bot worker (the seed defers none of the stop family): its area update \
+              races the map heartbeat's, and both autocast 49416; the create-then-find path trips :174",
+    },
+    Pin {
+        scenario: MoveStop49416,
+        policies: DEFERRAL,
+        dispatches: FAF,
+        broken: DISCONNECT,
+        asserts: &[],
+        why: "complete deferral runs the stop on the world thread; what is left is the disconnection path",
+    },
+    Pin {
+        scenario: QuestAccept49416,
+        policies: UNSYNC,
+        dispatches: FAF,
+        broken: &[
+            (Assert, Loom(1)),
+            (UseAfterFree, Beyond(4)),
+            (DoubleEffect, Loom(2)),
+            (AuraIntegrity, Loom(1)),
+            (ThreadKind, Loom(0)),
+        ],
+        asserts: &[
+            (A168, Loom(2)),
+            (A174, Loom(2)),
+            (A641, Loom(3)),
+            (U3602, Loom(1)),
+            (U3705, Beyond(4)),
+            (U3757, Loom(3)),
+            (U3796, Beyond(4)),
+            (U3811, Loom(3)),
+            (U3853, Loom(3)),
+        ],
+        why: "the quest accept's SendQuestUpdate autocast on the bot worker races the heartbeat's: :174 at 2 \
+              preemptions",
+    },
+    Pin {
+        scenario: QuestAccept49416,
+        policies: DEFERRAL,
+        dispatches: FAF,
+        broken: DISCONNECT,
+        asserts: &[],
+        why: "the quest accept is deferred and no aura race is left; the deferred packet is lost on disconnection",
+    },
+    Pin {
+        scenario: CastThenMove,
+        policies: SEED,
+        dispatches: FAF,
+        broken: &[(UseAfterFree, Loom(3)), (ExactlyOnce, Loom(2)), (Order, Loom(0)), (ThreadKind, Loom(0))],
+        asserts: &[],
+        why: "the deferred cast runs after the stop received after it, which stays on the worker; and the \
+              disconnection path",
+    },
+    Pin {
+        scenario: CastThenMove,
+        policies: SEED,
+        dispatches: BARRIER,
+        broken: &[(Order, Loom(0)), (ThreadKind, Loom(0))],
+        asserts: &[],
+        why: "the deferred cast runs after the stop received after it",
+    },
+    Pin {
+        scenario: CastThenMove,
+        policies: COMPLETE,
+        dispatches: FAF,
+        broken: DISCONNECT,
+        asserts: &[],
+        why: "two updates of one session never overlap (the update lock), so complete deferral keeps order; the \
+              disconnection path is left",
+    },
+    Pin {
+        scenario: SeedLoad,
+        policies: UNSYNC,
+        dispatches: FAF,
+        broken: &[
+            (Assert, Sampled),
+            (UseAfterFree, Sampled),
+            (DoubleEffect, Sampled),
+            (AuraIntegrity, Sampled),
+            (ExactlyOnce, Sampled),
+            (ThreadKind, Sampled),
+        ],
+        asserts: &[
+            (A168, Sampled),
+            (A174, Sampled),
+            (A180, Sampled),
+            (A641, Sampled),
+            (U3602, Sampled),
+            (U3705, Sampled),
+            (U3757, Sampled),
+            (U3796, Sampled),
+            (U3811, Sampled),
+            (U3853, Sampled),
+        ],
+        why: "every race of the small scenarios, many bots at once; the removed bot's queued packets are lost",
+    },
+    Pin {
+        scenario: SeedLoad,
+        policies: SEED,
+        dispatches: FAF,
+        broken: &[
+            (Assert, Sampled),
+            (UseAfterFree, Sampled),
+            (DoubleEffect, Sampled),
+            (AuraIntegrity, Sampled),
+            (ExactlyOnce, Sampled),
+            (Order, Sampled),
+            (ThreadKind, Sampled),
+        ],
+        asserts: &[
+            (A168, Sampled),
+            (A174, Sampled),
+            (A180, Sampled),
+            (A641, Sampled),
+            (U3602, Sampled),
+            (U3705, Sampled),
+            (U3757, Sampled),
+            (U3796, Sampled),
+            (U3811, Sampled),
+            (U3853, Sampled),
+        ],
+        why: "the movement-stop family left on the worker races the heartbeat; deferral reorders; the disconnection \
+              path",
+    },
+    Pin {
+        scenario: SeedLoad,
+        policies: SEED,
+        dispatches: BARRIER,
+        broken: &[(ExactlyOnce, Sampled), (Order, Sampled), (ThreadKind, Sampled)],
+        asserts: &[],
+        why: "no race behind the barrier; deferral reorders; the removed bot's queued packets are lost",
+    },
+    Pin {
+        scenario: SeedLoad,
+        policies: UNSYNC,
+        dispatches: BARRIER,
+        broken: &[(ExactlyOnce, Sampled), (ThreadKind, Sampled)],
+        asserts: &[],
+        why: "no race behind the barrier; the removed bot's queued packets are lost",
+    },
+    Pin {
+        scenario: SeedLoad,
+        policies: COMPLETE,
+        dispatches: FAF,
+        broken: &[(UseAfterFree, Sampled), (ExactlyOnce, Sampled)],
+        asserts: &[],
+        why: "the disconnection path",
+    },
+    Pin {
+        scenario: SeedLoad,
+        policies: COMPLETE,
+        dispatches: BARRIER,
+        broken: &[(ExactlyOnce, Sampled)],
+        asserts: &[],
+        why: "the removed bot's queued packets are lost (RemovePlayerBot erases the session with them)",
+    },
+    Pin {
+        scenario: CastThenMove,
+        policies: UNSYNC,
+        dispatches: FAF,
+        broken: &[(UseAfterFree, Beyond(4)), (ThreadKind, Loom(0))],
+        asserts: &[],
+        why: "the cast of 49416 is dropped and the stop stays in its area: no aura race; a busy update lock still \
+              disconnects the bot while its first update runs",
+    },
+    Pin {
+        scenario: CastThenMove,
+        policies: UNSYNC,
+        dispatches: BARRIER,
+        broken: &[(ThreadKind, Loom(0))],
+        asserts: &[],
+        why: "the cast of 49416 is dropped and the stop stays in its area: nothing races; handlers run on the worker",
+    },
+    Pin {
+        scenario: MoveStop49416,
+        policies: &[Policy::Unsynchronized, Policy::SeedDeferral],
+        dispatches: BARRIER,
+        broken: &[(ThreadKind, Loom(0))],
+        asserts: &[],
+        why: "behind the barrier the bot update never overlaps a map update",
+    },
+    Pin {
+        scenario: QuestAccept49416,
+        policies: UNSYNC,
+        dispatches: BARRIER,
+        broken: &[(ThreadKind, Loom(0))],
+        asserts: &[],
+        why: "behind the barrier the bot update never overlaps a map update",
+    },
+];
+
+/// What holds everywhere no pin names: the bot policies behind the barrier on the small
+/// scenarios, and TrinityCore's own routing everywhere.
+const HOLDS: Pin = Pin {
+    scenario: Crash49416,
+    policies: BOT_POLICIES,
+    dispatches: BOTH,
+    broken: &[],
+    asserts: &[],
+    why: "",
+};
+
+/// The reason TrinityCore's routing holds.
+pub const ROUTING_HOLDS: &str =
+    "map routing runs each session's packets on the world thread or the owning map's worker, ordered by the tick";
+
+/// The pin of a cell.
+pub fn pin(cell: Cell) -> Pin {
+    if ROUTING.contains(&cell.policy) {
+        return Pin { scenario: cell.scenario, policies: ROUTING, why: ROUTING_HOLDS, ..HOLDS };
+    }
+    PINS.iter()
+        .find(|p| p.scenario == cell.scenario && p.policies.contains(&cell.policy) && p.dispatches.contains(&cell.dispatch))
+        .copied()
+        .unwrap_or(Pin { scenario: cell.scenario, why: "nothing the policy runs races", ..HOLDS })
+}
 
 /// The invariants the model shows broken in a cell (reachable by some schedule).
 pub fn broken(policy: Policy, scenario: ScenarioName, dispatch: Dispatch) -> BTreeSet<Invariant> {
-    use Dispatch::{Barrier, FireAndForget as Faf};
-    use Policy::*;
-    use ScenarioName::*;
-    let race = [Assert, DoubleEffect, ThreadKind];
-    let set: &[Invariant] = match (policy, scenario, dispatch) {
-        // TrinityCore's own rule keeps everything, everywhere.
-        (MapRouting, _, _) => &[],
-        // The complete classifier: safe with the barrier; with fire-and-forget two updates of
-        // one bot session overlap and can queue its packets out of order.
-        (CompleteDeferral, CastThenMove | SeedLoad, Faf) => &[Order],
-        (CompleteDeferral, _, _) => &[],
-        // Running every handler on the bot worker: the race needs the bot update to overlap the
-        // next tick's map update, which only fire-and-forget allows.
-        (Unsynchronized, CastThenMove, Faf) => &[Order, ThreadKind],
-        (Unsynchronized, SeedLoad, Faf) => &[Assert, DoubleEffect, Order, ThreadKind],
-        (Unsynchronized, _, Faf) => &race,
-        (Unsynchronized, _, Barrier) => &[ThreadKind],
-        // The seed's fix: holds for what it defers (the cast, the quest accept), not for the
-        // movement-stop path to the same autocast, and reorders a session's packets.
-        (SeedDeferral, Crash49416 | QuestAccept49416, _) => &[],
-        (SeedDeferral, MoveStop49416, Faf) => &race,
-        (SeedDeferral, MoveStop49416, Barrier) => &[ThreadKind],
-        (SeedDeferral, CastThenMove, _) => &[Order, ThreadKind],
-        (SeedDeferral, SeedLoad, Faf) => &[Assert, DoubleEffect, Order, ThreadKind],
-        (SeedDeferral, SeedLoad, Barrier) => &[Order, ThreadKind],
-    };
-    set.iter().copied().collect()
+    pin(Cell { policy, scenario, dispatch }).broken.iter().map(|(i, _)| *i).collect()
+}
+
+/// A rule on the crash line: the named checkers must trip SpellAuras.cpp:174 in this cell.
+#[derive(Clone, Copy, Debug)]
+pub struct MustTrip {
+    /// The cell.
+    pub cell: Cell,
+    /// loom trips it from this bound on.
+    pub loom_bound: usize,
+    /// The shuttle checkers that trip it with the default seed.
+    pub shuttle: &'static [Checker],
+}
+
+/// Where the crash line must trip: on the paths the server has, under and without the seed's fix.
+pub const MUST_TRIP: &[MustTrip] = &[
+    MustTrip {
+        cell: Cell { policy: Policy::Unsynchronized, scenario: QuestAccept49416, dispatch: Dispatch::FireAndForget },
+        loom_bound: 2,
+        shuttle: &[Checker::Random, Checker::Pct],
+    },
+    MustTrip {
+        cell: Cell { policy: Policy::Unsynchronized, scenario: MoveStop49416, dispatch: Dispatch::FireAndForget },
+        loom_bound: 3,
+        shuttle: &[Checker::Random],
+    },
+    MustTrip {
+        cell: Cell { policy: Policy::SeedDeferral, scenario: MoveStop49416, dispatch: Dispatch::FireAndForget },
+        loom_bound: 3,
+        shuttle: &[Checker::Random],
+    },
+];
+
+fn loom_expects(reach: Reach, bound: usize) -> Option<bool> {
+    match reach {
+        Reach::Loom(k) => Some(k <= bound),
+        Reach::BeyondLoom(k) if bound <= k => Some(false),
+        _ => None,
+    }
 }
 
 /// Why a result does not match its cell's truth, or `None` when it does.
 pub fn mismatch(result: &CellResult) -> Option<String> {
     let c = result.cell;
-    let expected = broken(c.policy, c.scenario, c.dispatch);
+    let pin = pin(c);
     let found: BTreeSet<Invariant> = result.first.keys().copied().collect();
-    if let Some(new) = found.difference(&expected).next() {
+    if let Some(new) = found.iter().find(|i| !pin.broken.iter().any(|(b, _)| b == *i)) {
         return Some(format!("{new} is broken here, which the pinned truth says holds"));
     }
-    if result.checker == Checker::Loom && result.bound.unwrap_or(0) >= 2 {
-        if let Some(missing) = expected.difference(&found).next() {
-            return Some(format!("loom no longer finds {missing} broken"));
+    if let Some(a) = result.assert_lines.keys().find(|a| !pin.asserts.iter().any(|(b, _)| b == *a)) {
+        return Some(format!("{} trips here, which the pinned truth says never does", a.location()));
+    }
+    if result.checker == Checker::Loom {
+        let bound = result.bound.unwrap_or(0);
+        for &(inv, reach) in pin.broken {
+            match (loom_expects(reach, bound), found.contains(&inv)) {
+                (Some(true), false) => return Some(format!("loom at bound {bound} no longer finds {inv} broken")),
+                (Some(false), true) => return Some(format!("loom at bound {bound} finds {inv}, pinned as {reach:?}")),
+                _ => {}
+            }
+        }
+        for &(a, reach) in pin.asserts {
+            match (loom_expects(reach, bound), result.assert_lines.contains_key(&a)) {
+                (Some(true), false) => return Some(format!("loom at bound {bound} no longer trips {}", a.location())),
+                (Some(false), true) => {
+                    return Some(format!("loom at bound {bound} trips {}, pinned as {reach:?}", a.location()))
+                }
+                _ => {}
+            }
         }
     }
-    let crash_cell = c.policy == Policy::Unsynchronized
-        && c.scenario == ScenarioName::Crash49416
-        && c.dispatch == Dispatch::FireAndForget;
-    let must_trip_174 = crash_cell
-        && (matches!(result.checker, Checker::Random | Checker::Pct)
-            || (result.checker == Checker::Loom && result.bound.unwrap_or(0) >= 2));
-    let move_stop_174 = c.scenario == ScenarioName::MoveStop49416
-        && c.dispatch == Dispatch::FireAndForget
-        && matches!(c.policy, Policy::Unsynchronized | Policy::SeedDeferral)
-        && result.checker == Checker::Loom
-        && result.bound.unwrap_or(0) >= 4;
-    if (must_trip_174 || move_stop_174) && !result.assert_lines.contains_key(&model::AssertFailure::AlreadyApplied) {
-        return Some("SpellAuras.cpp:174 is no longer tripped".to_string());
+    for rule in MUST_TRIP.iter().filter(|r| r.cell == c) {
+        let applies = match result.checker {
+            Checker::Loom => result.bound.unwrap_or(0) >= rule.loom_bound,
+            other => rule.shuttle.contains(&other),
+        };
+        if applies && !result.assert_lines.contains_key(&A174) {
+            return Some("SpellAuras.cpp:174 is no longer tripped".to_string());
+        }
     }
     None
 }

@@ -107,6 +107,9 @@ pub struct Counterexample {
     pub trace: Vec<(Lane, Event)>,
     /// A shuttle schedule that replays it (shuttle checkers; loom after [`refind_with_shuttle`]).
     pub schedule: Option<String>,
+    /// How many times that shuttle schedule preempts a thread that could have gone on (an upper
+    /// bound on the preemptions the violation needs).
+    pub preemptions: Option<usize>,
 }
 
 /// What exploring one cell under one checker found.
@@ -170,6 +173,7 @@ impl Tally {
             schedule_index: index,
             trace: outcome.trace.clone(),
             schedule: None,
+            preemptions: None,
         };
         let violations = outcome.check();
         let mut counted = Vec::new();
@@ -193,10 +197,13 @@ impl Tally {
         new
     }
 
-    /// Gives every counterexample the schedule string of its execution.
-    fn attach_schedules(&mut self, schedules: &BTreeMap<u64, String>) {
+    /// Gives every counterexample the schedule string of its execution and its preemptions.
+    fn attach_schedules(&mut self, schedules: &BTreeMap<u64, (String, usize)>) {
         for c in self.first.values_mut().chain(self.first_by_line.values_mut()) {
-            c.schedule = schedules.get(&c.schedule_index).cloned();
+            if let Some((s, p)) = schedules.get(&c.schedule_index) {
+                c.schedule = Some(s.clone());
+                c.preemptions = Some(*p);
+            }
         }
     }
 }
@@ -212,20 +219,24 @@ pub struct Recording<S> {
 #[derive(Default)]
 struct RecordingState {
     current: Option<Schedule>,
+    /// Preemptions of the current execution: switches away from a task that could go on and did
+    /// not yield.
+    preemptions: usize,
     /// Set by the test body when the current execution is worth keeping: its index.
     keep: Option<u64>,
     /// True once any scheduling decision had more than one runnable task.
     branching: bool,
-    kept: BTreeMap<u64, Schedule>,
+    kept: BTreeMap<u64, (Schedule, usize)>,
 }
 
 impl RecordingState {
     fn close(&mut self) {
         if let Some(s) = self.current.take() {
             if let Some(index) = self.keep.take() {
-                self.kept.insert(index, s);
+                self.kept.insert(index, (s, self.preemptions));
             }
         }
+        self.preemptions = 0;
     }
 }
 
@@ -241,6 +252,11 @@ impl<S: Scheduler> Scheduler for Recording<S> {
         let t = self.inner.next_task(runnable, current, is_yielding)?;
         let mut st = self.state.lock().unwrap();
         st.branching |= runnable.len() > 1;
+        if let Some(c) = current {
+            if c != t && !is_yielding && runnable.iter().any(|r| r.id() == c) {
+                st.preemptions += 1;
+            }
+        }
         if let Some(s) = st.current.as_mut() {
             s.push_task(t);
         }
@@ -311,8 +327,11 @@ fn explore_shuttle_with<S: Scheduler + 'static>(
     st.close();
     let branching = st.branching;
     let mut tally = Arc::try_unwrap(tally).ok().expect("runner dropped its closure").into_inner().unwrap();
-    let strings: BTreeMap<u64, String> =
-        st.kept.iter().map(|(&i, s)| (i, shuttle_engine::scheduler::serialization::serialize_schedule(s))).collect();
+    let strings: BTreeMap<u64, (String, usize)> = st
+        .kept
+        .iter()
+        .map(|(&i, (s, p))| (i, (shuttle_engine::scheduler::serialization::serialize_schedule(s), *p)))
+        .collect();
     tally.attach_schedules(&strings);
     (tally, branching)
 }

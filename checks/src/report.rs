@@ -112,6 +112,7 @@ fn finish_job(result: CellResult, mut counterexample: Option<Counterexample>, bu
         if c.schedule.is_none() && checker == Checker::Loom {
             if let Some(found) = refind_with_shuttle(cell, &c.violation, budget) {
                 c.schedule = found.schedule;
+                c.preemptions = found.preemptions;
             }
         }
     }
