@@ -417,3 +417,17 @@ pub fn mismatch(result: &CellResult) -> Option<String> {
     }
     None
 }
+
+/// The (policy, dispatch) cells whose pinned truth holds on every named scenario: what the fuzz
+/// target `schedule` may not break on any scenario it makes up.
+pub fn safe_cells() -> Vec<(Policy, Dispatch)> {
+    let mut out = Vec::new();
+    for policy in Policy::ALL {
+        for dispatch in Dispatch::ALL {
+            if ScenarioName::ALL.iter().all(|&scenario| broken(policy, scenario, dispatch).is_empty()) {
+                out.push((policy, dispatch));
+            }
+        }
+    }
+    out
+}
