@@ -20,8 +20,8 @@ use std::collections::BTreeSet;
 
 use AssertFailure::{
     AlreadyApplied as A174, ApplicationNotInList as U3811, AppliedOnTargetTwice as U3602, AuraRemovedTwice as A641,
-    EffectLeftAfterUnapply as U3757, ForeignApplication as U3796, HasEffectMismatch as A168,
-    NotApplied as A180, OwnedAuraRemovedTwice as U3853, UnapplyingRemovedApplication as U3705,
+    EffectLeftAfterUnapply as U3757, ForeignApplication as U3796, HasEffectMismatch as A168, NotApplied as A180,
+    OwnedAuraRemovedTwice as U3853, UnapplyingRemovedApplication as U3705,
 };
 use Invariant::{Assert, AuraIntegrity, DoubleEffect, ExactlyOnce, Order, ThreadKind, UseAfterFree};
 
@@ -309,14 +309,8 @@ pub const PINS: &[Pin] = &[
 
 /// What holds everywhere no pin names: the bot policies behind the barrier on the small
 /// scenarios, and TrinityCore's own routing everywhere.
-const HOLDS: Pin = Pin {
-    scenario: Crash49416,
-    policies: BOT_POLICIES,
-    dispatches: BOTH,
-    broken: &[],
-    asserts: &[],
-    why: "",
-};
+const HOLDS: Pin =
+    Pin { scenario: Crash49416, policies: BOT_POLICIES, dispatches: BOTH, broken: &[], asserts: &[], why: "" };
 
 /// The reason TrinityCore's routing holds.
 pub const ROUTING_HOLDS: &str =
@@ -328,7 +322,9 @@ pub fn pin(cell: Cell) -> Pin {
         return Pin { scenario: cell.scenario, policies: ROUTING, why: ROUTING_HOLDS, ..HOLDS };
     }
     PINS.iter()
-        .find(|p| p.scenario == cell.scenario && p.policies.contains(&cell.policy) && p.dispatches.contains(&cell.dispatch))
+        .find(|p| {
+            p.scenario == cell.scenario && p.policies.contains(&cell.policy) && p.dispatches.contains(&cell.dispatch)
+        })
         .copied()
         .unwrap_or(Pin { scenario: cell.scenario, why: "nothing the policy runs races", ..HOLDS })
 }
@@ -345,8 +341,11 @@ pub struct MustTrip {
     pub cell: Cell,
     /// loom trips it from this bound on.
     pub loom_bound: usize,
-    /// The shuttle checkers that trip it with the default seed.
+    /// The shuttle checkers that trip it with the default seed, within
+    /// [`MustTrip::shuttle_schedules`] schedules.
     pub shuttle: &'static [Checker],
+    /// The schedules those checkers need (with the default seed).
+    pub shuttle_schedules: u64,
 }
 
 /// Where the crash line must trip: on the paths the server has, under and without the seed's fix.
@@ -355,16 +354,19 @@ pub const MUST_TRIP: &[MustTrip] = &[
         cell: Cell { policy: Policy::Unsynchronized, scenario: QuestAccept49416, dispatch: Dispatch::FireAndForget },
         loom_bound: 2,
         shuttle: &[Checker::Random, Checker::Pct],
+        shuttle_schedules: 2_000,
     },
     MustTrip {
         cell: Cell { policy: Policy::Unsynchronized, scenario: MoveStop49416, dispatch: Dispatch::FireAndForget },
         loom_bound: 3,
         shuttle: &[Checker::Random],
+        shuttle_schedules: 2_000,
     },
     MustTrip {
         cell: Cell { policy: Policy::SeedDeferral, scenario: MoveStop49416, dispatch: Dispatch::FireAndForget },
         loom_bound: 3,
         shuttle: &[Checker::Random],
+        shuttle_schedules: 2_000,
     },
 ];
 
@@ -409,7 +411,7 @@ pub fn mismatch(result: &CellResult) -> Option<String> {
     for rule in MUST_TRIP.iter().filter(|r| r.cell == c) {
         let applies = match result.checker {
             Checker::Loom => result.bound.unwrap_or(0) >= rule.loom_bound,
-            other => rule.shuttle.contains(&other),
+            other => rule.shuttle.contains(&other) && result.schedules >= rule.shuttle_schedules,
         };
         if applies && !result.assert_lines.contains_key(&A174) {
             return Some("SpellAuras.cpp:174 is no longer tripped".to_string());

@@ -409,7 +409,10 @@ impl ScheduleCase {
 fn judge_outcome(policy: Policy, dispatch: Dispatch, violations: Vec<Violation>) -> Result<(), Finding> {
     if (policy, dispatch) == RACY_CELL {
         let race = |i: Invariant| {
-            matches!(i, Invariant::Assert | Invariant::UseAfterFree | Invariant::DoubleEffect | Invariant::AuraIntegrity)
+            matches!(
+                i,
+                Invariant::Assert | Invariant::UseAfterFree | Invariant::DoubleEffect | Invariant::AuraIntegrity
+            )
         };
         match violations.into_iter().find(|v| race(v.invariant)) {
             Some(v) => Err(Finding::Race(v)),

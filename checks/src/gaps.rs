@@ -183,6 +183,8 @@ pub struct Share {
     pub ran: usize,
     /// Packets dropped with a reason (unhandled, or the player logged out).
     pub dropped: usize,
+    /// Packets lost with an erased session (the bot that `seed-load` removes in its last tick).
+    pub lost: usize,
     /// Runs on bot workers.
     pub bot_worker: usize,
     /// Runs on the world (main) thread.
@@ -194,7 +196,7 @@ pub struct Share {
     /// The bot-worker share the traffic mix implies (each kind's weight times the fraction of
     /// its opcodes the classifier keeps on the worker), in percent, to 0.1.
     pub expected_bot_worker_pct: f64,
-    /// Asserts tripped during the run (a run stops at the first).
+    /// Crashes during the run: tripped asserts and uses after free (a run stops at the first).
     pub asserts: usize,
 }
 
@@ -372,6 +374,7 @@ pub fn worker_share(scenario: &Arc<Scenario>, dispatch: Dispatch) -> Vec<Share> 
                 received: outcome.packets.len(),
                 ran,
                 dropped: outcome.packets.iter().filter(|p| !p.rejected.is_empty()).count(),
+                lost: outcome.packets.iter().filter(|p| p.lost.is_some()).count(),
                 bot_worker,
                 main_thread: on(ThreadKind::World),
                 map_thread: on(ThreadKind::MapWorker),

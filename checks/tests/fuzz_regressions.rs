@@ -14,8 +14,8 @@
 //! - the committed seeds are exactly the encoded named scenarios (`FUZZ_WRITE_SEEDS=1` writes
 //!   them after a change of the input format).
 
-use checks::fuzzing::{judge_packets_at, seeds, Finding, ScheduleCase, Target, RACY_CELL};
 use checks::fuzzing::safe_cells;
+use checks::fuzzing::{judge_packets_at, seeds, Finding, ScheduleCase, Target, RACY_CELL};
 use model::{Invariant, ScenarioName};
 use std::path::{Path, PathBuf};
 
