@@ -5,7 +5,7 @@
 
 use checks::explore::{self, Budget, Cell, Checker};
 use checks::report::{self, Plan, Row};
-use checks::{gaps, trace};
+use checks::{bounds, gaps, trace};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::classifier::{Classifier, CompleteClassifier, SeedClassifier, TrinityCoreRouting};
@@ -272,26 +272,53 @@ fn explain(
     let cell = Cell { policy, scenario, dispatch };
     let checker = if scenario.is_small() { Checker::Loom } else { Checker::Pct };
     let budget = Budget { schedules: report::SEED_LOAD_SCHEDULES, bound, ..Budget::default() };
-    let row = match invariant {
+    let mut row = match invariant {
         None => report::run_job(cell, checker, budget),
         Some(i) => report::run_job_for(cell, checker, budget, i),
     };
     let title = format!("{} / {} / {}", scenario.name(), policy.name(), dispatch.name());
+    let mut found_by = checker;
+    let mut note = None;
+    if let (None, Some(i), Checker::Loom) = (&row.counterexample, invariant, checker) {
+        // loom finds none within its bound: say so, and look further with the random scheduler.
+        note = Some(format!("loom finds no {i} up to preemption bound {bound} ({} schedules)", row.result.schedules));
+        let sampled = Budget { schedules: EXPLAIN_SAMPLES, ..budget };
+        row = report::run_job_for(cell, Checker::Random, sampled, i);
+        found_by = Checker::Random;
+    }
     let Some(c) = row.counterexample else {
         outln!("{title}: every invariant holds ({})", report::cell_text(&row.result));
+        if let Some(n) = note {
+            outln!("{n}");
+        }
         return ExitCode::SUCCESS;
     };
     let cut = trace::cut(&c.trace, &c.violation);
+    let strength = report::cell_text(&row.result);
     if format == Format::Markdown {
-        outln!(
-            "### {title}\n\n**{}**, found by {} ({})\n",
-            c.violation,
-            checker.name(),
-            report::cell_text(&row.result)
-        );
+        outln!("### {title}\n\n**{}**, found by {} ({strength})\n", c.violation, found_by.name());
+    } else {
+        outln!("{title}: {}\nfound by {} ({strength})", c.violation, found_by.name());
+    }
+    if let Some(n) = &note {
+        outln!("{n}");
+    }
+    if found_by == Checker::Loom {
+        let target = match c.violation.assert {
+            Some(a) => bounds::Finding::Assert(a),
+            None => bounds::Finding::Invariant(c.violation.invariant),
+        };
+        if let Some(m) = bounds::minimal_bounds(cell, bound).into_iter().find(|m| m.finding == target) {
+            outln!("{}", bounds::describe(&m));
+        }
+    }
+    if let Some(p) = c.preemptions {
+        outln!("its replayable shuttle schedule preempts {p} time{}", if p == 1 { "" } else { "s" });
+    }
+    outln!();
+    if format == Format::Markdown {
         out!("{}", trace::render_mermaid(&cut));
     } else {
-        outln!("{title}: {}\nfound by {} ({})\n", c.violation, checker.name(), report::cell_text(&row.result));
         out!("{}", trace::render_lanes(&cut));
     }
     if let Some(s) = c.schedule {
@@ -305,6 +332,9 @@ fn explain(
     }
     ExitCode::SUCCESS
 }
+
+/// Schedules the random scheduler tries when loom finds nothing within its bound.
+const EXPLAIN_SAMPLES: usize = 20_000;
 
 fn classify(query: &str) -> ExitCode {
     let q = query.trim();
