@@ -330,7 +330,7 @@ fn explore_shuttle_with<S: Scheduler + 'static>(
     let strings: BTreeMap<u64, (String, usize)> = st
         .kept
         .iter()
-        .map(|(&i, (s, p))| (i, (shuttle_engine::scheduler::serialization::serialize_schedule(s), *p)))
+        .map(|(&i, (s, p))| (i, (schedule_string(s), *p)))
         .collect();
     tally.attach_schedules(&strings);
     (tally, branching)
@@ -466,11 +466,32 @@ impl std::fmt::Display for ReplayError {
 
 impl std::error::Error for ReplayError {}
 
+/// A schedule as one line of hex (shuttle wraps its strings every few dozen characters, which
+/// breaks a replay command pasted into a shell).
+pub fn schedule_string(schedule: &Schedule) -> String {
+    shuttle_engine::scheduler::serialization::serialize_schedule(schedule).split_whitespace().collect()
+}
+
+/// Parses a schedule string; `None` for anything that is not one. shuttle's parser indexes into
+/// what it decodes without checking, so a truncated or empty string would panic inside it: the
+/// string is checked first, and a panic that still gets through is caught and reported as a bad
+/// schedule (with the process's panic hook silenced meanwhile).
+pub fn parse_schedule(schedule: &str) -> Option<Schedule> {
+    let hex: String = schedule.chars().filter(|c| !c.is_whitespace()).collect();
+    if hex.len() < 8 || hex.len() % 2 != 0 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let parsed = std::panic::catch_unwind(|| shuttle_engine::scheduler::serialization::deserialize_schedule(&hex));
+    std::panic::set_hook(hook);
+    parsed.ok().flatten()
+}
+
 /// Replays one shuttle schedule of `cell` and returns its outcome.
 pub fn replay(cell: Cell, schedule: &str) -> Result<Outcome, ReplayError> {
     crate::engines::init();
-    let decoded = shuttle_engine::scheduler::serialization::deserialize_schedule(schedule.trim())
-        .ok_or_else(|| ReplayError::BadSchedule(schedule.to_string()))?;
+    let decoded = parse_schedule(schedule).ok_or_else(|| ReplayError::BadSchedule(schedule.to_string()))?;
     let scenario: Arc<Scenario> = Arc::new(cell.scenario.build());
     let slot = Arc::new(Mutex::new(None));
     let s = slot.clone();

@@ -125,3 +125,19 @@ fn classification_table_snapshot() {
     }
     settings().bind(|| insta::assert_snapshot!("classification_table", out));
 }
+
+/// A schedule string that is empty, not hex, or cut short is a clear error, never a panic
+/// (shuttle's own parser indexes into what it decodes without checking).
+#[test]
+fn a_bad_schedule_is_an_error_not_a_panic() {
+    let cell = checks::explore::Cell {
+        policy: model::Policy::Unsynchronized,
+        scenario: model::ScenarioName::QuestAccept49416,
+        dispatch: model::Dispatch::FireAndForget,
+    };
+    for bad in ["", "  ", "zz", "9102", "91025780e5f8b1e193dff3bd01"] {
+        assert!(replay(cell, bad).is_err(), "{bad:?} replayed");
+    }
+    let good = rows().iter().find_map(|r| r.counterexample.as_ref()?.schedule.clone()).expect("some schedule");
+    assert!(!good.contains(char::is_whitespace), "a schedule string is one line: {good:?}");
+}
