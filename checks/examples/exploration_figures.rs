@@ -1,6 +1,7 @@
 //! Figures for BENCHMARKS.md: shuttle throughput on `crash-49416` beside an empty-body baseline
-//! in the same process, and schedules to the first counterexample of `unsynchronized`
-//! `crash-49416` under random, PCT (median over 100 seeds) and DFS.
+//! in the same process, and schedules to the first assert of `unsynchronized`
+//! `quest-accept-49416` (the shortest path to the crash line the server has) under random, PCT
+//! (median over 100 seeds) and DFS.
 //!
 //! `cargo run --release -p checks --example exploration_figures`
 
@@ -13,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 fn first_find<S: Scheduler + 'static>(scheduler: S, limit: usize) -> Option<usize> {
-    let scenario = Arc::new(ScenarioName::Crash49416.build());
+    let scenario = Arc::new(ScenarioName::QuestAccept49416.build());
     let state = Arc::new(Mutex::new((0usize, None::<usize>)));
     let s = state.clone();
     let mut config = shuttle::Config::new();
