@@ -47,7 +47,7 @@ pub fn minimal_bounds(cell: Cell, max_bound: usize) -> Vec<MinimalBound> {
     let mut found: BTreeMap<Finding, MinimalBound> = BTreeMap::new();
     let mut previous: Option<u64> = None;
     for bound in 0..=max_bound {
-        let r = explore(cell, Checker::Loom, Budget { bound, ..Budget::default() });
+        let r = explore(cell, Checker::Loom, Budget { bound: Some(bound), ..Budget::default() });
         let mut here: Vec<(Finding, u64)> = r.violating.iter().map(|(i, n)| (Finding::Invariant(*i), *n)).collect();
         here.extend(r.assert_lines.iter().map(|(a, n)| (Finding::Assert(*a), *n)));
         for (finding, n) in here {

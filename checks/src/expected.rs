@@ -370,10 +370,13 @@ pub const MUST_TRIP: &[MustTrip] = &[
     },
 ];
 
-fn loom_expects(reach: Reach, bound: usize) -> Option<bool> {
-    match reach {
-        Reach::Loom(k) => Some(k <= bound),
-        Reach::BeyondLoom(k) if bound <= k => Some(false),
+/// Whether loom at `bound` (`None`: every schedule) must find a finding of this reach (`Some`),
+/// must not (`Some(false)`), or may either way (`None`).
+fn loom_expects(reach: Reach, bound: Option<usize>) -> Option<bool> {
+    match (reach, bound) {
+        (Reach::Loom(k), Some(b)) => Some(k <= b),
+        (Reach::BeyondLoom(k), Some(b)) if b <= k => Some(false),
+        (Reach::Loom(_) | Reach::BeyondLoom(_), None) => Some(true),
         _ => None,
     }
 }
@@ -390,19 +393,20 @@ pub fn mismatch(result: &CellResult) -> Option<String> {
         return Some(format!("{} trips here, which the pinned truth says never does", a.location()));
     }
     if result.checker == Checker::Loom {
-        let bound = result.bound.unwrap_or(0);
+        let bound = result.bound;
+        let at = bound.map_or("every schedule".to_string(), |b| format!("bound {b}"));
         for &(inv, reach) in pin.broken {
             match (loom_expects(reach, bound), found.contains(&inv)) {
-                (Some(true), false) => return Some(format!("loom at bound {bound} no longer finds {inv} broken")),
-                (Some(false), true) => return Some(format!("loom at bound {bound} finds {inv}, pinned as {reach:?}")),
+                (Some(true), false) => return Some(format!("loom at {at} no longer finds {inv} broken")),
+                (Some(false), true) => return Some(format!("loom at {at} finds {inv}, pinned as {reach:?}")),
                 _ => {}
             }
         }
         for &(a, reach) in pin.asserts {
             match (loom_expects(reach, bound), result.assert_lines.contains_key(&a)) {
-                (Some(true), false) => return Some(format!("loom at bound {bound} no longer trips {}", a.location())),
+                (Some(true), false) => return Some(format!("loom at {at} no longer trips {}", a.location())),
                 (Some(false), true) => {
-                    return Some(format!("loom at bound {bound} trips {}, pinned as {reach:?}", a.location()))
+                    return Some(format!("loom at {at} trips {}, pinned as {reach:?}", a.location()))
                 }
                 _ => {}
             }
@@ -410,7 +414,7 @@ pub fn mismatch(result: &CellResult) -> Option<String> {
     }
     for rule in MUST_TRIP.iter().filter(|r| r.cell == c) {
         let applies = match result.checker {
-            Checker::Loom => result.bound.unwrap_or(0) >= rule.loom_bound,
+            Checker::Loom => result.bound.is_none_or(|b| b >= rule.loom_bound),
             other => rule.shuttle.contains(&other) && result.schedules >= rule.shuttle_schedules,
         };
         if applies && !result.assert_lines.contains_key(&A174) {

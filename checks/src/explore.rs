@@ -66,11 +66,36 @@ impl Checker {
     }
 }
 
+/// How strong a result is.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Strength {
+    /// Every schedule was explored: loom with no preemption bound, shuttle's DFS run to its end,
+    /// or a cell with a single schedule. "holds" is a proof.
+    Proved,
+    /// loom explored every schedule up to a preemption bound. "holds" is a proof for schedules
+    /// with at most that many preemptions.
+    Bounded,
+    /// Schedules were sampled (shuttle random or PCT, DFS cut by its budget, std). "holds" means
+    /// none of them broke anything.
+    Sampled,
+}
+
+impl Strength {
+    /// The JSON name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Strength::Proved => "proved",
+            Strength::Bounded => "bounded",
+            Strength::Sampled => "sampled",
+        }
+    }
+}
+
 /// How far to explore.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Budget {
-    /// loom's preemption bound.
-    pub bound: usize,
+    /// loom's preemption bound; `None` explores every schedule.
+    pub bound: Option<usize>,
     /// Schedules for the shuttle schedulers and runs for std.
     pub schedules: usize,
     /// PCT depth (the races modelled need two preemptions, so depth 3).
@@ -81,7 +106,7 @@ pub struct Budget {
 
 impl Default for Budget {
     fn default() -> Self {
-        Budget { bound: 2, schedules: 2_000, pct_depth: 3, seed: 0x49416 }
+        Budget { bound: Some(2), schedules: 2_000, pct_depth: 3, seed: 0x49416 }
     }
 }
 
@@ -123,8 +148,10 @@ pub struct CellResult {
     pub schedules: u64,
     /// True when every schedule (up to the bound, for loom) was run.
     pub exhaustive: bool,
-    /// loom's preemption bound, or PCT's depth.
+    /// loom's preemption bound (`None`: unbounded), or PCT's depth.
     pub bound: Option<usize>,
+    /// How strong the result is.
+    pub strength: Strength,
     /// For each broken invariant, how many schedules broke it.
     pub violating: BTreeMap<Invariant, u64>,
     /// For each broken invariant, its first counterexample.
@@ -327,11 +354,8 @@ fn explore_shuttle_with<S: Scheduler + 'static>(
     st.close();
     let branching = st.branching;
     let mut tally = Arc::try_unwrap(tally).ok().expect("runner dropped its closure").into_inner().unwrap();
-    let strings: BTreeMap<u64, (String, usize)> = st
-        .kept
-        .iter()
-        .map(|(&i, (s, p))| (i, (schedule_string(s), *p)))
-        .collect();
+    let strings: BTreeMap<u64, (String, usize)> =
+        st.kept.iter().map(|(&i, (s, p))| (i, (schedule_string(s), *p))).collect();
     tally.attach_schedules(&strings);
     (tally, branching)
 }
@@ -357,12 +381,12 @@ impl<S: Scheduler> Scheduler for StopWhen<S> {
     }
 }
 
-fn explore_loom(cell: Cell, bound: usize) -> Tally {
+fn explore_loom(cell: Cell, bound: Option<usize>) -> Tally {
     let scenario = Arc::new(cell.scenario.build());
     assert!(scenario.threads() <= 5, "{} needs {} threads; loom allows 5", scenario.name, scenario.threads());
     let tally = Arc::new(Mutex::new(Tally::default()));
     let mut builder = loom::model::Builder::new();
-    builder.preemption_bound = Some(bound);
+    builder.preemption_bound = bound;
     builder.max_branches = 100_000;
     builder.checkpoint_file = None;
     builder.log = false;
@@ -390,7 +414,7 @@ pub fn explore(cell: Cell, checker: Checker, budget: Budget) -> CellResult {
     let start = Instant::now();
     let n = budget.schedules;
     let (tally, exhaustive, bound) = match checker {
-        Checker::Loom => (explore_loom(cell, budget.bound), true, Some(budget.bound)),
+        Checker::Loom => (explore_loom(cell, budget.bound), true, budget.bound),
         Checker::Random => {
             let (t, only) = explore_shuttle(cell, RandomScheduler::new_from_seed(budget.seed, n), None);
             (t, only, None)
@@ -406,12 +430,20 @@ pub fn explore(cell: Cell, checker: Checker, budget: Budget) -> CellResult {
         }
         Checker::Std => (explore_std(cell, n), false, None),
     };
+    let strength = match (checker, exhaustive, bound) {
+        (Checker::Loom, _, Some(_)) => Strength::Bounded,
+        (Checker::Loom, _, None) => Strength::Proved,
+        (Checker::Std, _, _) => Strength::Sampled,
+        (_, true, _) => Strength::Proved,
+        (_, false, _) => Strength::Sampled,
+    };
     CellResult {
         cell,
         checker,
         schedules: tally.schedules,
         exhaustive,
         bound,
+        strength,
         violating: tally.violating,
         first: tally.first,
         assert_lines: tally.assert_lines,

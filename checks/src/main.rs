@@ -61,12 +61,17 @@ struct MatrixArgs {
     /// Schedules per shuttle checker (and runs for std); seed-load uses 300 unless this is given.
     #[arg(long)]
     budget: Option<usize>,
-    /// loom's preemption bound.
-    #[arg(long, default_value_t = Budget::default().bound)]
-    bound: usize,
+    /// loom's preemption bound: a number, or `none` (also `complete`) to explore every schedule
+    /// and prove what holds.
+    #[arg(long, default_value = "2", value_parser = parse_bound)]
+    bound: LoomBound,
     /// PCT depth.
     #[arg(long, default_value_t = Budget::default().pct_depth)]
     depth: usize,
+    /// Worker threads: cells are explored in parallel, and the output (the JSON byte for byte) is
+    /// the same for any number (default: every core).
+    #[arg(long, default_value = "all", value_parser = parse_jobs)]
+    jobs: Jobs,
     /// Run only share K of N of the matrix (e.g. 2/4), for splitting it across machines.
     #[arg(long, value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
@@ -117,9 +122,9 @@ enum Command {
         /// Output format (text or markdown).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// loom's preemption bound for the search.
-        #[arg(long, default_value_t = Budget::default().bound)]
-        bound: usize,
+        /// loom's preemption bound for the search (a number, or `none`).
+        #[arg(long, default_value = "2", value_parser = parse_bound)]
+        bound: LoomBound,
         /// Which invariant's counterexample to show (default: the first broken one; for
         /// `assert`, SpellAuras.cpp:174 when tripped).
         #[arg(long, value_parser = parse_invariant)]
@@ -150,6 +155,33 @@ fn parse_scenario(s: &str) -> Result<ScenarioName, String> {
 fn parse_dispatch(s: &str) -> Result<Dispatch, String> {
     Dispatch::from_name(s).ok_or_else(|| format!("unknown dispatch {s:?}; expected fire-and-forget or barrier"))
 }
+/// Worker threads for `--jobs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Jobs(usize);
+
+fn parse_jobs(s: &str) -> Result<Jobs, String> {
+    match s.trim() {
+        "all" => Ok(Jobs(std::thread::available_parallelism().map_or(1, |n| n.get()))),
+        n => match n.parse::<usize>() {
+            Ok(j) if j >= 1 => Ok(Jobs(j)),
+            _ => Err(format!("bad jobs {s:?}: expected a number of worker threads (1, 2, ...) or `all`")),
+        },
+    }
+}
+
+/// loom's preemption bound as given on the command line: `None` for every schedule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct LoomBound(Option<usize>);
+
+fn parse_bound(s: &str) -> Result<LoomBound, String> {
+    match s.trim() {
+        "none" | "complete" => Ok(LoomBound(None)),
+        n => n.parse::<usize>().map(|b| LoomBound(Some(b))).map_err(|_| {
+            format!("bad bound {s:?}: expected a preemption bound (0, 1, 2, ...) or `none` to explore every schedule")
+        }),
+    }
+}
+
 fn parse_invariant(s: &str) -> Result<Invariant, String> {
     Invariant::from_name(s).ok_or_else(|| {
         format!("unknown invariant {s:?}; expected one of: {}", Invariant::ALL.map(|i| i.name()).join(", "))
@@ -171,7 +203,12 @@ fn parse_shard(s: &str) -> Result<(usize, usize), String> {
 
 fn budget(args: &MatrixArgs) -> Budget {
     let d = Budget::default();
-    Budget { bound: args.bound, schedules: args.budget.unwrap_or(d.schedules), pct_depth: args.depth, seed: args.seed }
+    Budget {
+        bound: args.bound.0,
+        schedules: args.budget.unwrap_or(d.schedules),
+        pct_depth: args.depth,
+        seed: args.seed,
+    }
 }
 
 fn run_matrix(args: &MatrixArgs) -> ExitCode {
@@ -195,8 +232,10 @@ fn run_matrix(args: &MatrixArgs) -> ExitCode {
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed}]")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut rows: Vec<Row> = Vec::with_capacity(jobs.len());
-    for (cell, checker) in jobs {
+    let explicit = args.budget.is_some();
+    let work: Vec<_> =
+        jobs.into_iter().map(|(cell, checker)| (cell, checker, plan.budget_for(cell, explicit))).collect();
+    let rows = report::run_jobs(&work, args.jobs.0, |cell, checker| {
         bar.set_message(format!(
             "{} {} {} {}",
             cell.scenario.name(),
@@ -204,9 +243,8 @@ fn run_matrix(args: &MatrixArgs) -> ExitCode {
             cell.dispatch.name(),
             checker.name()
         ));
-        rows.push(report::run_job(cell, checker, plan.budget_for(cell, args.budget.is_some())));
         bar.inc(1);
-    }
+    });
     bar.finish_and_clear();
     let mismatches: Vec<&Row> = rows.iter().filter(|r| r.mismatch.is_some()).collect();
     match args.format {
@@ -266,7 +304,7 @@ fn explain(
     scenario: ScenarioName,
     dispatch: Dispatch,
     format: Format,
-    bound: usize,
+    LoomBound(bound): LoomBound,
     invariant: Option<Invariant>,
 ) -> ExitCode {
     let cell = Cell { policy, scenario, dispatch };
@@ -281,7 +319,8 @@ fn explain(
     let mut note = None;
     if let (None, Some(i), Checker::Loom) = (&row.counterexample, invariant, checker) {
         // loom finds none within its bound: say so, and look further with the random scheduler.
-        note = Some(format!("loom finds no {i} up to preemption bound {bound} ({} schedules)", row.result.schedules));
+        let within = bound.map_or("in any schedule".to_string(), |b| format!("up to preemption bound {b}"));
+        note = Some(format!("loom finds no {i} {within} ({} schedules)", row.result.schedules));
         let sampled = Budget { schedules: EXPLAIN_SAMPLES, ..budget };
         row = report::run_job_for(cell, Checker::Random, sampled, i);
         found_by = Checker::Random;
@@ -303,7 +342,7 @@ fn explain(
     if let Some(n) = &note {
         outln!("{n}");
     }
-    if found_by == Checker::Loom {
+    if let (Checker::Loom, Some(bound)) = (found_by, bound) {
         let target = match c.violation.assert {
             Some(a) => bounds::Finding::Assert(a),
             None => bounds::Finding::Invariant(c.violation.invariant),

@@ -2,7 +2,7 @@
 //! renderings (text with timings, JSON without, Markdown).
 
 use crate::expected;
-use crate::explore::{explore, refind_with_shuttle, Budget, Cell, CellResult, Checker, Counterexample};
+use crate::explore::{explore, refind_with_shuttle, Budget, Cell, CellResult, Checker, Counterexample, Strength};
 use crate::trace;
 use model::{Dispatch, Invariant, Policy, ScenarioName};
 use serde::Serialize;
@@ -89,6 +89,28 @@ impl Row {
     }
 }
 
+/// Runs `jobs` on `threads` worker threads and returns their rows in the order of `jobs`,
+/// whatever order they finish in: the report is the same for any number of threads. `done` is
+/// called as each job finishes (for a progress bar).
+pub fn run_jobs(jobs: &[(Cell, Checker, Budget)], threads: usize, done: impl Fn(Cell, Checker) + Sync) -> Vec<Row> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    crate::engines::init();
+    let next = AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<Row>>> = jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, jobs.len().max(1)) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&(cell, checker, budget)) = jobs.get(i) else { break };
+                let row = run_job(cell, checker, budget);
+                *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(row);
+                done(cell, checker);
+            });
+        }
+    });
+    slots.into_iter().map(|s| s.into_inner().unwrap_or_else(|p| p.into_inner()).expect("every job ran")).collect()
+}
+
 /// Runs one job and judges it.
 pub fn run_job(cell: Cell, checker: Checker, budget: Budget) -> Row {
     let result = explore(cell, checker, budget);
@@ -134,6 +156,7 @@ struct JsonRow<'a> {
     schedules: u64,
     exhaustive: bool,
     bound: Option<usize>,
+    strength: &'a str,
     verdict: &'a str,
     violation: Option<JsonViolation>,
     violations: Vec<JsonBroken>,
@@ -212,6 +235,7 @@ pub fn render_json(rows: &[Row]) -> String {
                 schedules: r.result.schedules,
                 exhaustive: r.result.exhaustive,
                 bound: r.result.bound,
+                strength: r.result.strength.name(),
                 verdict: if r.counterexample.is_some() { "violated" } else { "holds" },
                 violation: r.counterexample.as_ref().map(json_violation),
                 violations: json_broken(&r.result),
@@ -235,9 +259,9 @@ pub fn assert_short(a: model::AssertFailure) -> String {
 
 /// The short text of one result: how much was explored, or what broke.
 pub fn cell_text(r: &CellResult) -> String {
-    let how = match (r.checker, r.exhaustive) {
-        (Checker::Loom, _) => format!("exhaustive to bound {}, {} schedules", r.bound.unwrap_or(0), r.schedules),
-        (_, true) => format!("exhaustive, {} schedule(s)", r.schedules),
+    let how = match (r.strength, r.bound) {
+        (Strength::Proved, _) => format!("proved, {} schedule{}", r.schedules, if r.schedules == 1 { "" } else { "s" }),
+        (Strength::Bounded, Some(k)) => format!("exhaustive to bound {k}, {} schedules", r.schedules),
         _ => format!("{} schedules sampled", r.schedules),
     };
     if r.first.is_empty() {

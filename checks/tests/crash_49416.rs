@@ -57,8 +57,11 @@ fn shuttle_quest_accept_unsynchronized_trips_174() {
 #[test]
 fn the_seeds_cast_of_49416_is_dropped_and_trips_nothing() {
     for policy in Policy::ALL {
-        let r =
-            explore(cell(policy, ScenarioName::Crash49416), Checker::Loom, Budget { bound: 3, ..Budget::default() });
+        let r = explore(
+            cell(policy, ScenarioName::Crash49416),
+            Checker::Loom,
+            Budget { bound: Some(3), ..Budget::default() },
+        );
         for inv in [Invariant::Assert, Invariant::DoubleEffect, Invariant::AuraIntegrity] {
             assert!(!r.first.contains_key(&inv), "{} at bound 3: {inv} broken", policy.name());
         }
@@ -73,7 +76,7 @@ fn the_seeds_cast_of_49416_is_dropped_and_trips_nothing() {
 fn seed_deferral_removes_the_race_it_defers() {
     let c = cell(Policy::SeedDeferral, ScenarioName::QuestAccept49416);
     for (checker, budget) in [
-        (Checker::Loom, Budget { bound: 3, ..Budget::default() }),
+        (Checker::Loom, Budget { bound: Some(3), ..Budget::default() }),
         (Checker::Random, Budget::default()),
         (Checker::Pct, Budget::default()),
     ] {
@@ -106,7 +109,7 @@ fn loom_counts_are_reproducible() {
 #[test]
 fn seed_deferral_still_trips_174_through_move_stop() {
     let c = cell(Policy::SeedDeferral, ScenarioName::MoveStop49416);
-    let budget = Budget { bound: 3, ..Budget::default() };
+    let budget = Budget { bound: Some(3), ..Budget::default() };
     let r = explore(c, Checker::Loom, budget);
     let found = r.first_by_line.get(&AssertFailure::AlreadyApplied).expect("loom at bound 3 trips SpellAuras.cpp:174");
     assert_eq!(found.violation.to_string(), CRASH_174);

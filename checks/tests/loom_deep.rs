@@ -13,7 +13,7 @@ use model::{Dispatch, Policy, ScenarioName};
 /// broken invariant and loses none, and the schedule counts are printed for BENCHMARKS.md.
 #[test]
 fn bound_3_matches_every_pinned_truth() {
-    let budget = Budget { bound: 3, ..Budget::default() };
+    let budget = Budget { bound: Some(3), ..Budget::default() };
     let mut bad = Vec::new();
     for scenario in ScenarioName::SMALL {
         for policy in Policy::ALL {

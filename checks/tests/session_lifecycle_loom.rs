@@ -23,20 +23,21 @@ fn position(trace: &[(Lane, Event)], what: impl Fn(&(Lane, Event)) -> bool) -> O
 /// proves it cannot happen.
 #[test]
 fn a_busy_update_lock_disconnects_the_bot_and_loses_its_queued_packets() {
-    let r = explore(cell(), Checker::Loom, Budget { bound: 2, ..Budget::default() });
+    let r = explore(cell(), Checker::Loom, Budget { bound: Some(2), ..Budget::default() });
     let c = r.first.get(&Invariant::ExactlyOnce).expect("loom at bound 2 finds the lost packet");
     assert!(c.violation.message.contains("lost"), "{}", c.violation.message);
     assert!(c.violation.message.contains(Refusal::LockBusy.text()), "{}", c.violation.message);
     let t = &c.trace;
     let second = Lane::Bot { bot: 0, tick: 2 };
-    let busy = position(t, |e| *e == (second, Event::UpdateLockBusy(0))).expect("the second update finds the lock busy");
+    let busy =
+        position(t, |e| *e == (second, Event::UpdateLockBusy(0))).expect("the second update finds the lock busy");
     let refused = position(t, |e| *e == (second, Event::UpdateRefused { bot: 0, why: Refusal::LockBusy }))
         .expect("and returns false");
     let popped = position(t, |e| *e == (Lane::World, Event::DisconnectPopped(0))).expect("the world thread pops it");
     let erased = position(t, |e| *e == (Lane::World, Event::SessionErased(0))).expect("and erases the session");
     let lost = position(t, |e| matches!(e.1, Event::Lost { bot: 0, .. })).expect("the queued cast is lost");
     assert!(busy < refused && refused < popped && popped < erased && erased < lost, "{t:?}");
-    let below = explore(cell(), Checker::Loom, Budget { bound: 1, ..Budget::default() });
+    let below = explore(cell(), Checker::Loom, Budget { bound: Some(1), ..Budget::default() });
     assert!(!below.first.contains_key(&Invariant::ExactlyOnce), "bound 1 cannot overlap the two updates");
 }
 
@@ -46,15 +47,16 @@ fn a_busy_update_lock_disconnects_the_bot_and_loses_its_queued_packets() {
 /// and the worker then touches the freed player (`use-after-free`).
 #[test]
 fn logout_racing_a_running_update_is_explored() {
-    let r = explore(cell(), Checker::Loom, Budget { bound: 3, ..Budget::default() });
+    let r = explore(cell(), Checker::Loom, Budget { bound: Some(3), ..Budget::default() });
     let c = r.first.get(&Invariant::UseAfterFree).expect("loom at bound 3 finds the use after free");
     let t = &c.trace;
     let first = Lane::Bot { bot: 0, tick: 1 };
     let logout = position(t, |e| *e == (Lane::World, Event::Logout(0))).expect("the world thread logs the bot out");
     let freed = position(t, |e| *e == (Lane::World, Event::PlayerFreed { player: 0 })).expect("and deletes the player");
-    let touched = position(t, |e| e.0 == first && matches!(e.1, Event::Crash { .. })).expect("the first update touches it");
+    let touched =
+        position(t, |e| e.0 == first && matches!(e.1, Event::Crash { .. })).expect("the first update touches it");
     let started = position(t, |e| e.0 == first).expect("the first update ran");
     assert!(started < logout && logout < freed && freed < touched, "{t:?}");
-    let below = explore(cell(), Checker::Loom, Budget { bound: 2, ..Budget::default() });
+    let below = explore(cell(), Checker::Loom, Budget { bound: Some(2), ..Budget::default() });
     assert!(!below.first.contains_key(&Invariant::UseAfterFree), "bound 2 proves it needs 3 preemptions");
 }

@@ -32,11 +32,12 @@ fn rows() -> &'static [Row] {
     static ROWS: OnceLock<Vec<Row>> = OnceLock::new();
     ROWS.get_or_init(|| {
         let plan = Plan::full(budget());
-        plan.jobs()
-            .into_iter()
-            .map(|(cell, checker)| report::run_job(cell, checker, plan.budget_for(cell, false)))
-            .collect()
+        report::run_jobs(&work(&plan), 2, |_, _| {})
     })
+}
+
+fn work(plan: &Plan) -> Vec<(checks::explore::Cell, Checker, Budget)> {
+    plan.jobs().into_iter().map(|(cell, checker)| (cell, checker, plan.budget_for(cell, false))).collect()
 }
 
 /// Every result matches the truth pinned for its cell (see `checks::expected`): no invariant
@@ -85,22 +86,15 @@ fn every_kept_schedule_replays_to_the_same_violation() {
     assert!(replayed >= 20, "only {replayed} counterexamples replayed");
 }
 
-/// The same arguments give byte-identical JSON.
+/// The same arguments give byte-identical JSON, on one worker thread or two.
 #[test]
-fn json_is_byte_identical_across_runs() {
+fn json_is_byte_identical_across_runs_and_worker_counts() {
     let plan = Plan {
         scenarios: vec![model::ScenarioName::QuestAccept49416, model::ScenarioName::CastThenMove],
         ..Plan::full(budget())
     };
-    let run = || {
-        let rows: Vec<Row> = plan
-            .jobs()
-            .into_iter()
-            .map(|(cell, checker)| report::run_job(cell, checker, plan.budget_for(cell, false)))
-            .collect();
-        report::render_json(&rows)
-    };
-    let (a, b) = (run(), run());
+    let run = |threads: usize| report::render_json(&report::run_jobs(&work(&plan), threads, |_, _| {}));
+    let (a, b) = (run(1), run(2));
     assert!(a.contains("\"line\": 174"), "the crash line is in the report");
     assert_eq!(a, b);
 }
