@@ -27,6 +27,8 @@ MUTATIONS=(
     "04-deferred-limit-removed|ProcessDeferredPackets loses its 50-per-call bound (while n < MAX_DEFERRED_PER_CALL -> loop)|tests|-p model --test seed_unit_plan"
     "05-complete-keeps-move-stop-on-worker|CompleteClassifier keeps HandlerKind::MoveStop (area update + autocast) on the bot worker|verify|--policy complete-deferral --scenario move-stop-49416 --checker loom"
     "06-area-update-skips-compare|UpdateZoneAndAreaId skips its compare (if last != area -> if true)|verify|--policy seed-deferral --scenario cast-then-move --dispatch fire-and-forget --checker loom"
+    "07-queue-skips-head-of-line|LockedQueue::next takes the first packet the filter accepts anywhere in the queue, not only the front (model/src/session.rs)|verify|--policy map-routing --scenario mixed-places --checker loom --bound none"
+    "08-map-takes-world-thread-packets|the map filter takes THREADUNSAFE packets of an in-world player (model/src/session.rs)|verify|--policy map-routing --scenario mixed-places --checker loom --bound none"
 )
 
 MUT_DIR="${MUTATIONS_DIR:-$CI_ROOT/target/mutations}"

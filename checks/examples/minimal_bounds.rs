@@ -1,8 +1,8 @@
 //! The smallest loom preemption bound of every finding of every small cell, with the proof that
 //! one bound less finds none.
 //!
-//! `cargo run --release -p checks --example minimal_bounds -- [MAX_BOUND] [DISPATCH]` (default
-//! 3, both dispatch modes).
+//! `cargo run --release -p checks --example minimal_bounds -- [MAX_BOUND] [DISPATCH] [SCENARIO]`
+//! (default 3, both dispatch modes, every small scenario).
 
 use checks::bounds::{describe, minimal_bounds};
 use checks::explore::Cell;
@@ -15,8 +15,12 @@ fn main() {
         Some(d) => vec![Dispatch::from_name(&d).unwrap_or_else(|| panic!("unknown dispatch {d}"))],
         None => Dispatch::ALL.to_vec(),
     };
+    let scenarios: Vec<ScenarioName> = match std::env::args().nth(3) {
+        Some(s) => vec![ScenarioName::from_name(&s).unwrap_or_else(|| panic!("unknown scenario {s}"))],
+        None => ScenarioName::SMALL.to_vec(),
+    };
     let start = Instant::now();
-    for scenario in ScenarioName::SMALL {
+    for scenario in scenarios {
         for policy in Policy::ALL {
             for &dispatch in &dispatches {
                 let cell = Cell { policy, scenario, dispatch };

@@ -64,7 +64,7 @@ const BOT_POLICIES: &[Policy] = &[Policy::Unsynchronized, Policy::SeedDeferral, 
 const ROUTING: &[Policy] = &[Policy::MapRouting];
 
 use Reach::{BeyondLoom as Beyond, Loom, Sampled};
-use ScenarioName::{CastThenMove, Crash49416, MoveStop49416, QuestAccept49416, SeedLoad};
+use ScenarioName::{CastThenMove, Crash49416, MixedPlaces, MoveStop49416, QuestAccept49416, SeedLoad};
 
 /// Every packet the deferral policies leave queued in a session that is erased is lost: a
 /// second update of the bot finds the update lock busy, returns `false`, and the world thread's
@@ -307,6 +307,43 @@ pub const PINS: &[Pin] = &[
     },
 ];
 
+/// `mixed-places`: the stop, the toy and the cancel in TrinityCore's three processing places.
+const MIXED_PLACES: &[Pin] = &[
+    Pin {
+        scenario: MixedPlaces,
+        policies: UNSYNC,
+        dispatches: FAF,
+        broken: &[(UseAfterFree, Beyond(4)), (ThreadKind, Loom(0))],
+        asserts: &[],
+        why: "every handler on the bot worker; a busy update lock disconnects the bot while its first update runs",
+    },
+    Pin {
+        scenario: MixedPlaces,
+        policies: &[Policy::Unsynchronized, Policy::SeedDeferral],
+        dispatches: BARRIER,
+        broken: &[(ThreadKind, Loom(0))],
+        asserts: &[],
+        why: "the stop and the toy run on the bot worker; the seed defers only the cancel, which comes last, so \
+              order holds",
+    },
+    Pin {
+        scenario: MixedPlaces,
+        policies: SEED,
+        dispatches: FAF,
+        broken: &[(UseAfterFree, Loom(3)), (ExactlyOnce, Loom(2)), (ThreadKind, Loom(0))],
+        asserts: &[],
+        why: "the stop and the toy run on the bot worker; the deferred cancel is lost on disconnection",
+    },
+    Pin {
+        scenario: MixedPlaces,
+        policies: COMPLETE,
+        dispatches: FAF,
+        broken: DISCONNECT,
+        asserts: &[],
+        why: "everything is deferred and runs in order; the disconnection path is left",
+    },
+];
+
 /// What holds everywhere no pin names: the bot policies behind the barrier on the small
 /// scenarios, and TrinityCore's own routing everywhere.
 const HOLDS: Pin =
@@ -322,6 +359,7 @@ pub fn pin(cell: Cell) -> Pin {
         return Pin { scenario: cell.scenario, policies: ROUTING, why: ROUTING_HOLDS, ..HOLDS };
     }
     PINS.iter()
+        .chain(MIXED_PLACES)
         .find(|p| {
             p.scenario == cell.scenario && p.policies.contains(&cell.policy) && p.dispatches.contains(&cell.dispatch)
         })

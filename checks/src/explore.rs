@@ -3,7 +3,7 @@
 //!
 //! Neither engine is asked to find a panic: the model records a tripped assert instead of
 //! panicking (the server would stop; the model's thread stops), so exploration runs to its end
-//! and every schedule is judged on all five invariants. That is what makes the counts exact
+//! and every schedule is judged on all seven invariants. That is what makes the counts exact
 //! (loom reports none) and lets one run show both the assert and, say, a double effect.
 //!
 //! Shuttle schedules are captured in-process by [`Recording`], a scheduler wrapper that writes

@@ -17,7 +17,7 @@
 //! | [`classifier`] | the seed's classifier, the complete one, TrinityCore's places; policies |
 //! | [`session`] | the bot session: receive queue, deferred queue, update lock, logout request |
 //! | [`world`] | the world tick, map updates, the bot session manager and its disconnections, handlers |
-//! | [`scenario`] | the five scenarios |
+//! | [`scenario`] | the six scenarios |
 //! | [`outcome`] | ghost state, the trace, the seven invariants |
 
 #![warn(missing_docs)]

@@ -19,25 +19,31 @@ pub enum ScenarioName {
     QuestAccept49416,
     /// A cast followed by a movement packet, for the order property.
     CastThenMove,
+    /// One bot's stream in TrinityCore's three processing places: a THREADSAFE stop, a
+    /// THREADUNSAFE write, an INPLACE cancel. The head-of-line order and the placement rule that
+    /// map routing relies on are proved on it, not only sampled.
+    MixedPlaces,
     /// Many bots and maps, mixed traffic drawn from the opcode table.
     SeedLoad,
 }
 
 impl ScenarioName {
-    /// All five, in report order.
-    pub const ALL: [ScenarioName; 5] = [
+    /// All six, in report order.
+    pub const ALL: [ScenarioName; 6] = [
         ScenarioName::Crash49416,
         ScenarioName::MoveStop49416,
         ScenarioName::QuestAccept49416,
         ScenarioName::CastThenMove,
+        ScenarioName::MixedPlaces,
         ScenarioName::SeedLoad,
     ];
     /// The small scenarios, which loom can explore.
-    pub const SMALL: [ScenarioName; 4] = [
+    pub const SMALL: [ScenarioName; 5] = [
         ScenarioName::Crash49416,
         ScenarioName::MoveStop49416,
         ScenarioName::QuestAccept49416,
         ScenarioName::CastThenMove,
+        ScenarioName::MixedPlaces,
     ];
     /// The scenario's name.
     pub fn name(self) -> &'static str {
@@ -46,6 +52,7 @@ impl ScenarioName {
             ScenarioName::MoveStop49416 => "move-stop-49416",
             ScenarioName::QuestAccept49416 => "quest-accept-49416",
             ScenarioName::CastThenMove => "cast-then-move",
+            ScenarioName::MixedPlaces => "mixed-places",
             ScenarioName::SeedLoad => "seed-load",
         }
     }
@@ -94,6 +101,21 @@ impl ScenarioName {
                 PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: false },
                 vec![cast, (Opcode::CMSG_MOVE_STOP, Payload { area: AREA_4755, ..Payload::default() })],
             ),
+            // In area 4755 without the quest: a stop in place (THREADSAFE), a toy added
+            // (THREADUNSAFE), a cancel of a non-49416 aura (INPLACE). Under map routing the world
+            // filter stops at the stop (head of line), the map takes it and stops at the toy, the
+            // next tick's world update takes the toy and the cancel: two map updates.
+            ScenarioName::MixedPlaces => Scenario {
+                map_update_ticks: vec![1, 2],
+                ..one(
+                    PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: false },
+                    vec![
+                        (Opcode::CMSG_MOVE_STOP, Payload { area: AREA_4755, ..Payload::default() }),
+                        (Opcode::CMSG_ADD_TOY, Payload::default()),
+                        (Opcode::CMSG_CANCEL_AURA, Payload { spell: 21562, ..Payload::default() }),
+                    ],
+                )
+            },
             ScenarioName::SeedLoad => seed_load(SEED_LOAD_BOTS, SEED_LOAD_TICKS, SEED_LOAD_PER_TICK),
         }
     }
