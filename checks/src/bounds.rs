@@ -2,7 +2,7 @@
 //! smallest loom preemption bound at which loom finds it, with the exhaustive run at one bound
 //! less that finds none (the proof that fewer preemptions cannot show it).
 
-use crate::explore::{explore, Budget, Cell, Checker};
+use crate::explore::{explore, Budget, Cell, CellResult, Checker};
 use model::{AssertFailure, Invariant};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -44,10 +44,38 @@ pub struct MinimalBound {
 /// Explores `cell` under loom at bounds `0..=max_bound` and gives, for everything found at some
 /// bound, the smallest such bound. Findings are in [`Finding`] order.
 pub fn minimal_bounds(cell: Cell, max_bound: usize) -> Vec<MinimalBound> {
+    let results: Vec<CellResult> = (0..=max_bound)
+        .map(|bound| explore(cell, Checker::Loom, Budget { bound: Some(bound), ..Budget::default() }))
+        .collect();
+    fold(&results)
+}
+
+/// The minimal bounds of what a loom result at bound `b` found, exploring bounds `0..b` beside
+/// it (a small cost: each bound explores a fraction of the next). For an unbounded result,
+/// bounds up to [`UNBOUNDED_SEARCH`] are tried; a finding none of them shows has no entry.
+/// Empty for other checkers, or when nothing was found.
+pub fn minimal_for(result: &CellResult) -> Vec<MinimalBound> {
+    if result.checker != Checker::Loom || result.first.is_empty() {
+        return Vec::new();
+    }
+    let top = result.bound.unwrap_or(UNBOUNDED_SEARCH + 1);
+    let mut results: Vec<CellResult> = (0..top)
+        .map(|bound| explore(result.cell, Checker::Loom, Budget { bound: Some(bound), ..Budget::default() }))
+        .collect();
+    if result.bound.is_some() {
+        results.push(result.clone());
+    }
+    fold(&results)
+}
+
+/// The largest bound tried for the minimal bounds of an unbounded (proved) result.
+pub const UNBOUNDED_SEARCH: usize = 3;
+
+/// The minimal bounds found in a series of loom results at bounds 0, 1, 2, ...
+pub fn fold(results: &[CellResult]) -> Vec<MinimalBound> {
     let mut found: BTreeMap<Finding, MinimalBound> = BTreeMap::new();
     let mut previous: Option<u64> = None;
-    for bound in 0..=max_bound {
-        let r = explore(cell, Checker::Loom, Budget { bound: Some(bound), ..Budget::default() });
+    for (bound, r) in results.iter().enumerate() {
         let mut here: Vec<(Finding, u64)> = r.violating.iter().map(|(i, n)| (Finding::Invariant(*i), *n)).collect();
         here.extend(r.assert_lines.iter().map(|(a, n)| (Finding::Assert(*a), *n)));
         for (finding, n) in here {

@@ -102,11 +102,15 @@ pub struct Budget {
     pub pct_depth: usize,
     /// Seed of the random and PCT schedulers.
     pub seed: u64,
+    /// The prove profile: loom explores bound 0, 1, 2, ... up to this bound and stops as soon as
+    /// one more preemption adds no schedule (the search has saturated: every schedule is
+    /// explored, and "holds" is proved). `bound` is then ignored for loom.
+    pub prove: Option<usize>,
 }
 
 impl Default for Budget {
     fn default() -> Self {
-        Budget { bound: Some(2), schedules: 2_000, pct_depth: 3, seed: 0x49416 }
+        Budget { bound: Some(2), schedules: 2_000, pct_depth: 3, seed: 0x49416, prove: None }
     }
 }
 
@@ -406,6 +410,25 @@ fn explore_std(cell: Cell, runs: usize) -> Tally {
         tally.record(run::<Std>(&scenario, cell.policy, cell.dispatch));
     }
     tally
+}
+
+/// The prove profile under loom: bounds `0..=max_bound` in turn, stopping at the first bound
+/// whose schedule count equals the one before (saturated). Returns every bound's result; the
+/// last is marked [`Strength::Proved`] when the search saturated.
+pub fn deepen(cell: Cell, max_bound: usize) -> Vec<CellResult> {
+    let mut series: Vec<CellResult> = Vec::new();
+    for bound in 0..=max_bound {
+        let mut r = explore(cell, Checker::Loom, Budget { bound: Some(bound), ..Budget::default() });
+        let saturated = series.last().is_some_and(|prev| prev.schedules == r.schedules);
+        if saturated {
+            r.strength = Strength::Proved;
+        }
+        series.push(r);
+        if saturated {
+            break;
+        }
+    }
+    series
 }
 
 /// Explores `cell` under `checker` with `budget`.

@@ -65,6 +65,11 @@ struct MatrixArgs {
     /// and prove what holds.
     #[arg(long, default_value = "2", value_parser = parse_bound)]
     bound: LoomBound,
+    /// The prove profile: loom deepens its bound from 0 up to this one (default 4 with a bare
+    /// `--prove`), stopping where one more preemption adds no schedule: there it has explored
+    /// every schedule and what holds is proved; elsewhere it says which bound it reached.
+    #[arg(long, num_args = 0..=1, default_missing_value = "4", value_name = "MAX_BOUND")]
+    prove: Option<usize>,
     /// PCT depth.
     #[arg(long, default_value_t = Budget::default().pct_depth)]
     depth: usize,
@@ -208,6 +213,7 @@ fn budget(args: &MatrixArgs) -> Budget {
         schedules: args.budget.unwrap_or(d.schedules),
         pct_depth: args.depth,
         seed: args.seed,
+        prove: args.prove,
     }
 }
 

@@ -79,6 +79,8 @@ pub struct Row {
     pub counterexample: Option<Counterexample>,
     /// Why it does not match the pinned truth.
     pub mismatch: Option<String>,
+    /// For a loom result, the smallest bound at which loom shows each finding.
+    pub minimal: Vec<crate::bounds::MinimalBound>,
 }
 
 impl Row {
@@ -113,6 +115,13 @@ pub fn run_jobs(jobs: &[(Cell, Checker, Budget)], threads: usize, done: impl Fn(
 
 /// Runs one job and judges it.
 pub fn run_job(cell: Cell, checker: Checker, budget: Budget) -> Row {
+    if let (Checker::Loom, Some(max)) = (checker, budget.prove) {
+        let mut series = crate::explore::deepen(cell, max);
+        let minimal = crate::bounds::fold(&series);
+        let result = series.pop().expect("bound 0 at least");
+        let counterexample = result.reported().cloned();
+        return finish_job_with(result, counterexample, budget, minimal);
+    }
     let result = explore(cell, checker, budget);
     let counterexample = result.reported().cloned();
     finish_job(result, counterexample, budget)
@@ -128,7 +137,17 @@ pub fn run_job_for(cell: Cell, checker: Checker, budget: Budget, invariant: Inva
     finish_job(result, counterexample, budget)
 }
 
-fn finish_job(result: CellResult, mut counterexample: Option<Counterexample>, budget: Budget) -> Row {
+fn finish_job(result: CellResult, counterexample: Option<Counterexample>, budget: Budget) -> Row {
+    let minimal = crate::bounds::minimal_for(&result);
+    finish_job_with(result, counterexample, budget, minimal)
+}
+
+fn finish_job_with(
+    result: CellResult,
+    mut counterexample: Option<Counterexample>,
+    budget: Budget,
+    minimal: Vec<crate::bounds::MinimalBound>,
+) -> Row {
     let (cell, checker) = (result.cell, result.checker);
     if let Some(c) = counterexample.as_mut() {
         if c.schedule.is_none() && checker == Checker::Loom {
@@ -139,7 +158,7 @@ fn finish_job(result: CellResult, mut counterexample: Option<Counterexample>, bu
         }
     }
     let mismatch = expected::mismatch(&result);
-    Row { result, counterexample, mismatch }
+    Row { result, counterexample, mismatch, minimal }
 }
 
 #[derive(Serialize)]
@@ -181,6 +200,10 @@ struct JsonBroken {
     line: Option<u32>,
     message: String,
     schedules: u64,
+    /// loom only: the smallest preemption bound that shows it.
+    min_bound: Option<usize>,
+    /// loom only: the schedules loom explored at `min_bound - 1` without finding it.
+    none_below: Option<u64>,
     asserts: Vec<JsonAssert>,
 }
 
@@ -189,6 +212,8 @@ struct JsonAssert {
     file: &'static str,
     line: u32,
     schedules: u64,
+    min_bound: Option<usize>,
+    none_below: Option<u64>,
 }
 
 fn json_violation(x: &Counterexample) -> JsonViolation {
@@ -200,23 +225,41 @@ fn json_violation(x: &Counterexample) -> JsonViolation {
     }
 }
 
-fn json_broken(r: &CellResult) -> Vec<JsonBroken> {
+fn json_broken(row: &Row) -> Vec<JsonBroken> {
+    use crate::bounds::Finding;
+    let r = &row.result;
+    let minimal = |f: Finding| row.minimal.iter().find(|m| m.finding == f);
     r.first
         .iter()
-        .map(|(inv, c)| JsonBroken {
-            invariant: inv.name(),
-            file: c.violation.assert.map(|a| a.file()),
-            line: c.violation.assert.map(|a| a.line()),
-            message: c.violation.to_string(),
-            schedules: r.violating.get(inv).copied().unwrap_or(0),
-            asserts: if *inv == Invariant::Assert {
+        .map(|(inv, c)| {
+            let m = minimal(Finding::Invariant(*inv));
+            let asserts = if *inv == Invariant::Assert {
                 r.assert_lines
                     .iter()
-                    .map(|(a, n)| JsonAssert { file: a.file(), line: a.line(), schedules: *n })
+                    .map(|(a, n)| {
+                        let m = minimal(Finding::Assert(*a));
+                        JsonAssert {
+                            file: a.file(),
+                            line: a.line(),
+                            schedules: *n,
+                            min_bound: m.map(|m| m.bound),
+                            none_below: m.and_then(|m| m.none_below),
+                        }
+                    })
                     .collect()
             } else {
                 Vec::new()
-            },
+            };
+            JsonBroken {
+                invariant: inv.name(),
+                file: c.violation.assert.map(|a| a.file()),
+                line: c.violation.assert.map(|a| a.line()),
+                message: c.violation.to_string(),
+                schedules: r.violating.get(inv).copied().unwrap_or(0),
+                min_bound: m.map(|m| m.bound),
+                none_below: m.and_then(|m| m.none_below),
+                asserts,
+            }
         })
         .collect()
 }
@@ -238,7 +281,7 @@ pub fn render_json(rows: &[Row]) -> String {
                 strength: r.result.strength.name(),
                 verdict: if r.counterexample.is_some() { "violated" } else { "holds" },
                 violation: r.counterexample.as_ref().map(json_violation),
-                violations: json_broken(&r.result),
+                violations: json_broken(r),
                 schedule: r.counterexample.as_ref().and_then(|x| x.schedule.clone()),
                 matches_expected: r.mismatch.is_none(),
             }
@@ -260,6 +303,9 @@ pub fn assert_short(a: model::AssertFailure) -> String {
 /// The short text of one result: how much was explored, or what broke.
 pub fn cell_text(r: &CellResult) -> String {
     let how = match (r.strength, r.bound) {
+        (Strength::Proved, Some(k)) if r.checker == Checker::Loom => {
+            format!("proved, {} schedules (saturated at bound {k})", r.schedules)
+        }
         (Strength::Proved, _) => format!("proved, {} schedule{}", r.schedules, if r.schedules == 1 { "" } else { "s" }),
         (Strength::Bounded, Some(k)) => format!("exhaustive to bound {k}, {} schedules", r.schedules),
         _ => format!("{} schedules sampled", r.schedules),
@@ -336,6 +382,15 @@ pub fn render_table(rows: &[Row], markdown: bool, timings: bool) -> String {
     out
 }
 
+/// The minimal bound of a counterexample's violation, when loom found it.
+fn minimal_of<'a>(row: &'a Row, c: &Counterexample) -> Option<&'a crate::bounds::MinimalBound> {
+    let target = match c.violation.assert {
+        Some(a) => crate::bounds::Finding::Assert(a),
+        None => crate::bounds::Finding::Invariant(c.violation.invariant),
+    };
+    row.minimal.iter().find(|m| m.finding == target)
+}
+
 /// One counterexample per violated cell (loom's where it ran), as lanes or Mermaid.
 pub fn render_counterexamples(rows: &[Row], markdown: bool) -> String {
     let mut out = String::new();
@@ -362,6 +417,9 @@ pub fn render_counterexamples(rows: &[Row], markdown: bool) -> String {
         } else {
             let _ = writeln!(out, "== {} / {} / {}: {}", scenario.name(), policy.name(), dispatch.name(), c.violation);
             let _ = writeln!(out, "   found by {} at schedule {}", row.result.checker.name(), c.schedule_index);
+            if let Some(m) = minimal_of(row, c) {
+                let _ = writeln!(out, "   {}", crate::bounds::describe(m));
+            }
             out.push_str(&trace::render_lanes(&cut));
         }
         if let Some(s) = &c.schedule {
