@@ -14,7 +14,7 @@
 //! - the crash line's [`MUST_TRIP`] rules hold: the checkers named there trip
 //!   SpellAuras.cpp:174.
 
-use crate::explore::{Cell, CellResult, Checker};
+use crate::explore::{Cell, CellResult, Checker, Strength};
 use model::{AssertFailure, Dispatch, Invariant, Policy, ScenarioName};
 use std::collections::BTreeSet;
 
@@ -431,7 +431,8 @@ pub fn mismatch(result: &CellResult) -> Option<String> {
         return Some(format!("{} trips here, which the pinned truth says never does", a.location()));
     }
     if result.checker == Checker::Loom {
-        let bound = result.bound;
+        // A proved result (unbounded, or saturated) has seen every schedule.
+        let bound = if result.strength == Strength::Proved { None } else { result.bound };
         let at = bound.map_or("every schedule".to_string(), |b| format!("bound {b}"));
         for &(inv, reach) in pin.broken {
             match (loom_expects(reach, bound), found.contains(&inv)) {
