@@ -51,6 +51,29 @@ fn main() {
     let r = explore(cell, Checker::Random, Budget { schedules: n, ..Budget::default() });
     let model = r.schedules as f64 / r.elapsed.as_secs_f64();
     println!("shuttle random: empty body (one spawn+join) {base:.0} schedules/s; crash-49416 {model:.0} schedules/s; ratio {:.3}", model / base);
+    // The same body with no trace recorded (the ghost counters only), and with no invariant
+    // judged: what the ghost recorder and the judging cost beside the engine's own work.
+    let scenario = Arc::new(ScenarioName::Crash49416.build());
+    let bare = |cap: usize| {
+        let mut config = shuttle::Config::new();
+        config.silence_warnings = true;
+        config.stack_size = 1 << 20;
+        let s = scenario.clone();
+        let t = Instant::now();
+        shuttle::Runner::new(RandomScheduler::new_from_seed(1, n), config).run(move || {
+            let o = model::world::run_with_trace_cap::<Shuttle>(&s, Policy::Unsynchronized, Dispatch::FireAndForget, cap);
+            std::hint::black_box(o.trace.len());
+        });
+        n as f64 / t.elapsed().as_secs_f64()
+    };
+    let (traced, untraced) = (bare(model::world::DEFAULT_TRACE_CAP), bare(0));
+    println!(
+        "crash-49416 runs alone (no judging): {traced:.0} schedules/s traced, {untraced:.0} untraced; \
+         ratios to the empty body {:.3} / {:.3}; judging and tallying leave {:.3} of the traced rate",
+        traced / base,
+        untraced / base,
+        model / traced
+    );
 
     let limit = 2_000;
     let random: Vec<usize> =
