@@ -61,7 +61,8 @@ fn main() {
         let s = scenario.clone();
         let t = Instant::now();
         shuttle::Runner::new(RandomScheduler::new_from_seed(1, n), config).run(move || {
-            let o = model::world::run_with_trace_cap::<Shuttle>(&s, Policy::Unsynchronized, Dispatch::FireAndForget, cap);
+            let o =
+                model::world::run_with_trace_cap::<Shuttle>(&s, Policy::Unsynchronized, Dispatch::FireAndForget, cap);
             std::hint::black_box(o.trace.len());
         });
         n as f64 / t.elapsed().as_secs_f64()

@@ -355,13 +355,15 @@ impl<B: Backend> UnitAuras<B> {
         Ok(())
     }
 
-    /// `Player::UpdateAreaDependentAuras` (Player.cpp:27165-27183), part (a): every owned aura
-    /// whose location check fails goes with `RemoveOwnedAura(iter, AURA_REMOVE_BY_INTERRUPT)`
-    /// (27168-27175). 49416's location check is its `spell_area` row: `fits` is the row's answer.
-    pub fn remove_out_of_area(&self, ghost: &Ghost, lane: Lane) -> Step {
+    /// Every owned aura of 49416 through `RemoveOwnedAura(iter, mode)` (Unit.cpp:3850-3869). What
+    /// `UpdateAreaDependentAuras` does to auras whose location check fails (Player.cpp:27168-27175,
+    /// `AURA_REMOVE_BY_INTERRUPT`; 49416's location check is its `spell_area` row), and what
+    /// `CMSG_CANCEL_AURA` does through `RemoveOwnedAura(spellId, caster, 0, BY_CANCEL)`
+    /// (Unit.cpp:3871-3881).
+    pub fn remove_owned(&self, ghost: &Ghost, lane: Lane, mode: RemoveMode) -> Step {
         let owned = B::read(&self.owned);
         for i in bits(owned) {
-            self.remove_owned_aura(ghost, lane, i, RemoveMode::Interrupt)?;
+            self.remove_owned_aura(ghost, lane, i, mode)?;
         }
         Ok(())
     }
@@ -372,17 +374,6 @@ impl<B: Backend> UnitAuras<B> {
         let applied = B::read(&self.applied);
         for a in bits(applied) {
             self.remove_applied(ghost, lane, a, mode)?;
-        }
-        Ok(())
-    }
-
-    /// `Unit::RemoveOwnedAura(spellId, caster, 0, AURA_REMOVE_BY_CANCEL)` (Unit.cpp:3871-3881),
-    /// what `CMSG_CANCEL_AURA` does: every owned aura of the spell through
-    /// `RemoveOwnedAura(iter)`.
-    pub fn cancel(&self, ghost: &Ghost, lane: Lane) -> Step {
-        let owned = B::read(&self.owned);
-        for i in bits(owned) {
-            self.remove_owned_aura(ghost, lane, i, RemoveMode::Cancel)?;
         }
         Ok(())
     }

@@ -122,7 +122,7 @@ impl<B: Backend> Player<B> {
         if spell != SPELL_49416 {
             return self.write_state(ghost, lane);
         }
-        self.auras.cancel(ghost, lane)
+        self.auras.remove_owned(ghost, lane, RemoveMode::Cancel)
     }
 
     /// A movement packet's new position (`UpdatePosition`, MovementHandler.cpp:550).
@@ -163,7 +163,7 @@ impl<B: Backend> Player<B> {
     fn update_area_dependent_auras(&self, ghost: &Ghost, lane: Lane, area: u32) -> Step {
         let fits = self.fits_row(area);
         if !fits {
-            return self.auras.remove_out_of_area(ghost, lane);
+            return self.auras.remove_owned(ghost, lane, RemoveMode::Interrupt);
         }
         if !self.has_aura(ghost, lane, SPELL_49416)? {
             self.autocast(ghost, lane)?;
