@@ -206,9 +206,12 @@ impl Tally {
             schedule: None,
             preemptions: None,
         };
-        let violations = outcome.check();
+        // Judged without messages; described (in the same order) only when a counterexample is
+        // kept.
+        let violations = outcome.judge(false);
+        let mut described: Option<Vec<Violation>> = None;
         let mut counted = Vec::new();
-        for v in &violations {
+        for (i, v) in violations.iter().enumerate() {
             if !counted.contains(&v.invariant) {
                 counted.push(v.invariant);
                 *self.violating.entry(v.invariant).or_default() += 1;
@@ -217,12 +220,12 @@ impl Tally {
                 *self.assert_lines.entry(a).or_default() += 1;
                 if let std::collections::btree_map::Entry::Vacant(e) = self.first_by_line.entry(a) {
                     new = true;
-                    e.insert(example(v));
+                    e.insert(example(&described.get_or_insert_with(|| outcome.check())[i]));
                 }
             }
             if let std::collections::btree_map::Entry::Vacant(e) = self.first.entry(v.invariant) {
                 new = true;
-                e.insert(example(v));
+                e.insert(example(&described.get_or_insert_with(|| outcome.check())[i]));
             }
         }
         new

@@ -826,6 +826,13 @@ impl Outcome {
     /// `exactly-once` and `order`, which speak of a server that goes on, are not judged, nor the
     /// end-state agreement of `double-effect`.
     pub fn check(&self) -> Vec<Violation> {
+        self.judge(true)
+    }
+
+    /// [`Outcome::check`] with the messages left empty unless `describe`: what an exploration
+    /// calls on every schedule, describing only the ones whose counterexample it keeps.
+    pub fn judge(&self, describe: bool) -> Vec<Violation> {
+        let m = |text: &dyn Fn() -> String| if describe { text() } else { String::new() };
         let mut out = Vec::new();
         // assert: no server assert tripped.
         let mut seen = Vec::new();
@@ -837,7 +844,7 @@ impl Outcome {
                         invariant: Invariant::Assert,
                         assert: Some(failure),
                         subject: Some(player),
-                        message: format!("{failure} on {lane}"),
+                        message: m(&|| format!("{failure} on {lane}")),
                     });
                 }
             }
@@ -848,7 +855,7 @@ impl Outcome {
                 invariant: Invariant::UseAfterFree,
                 assert: None,
                 subject: Some(player),
-                message: format!("{lane} touched p{player} after LogoutPlayer deleted it ({crash})"),
+                message: m(&|| format!("{lane} touched p{player} after LogoutPlayer deleted it ({crash})")),
             });
         }
         // double-effect: never one effect applied twice on one application; at the end the
@@ -858,9 +865,11 @@ impl Outcome {
                 invariant: Invariant::DoubleEffect,
                 assert: None,
                 subject: Some(player),
-                message: format!(
-                    "effect 0 of 49416 applied twice on p{player}'s app#{app} (second by {lane}) with no assert"
-                ),
+                message: m(&|| {
+                    format!(
+                        "effect 0 of 49416 applied twice on p{player}'s app#{app} (second by {lane}) with no assert"
+                    )
+                }),
             });
         } else if !self.crashed() {
             for (p, end) in self.players.iter().enumerate() {
@@ -879,10 +888,12 @@ impl Outcome {
                         invariant: Invariant::DoubleEffect,
                         assert: None,
                         subject: Some(p as u8),
-                        message: format!(
+                        message: m(&|| {
+                            format!(
                             "p{p}: modifier {} and {masks} effect bit(s) set disagree with {ghost} applied effect(s)",
                             end.modifier
-                        ),
+                        )
+                        }),
                     });
                     break;
                 }
@@ -894,7 +905,7 @@ impl Outcome {
                 invariant: Invariant::AuraIntegrity,
                 assert: None,
                 subject: Some(player),
-                message: format!("p{player}: {what} (by {lane})"),
+                message: m(&|| format!("p{player}: {what} (by {lane})")),
             });
         }
         if !self.crashed() {
@@ -913,18 +924,20 @@ impl Outcome {
                     invariant: Invariant::ExactlyOnce,
                     assert: None,
                     subject: Some(p.bot),
-                    message: format!(
-                        "bot{} packet #{id} {}: {what}{more}",
-                        p.bot,
-                        p.opcode.map(|o| o.name()).unwrap_or("(undecodable)")
-                    ),
+                    message: m(&|| {
+                        format!(
+                            "bot{} packet #{id} {}: {what}{more}",
+                            p.bot,
+                            p.opcode.map(|o| o.name()).unwrap_or("(undecodable)")
+                        )
+                    }),
                 });
             } else if let Some(&(bot, recv, deferred)) = self.undrained.first() {
                 out.push(Violation {
                     invariant: Invariant::ExactlyOnce,
                     assert: None,
                     subject: Some(bot),
-                    message: format!("bot{bot} queues not drained: {recv} received, {deferred} deferred"),
+                    message: m(&|| format!("bot{bot} queues not drained: {recv} received, {deferred} deferred")),
                 });
             }
             // order: per session, state-changing runs in receive order.
@@ -939,10 +952,12 @@ impl Outcome {
                             invariant: Invariant::Order,
                             assert: None,
                             subject: Some(r.bot),
-                            message: format!(
-                                "bot{} ran #{} {} after #{prev} {prev_op}, which it received later",
-                                r.bot, r.id, r.opcode
-                            ),
+                            message: m(&|| {
+                                format!(
+                                    "bot{} ran #{} {} after #{prev} {prev_op}, which it received later",
+                                    r.bot, r.id, r.opcode
+                                )
+                            }),
                         });
                         break 'runs;
                     }
@@ -965,15 +980,17 @@ impl Outcome {
                     invariant: Invariant::ThreadKind,
                     assert: None,
                     subject: Some(r.bot),
-                    message: format!(
-                        "#{} {} ({}, {}) ran on {} ({})",
-                        r.id,
-                        r.opcode,
-                        r.kind.name(),
-                        r.opcode.info().place.tc_name(),
-                        r.lane,
-                        r.lane.kind().name()
-                    ),
+                    message: m(&|| {
+                        format!(
+                            "#{} {} ({}, {}) ran on {} ({})",
+                            r.id,
+                            r.opcode,
+                            r.kind.name(),
+                            r.opcode.info().place.tc_name(),
+                            r.lane,
+                            r.lane.kind().name()
+                        )
+                    }),
                 });
                 break;
             }
