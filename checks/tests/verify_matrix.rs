@@ -135,3 +135,36 @@ fn a_bad_schedule_is_an_error_not_a_panic() {
     let good = rows().iter().find_map(|r| r.counterexample.as_ref()?.schedule.clone()).expect("some schedule");
     assert!(!good.contains(char::is_whitespace), "a schedule string is one line: {good:?}");
 }
+
+/// Every loom finding of a violated cell carries its minimal bound and the proof at one less:
+/// on `quest-accept-49416` unsynchronized, line 174 needs 2 preemptions and loom's 75 schedules
+/// at bound 1 show none; Unit.cpp:3602 needs 1, and the single schedule at bound 0 shows none.
+#[test]
+fn loom_findings_carry_their_minimal_bound() {
+    use checks::bounds::Finding;
+    use model::{AssertFailure, Dispatch, Policy, ScenarioName};
+    let row = rows()
+        .iter()
+        .find(|r| {
+            let c = r.result.cell;
+            r.result.checker == Checker::Loom
+                && c.scenario == ScenarioName::QuestAccept49416
+                && c.policy == Policy::Unsynchronized
+                && c.dispatch == Dispatch::FireAndForget
+        })
+        .expect("the loom row");
+    let of = |f: Finding| row.minimal.iter().find(|m| m.finding == f).copied().expect("a minimal bound");
+    let crash = of(Finding::Assert(AssertFailure::AlreadyApplied));
+    assert_eq!((crash.bound, crash.none_below), (2, Some(75)));
+    let twice = of(Finding::Assert(AssertFailure::AppliedOnTargetTwice));
+    assert_eq!((twice.bound, twice.none_below), (1, Some(1)));
+    for r in rows().iter().filter(|r| r.result.checker == Checker::Loom) {
+        for inv in r.result.first.keys() {
+            assert!(
+                r.minimal.iter().any(|m| m.finding == Finding::Invariant(*inv)),
+                "{}: {inv} has no minimal bound",
+                r.title()
+            );
+        }
+    }
+}
