@@ -194,7 +194,8 @@ impl<B: Backend> Player<B> {
         }
     }
 
-    /// Any other write to the player's state: a plain read and write.
+    /// Any other write to the player's state (items, combat, talents: the handlers the model
+    /// does not tell apart, `HandlerKind::PlayerWrite`): a plain read and write.
     pub fn write_state(&self, ghost: &Ghost, lane: Lane) -> Step {
         self.touch(ghost, lane)?;
         let v = B::read(&self.state);
@@ -203,8 +204,9 @@ impl<B: Backend> Player<B> {
         Ok(())
     }
 
-    /// A read of live player state (a query's reply, the bot AI's and the manager's reads of
-    /// `IsInCombat`, `GetGroup`, `isMoving`, `GetHealthPct`).
+    /// A read of live player state: a query's reply; the bot AI's reads (BotAI.cpp:236-362) and
+    /// the manager's reads of `IsInCombat`, `GetGroup`, `isMoving`, `GetHealthPct`
+    /// (BotWorldSessionMgr.cpp:650-667).
     pub fn read_state(&self, ghost: &Ghost, lane: Lane) -> Step<u32> {
         self.touch(ghost, lane)?;
         Ok(B::read(&self.state) ^ B::read(&self.area))

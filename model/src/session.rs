@@ -70,7 +70,8 @@ impl<B: Backend> BotSession<B> {
         }
     }
 
-    /// The bot side puts a packet in the receive queue; returns its id.
+    /// The bot side puts a packet in the receive queue (`ProcessBotPackets` hands the bot's own
+    /// packets to `WorldSession::QueuePacket`, BotSession.cpp:1063-1157, 1140); returns its id.
     /// The id is taken under the queue's lock, so ids follow the queue's order even when two
     /// threads send at the same time.
     pub fn receive(&self, ghost: &Ghost, lane: Lane, opcode: Opcode, payload: Payload) -> u32 {
@@ -124,7 +125,8 @@ impl<B: Backend> BotSession<B> {
         B::try_lock(&self.update)
     }
 
-    /// `KickPlayer` (world thread): sets `forceExit`.
+    /// `KickPlayer` (world thread, from `RemovePlayerBot`, BotWorldSessionMgr.cpp:287): sets
+    /// `forceExit`, which `Update` returns `false` on (BotSession.cpp:599-605).
     pub fn kick(&self, ghost: &Ghost, lane: Lane) {
         B::write(&self.kicked, 1);
         ghost.event(lane, Event::LogoutRequested(self.bot));
@@ -135,7 +137,8 @@ impl<B: Backend> BotSession<B> {
         B::read(&self.kicked) != 0
     }
 
-    /// `GetPlayer() != nullptr`: one read of `_player`.
+    /// `GetPlayer() != nullptr`: one read of `_player` (the checks of BotSession.cpp:714-732 and
+    /// BotWorldSessionMgr.cpp:633-646).
     pub fn has_player(&self) -> bool {
         B::read(&self.player) != 0
     }
@@ -145,25 +148,26 @@ impl<B: Backend> BotSession<B> {
         B::write(&self.player, 0);
     }
 
-    /// `QueueDeferredPacket`: thread-safe push onto the deferred queue.
+    /// `QueueDeferredPacket` (BotSession.cpp:1163-1177): the push under `_deferredPacketMutex`.
     pub fn queue_deferred(&self, ghost: &Ghost, lane: Lane, packet: Packet) {
         B::lock(&self.deferred).push_back(packet);
         ghost.event(lane, Event::Deferred { bot: self.bot, id: packet.id, opcode: packet.opcode });
     }
 
-    /// `HasDeferredPackets`.
+    /// `HasDeferredPackets` (BotSession.cpp:1293-1297): under the same mutex.
     pub fn has_deferred(&self) -> bool {
         !B::lock(&self.deferred).is_empty()
     }
 
-    /// Takes the next deferred packet.
+    /// Takes the next deferred packet: one pop per critical section (BotSession.cpp:1192-1197).
     pub fn next_deferred(&self) -> Option<Packet> {
         B::lock(&self.deferred).pop_front()
     }
 
-    /// `ProcessDeferredPackets` (main thread only): runs at most [`MAX_DEFERRED_PER_CALL`]
-    /// deferred packets through `run`, in queue order, and returns how many ran. Stops at the
-    /// first crash.
+    /// `ProcessDeferredPackets` (BotSession.cpp:1179-1291, main thread): runs at most
+    /// [`MAX_DEFERRED_PER_CALL`] (1185)
+    /// deferred packets through `run`, in queue order, and returns how many ran (a dropped packet
+    /// counts, 1267). Stops at the first crash.
     pub fn process_deferred(&self, mut run: impl FnMut(Packet) -> Result<(), Crash>) -> Result<usize, Crash> {
         let mut n = 0;
         while n < MAX_DEFERRED_PER_CALL {
