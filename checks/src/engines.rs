@@ -104,7 +104,11 @@ impl Backend for Shuttle {
 /// once, a panic hook that swallows those and delegates everything else. shuttle installs, once,
 /// a hook that prints "Task failed" for every panic it sees. Whichever is installed last sees a
 /// panic first, so shuttle's must go in first: a one-schedule shuttle run, then a one-thread loom
-/// model. Every entry point of this crate calls this before running an engine.
+/// model. Every entry point of this crate calls this before running an engine, and
+/// [`crate::report::run_jobs`] calls it before it starts its worker threads, so that several
+/// explorations can run at once: both hooks are process-wide but decide per thread (the
+/// generator hook by the thread's running coroutine, shuttle's by the thread's execution state),
+/// so a panic in one worker's exploration is handled by that worker's engine alone.
 pub fn init() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {

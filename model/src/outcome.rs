@@ -509,6 +509,9 @@ impl GhostState {
     }
 }
 
+/// Trace events reserved up front (a small scenario's run records about a hundred).
+const TRACE_RESERVE: usize = 256;
+
 /// The ghost recorder of one run, shared by every thread of the run.
 #[derive(Clone)]
 pub struct Ghost(Arc<Mutex<GhostState>>);
@@ -518,6 +521,8 @@ impl Ghost {
     pub fn new(players: usize, trace_cap: usize) -> Self {
         Ghost(Arc::new(Mutex::new(GhostState {
             trace_cap,
+            // One allocation for a small scenario's whole trace, not a dozen as it grows.
+            trace: Vec::with_capacity(trace_cap.min(TRACE_RESERVE)),
             players: (0..players).map(|_| PlayerGhost::default()).collect(),
             ..Default::default()
         })))
