@@ -459,7 +459,8 @@ impl<B: Backend> World<B> {
     }
 
     /// `opHandle->Call(session, packet)` behind the caller's status checks: STATUS_LOGGEDIN runs
-    /// only for a player in the world (every caller); STATUS_TRANSFER only for a player not in it
+    /// only for a player in the world (every caller); STATUS_LOGGEDIN_OR_RECENTLY_LOGGOUT does
+    /// nothing without a player (its handlers check); STATUS_TRANSFER only for a player not in it
     /// (the bot worker, BotSession.cpp:758-764, and `WorldSession::Update`, WorldSession.cpp:
     /// 448-452), but unconditionally from `ProcessDeferredPackets` (BotSession.cpp:1245-1251);
     /// then what the handler kind does.
@@ -475,6 +476,10 @@ impl<B: Backend> World<B> {
         let player = &self.players[bot as usize];
         let reject = match opcode.info().status {
             Status::LoggedIn => (!session.has_player() || !player.in_world(ghost, lane)?).then_some(Reject::NotInWorld),
+            // Run with or without a player; without one, the handler itself finds none and does
+            // nothing ("not expected _player or must checked in packet handler",
+            // WorldSession.cpp:428-445; BotSession.cpp:747-751).
+            Status::LoggedInOrRecentlyLoggedOut => (!session.has_player()).then_some(Reject::NotInWorld),
             Status::Transfer if caller != Caller::Deferred => {
                 if !session.has_player() {
                     Some(Reject::NotInWorld)
@@ -489,6 +494,11 @@ impl<B: Backend> World<B> {
             return Ok(());
         }
         ghost.ran(Run { bot, id: packet.id, opcode, kind, lane, player_map: player.map });
+        if opcode.info().status == Status::Authed && !session.has_player() {
+            // An account-level handler (character list, realm ticket) with no player: it touches
+            // the session only.
+            return Ok(());
+        }
         let p = packet.payload;
         match kind {
             HandlerKind::Unhandled | HandlerKind::SessionLocal | HandlerKind::StaticQuery => Ok(()),
