@@ -297,10 +297,7 @@ pub const PINS: &[Pin] = &[
         asserts: &[],
         why: "behind the barrier the bot update never overlaps a map update",
     },
-];
-
-/// `mixed-places`: the stop, the toy and the cancel in TrinityCore's three processing places.
-const MIXED_PLACES: &[Pin] = &[
+    // mixed-places: the stop, the toy and the cancel in TrinityCore's three processing places.
     Pin {
         scenario: MixedPlaces,
         policies: UNSYNC,
@@ -351,7 +348,6 @@ pub fn pin(cell: Cell) -> Pin {
         return Pin { scenario: cell.scenario, policies: ROUTING, why: ROUTING_HOLDS, ..HOLDS };
     }
     PINS.iter()
-        .chain(MIXED_PLACES)
         .find(|p| {
             p.scenario == cell.scenario && p.policies.contains(&cell.policy) && p.dispatches.contains(&cell.dispatch)
         })
