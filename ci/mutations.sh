@@ -23,10 +23,10 @@ cd "$CI_ROOT"
 MUTATIONS=(
     "01-seed-drops-cast-spell|CMSG_CAST_SPELL dropped from the seed's spell set (row removed from model/data/seed-classifier-opcodes.tsv)|verify|--policy seed-deferral --scenario crash-49416 --checker loom"
     "02-deferred-pass-before-maps-joined|the deferred pass runs on the world thread before MapManager::Update joins the map workers (model/src/world.rs)|verify|--policy seed-deferral,complete-deferral --checker loom"
-    "03-deferred-queue-unlocked|queue_deferred pushes without holding the deferred queue's lock across the update: lock+copy, unlock, push to the copy, lock+store (model/src/session.rs)|verify|--policy complete-deferral --scenario cast-then-move --dispatch fire-and-forget --checker loom"
+    "03-deferred-queue-unlocked|queue_deferred pushes without holding the deferred queue's lock across the update: lock+copy, unlock, push to the copy, lock+store (model/src/session.rs)|tests|-p checks --test session_lifecycle_loom"
     "04-deferred-limit-removed|ProcessDeferredPackets loses its 50-per-call bound (while n < MAX_DEFERRED_PER_CALL -> loop)|tests|-p model --test seed_unit_plan"
     "05-complete-keeps-move-stop-on-worker|CompleteClassifier keeps HandlerKind::MoveStop (area update + autocast) on the bot worker|verify|--policy complete-deferral --scenario move-stop-49416 --checker loom"
-    "06-area-update-skips-compare|UpdateZoneAndAreaId skips its compare (if last != area -> if true)|verify|--policy seed-deferral --scenario cast-then-move --dispatch fire-and-forget --checker loom"
+    "06-area-update-skips-compare|UpdateZoneAndAreaId skips its compare (if last != area -> if true)|tests|-p model --test player_steps"
     "07-queue-skips-head-of-line|LockedQueue::next takes the first packet the filter accepts anywhere in the queue, not only the front (model/src/session.rs)|verify|--policy map-routing --scenario mixed-places --checker loom --bound none"
     "08-map-takes-world-thread-packets|the map filter takes THREADUNSAFE packets of an in-world player (model/src/session.rs)|verify|--policy map-routing --scenario mixed-places --checker loom --bound none"
 )

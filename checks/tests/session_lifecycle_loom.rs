@@ -60,3 +60,42 @@ fn logout_racing_a_running_update_is_explored() {
     let below = explore(cell(), Checker::Loom, Budget { bound: Some(2), ..Budget::default() });
     assert!(!below.first.contains_key(&Invariant::UseAfterFree), "bound 2 proves it needs 3 preemptions");
 }
+
+/// The deferred queue under its mutex: the bot worker's `QueueDeferredPacket` and the world
+/// thread's `ProcessDeferredPackets`, which does not take the update lock and so runs at the same
+/// time, neither lose nor repeat a packet: over every schedule, each of two packets the worker
+/// defers runs exactly once, in queue order.
+#[test]
+fn deferring_while_the_world_thread_drains_loses_and_repeats_nothing() {
+    use checks::engines::Loom;
+    use model::opcodes::{Opcode, Packet, Payload};
+    use model::outcome::Ghost;
+    use model::session::BotSession;
+    use std::sync::Arc;
+    checks::engines::init();
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(3);
+    builder.check(|| {
+        let ghost = Ghost::new(1, 0);
+        let session = Arc::new(BotSession::<Loom>::new(0));
+        let (s, g) = (session.clone(), ghost.clone());
+        let worker = loom::thread::spawn(move || {
+            for id in 0..2 {
+                let packet = Packet { id, opcode: Opcode::CMSG_CAST_SPELL, payload: Payload::default() };
+                s.queue_deferred(&g, Lane::Bot { bot: 0, tick: 1 }, packet);
+            }
+        });
+        let mut ran = Vec::new();
+        session
+            .process_deferred(|p| {
+                ran.push(p.id);
+                Ok(())
+            })
+            .unwrap();
+        worker.join().unwrap();
+        while let Some(p) = session.next_deferred() {
+            ran.push(p.id);
+        }
+        assert_eq!(ran, vec![0, 1], "each deferred packet runs once, in order");
+    });
+}
