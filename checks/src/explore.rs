@@ -15,7 +15,7 @@
 use crate::engines::{Loom, Shuttle};
 use model::outcome::{Event, Lane};
 use model::sync::Std;
-use model::world::run;
+use model::world::{run, run_with_trace_cap};
 use model::{AssertFailure, Dispatch, Invariant, Outcome, Policy, Scenario, ScenarioName, Violation};
 use shuttle::scheduler::{
     DfsScheduler, PctScheduler, RandomScheduler, ReplayScheduler, Schedule, Scheduler, Task, TaskId,
@@ -231,6 +231,19 @@ impl Tally {
         new
     }
 
+    /// Gives every counterexample the trace of its execution, by replaying its schedule (shuttle
+    /// explores without recording traces: a quarter of a run's time goes into the trace).
+    fn attach_traces(&mut self, cell: Cell) {
+        let mut traces: BTreeMap<u64, Vec<(Lane, Event)>> = BTreeMap::new();
+        for c in self.first.values_mut().chain(self.first_by_line.values_mut()) {
+            let Some(schedule) = &c.schedule else { continue };
+            let trace = traces
+                .entry(c.schedule_index)
+                .or_insert_with(|| replay(cell, schedule).map(|o| o.trace).unwrap_or_default());
+            c.trace.clone_from(trace);
+        }
+    }
+
     /// Gives every counterexample the schedule string of its execution and its preemptions.
     fn attach_schedules(&mut self, schedules: &BTreeMap<u64, (String, usize)>) {
         for c in self.first.values_mut().chain(self.first_by_line.values_mut()) {
@@ -342,7 +355,8 @@ fn explore_shuttle_with<S: Scheduler + 'static>(
         let tally = tally.clone();
         let rec_state = rec_state.clone();
         shuttle::Runner::new(recording, shuttle_config()).run(move || {
-            let outcome = run::<Shuttle>(&scenario, cell.policy, cell.dispatch);
+            // No trace while exploring: the kept schedules are replayed with one afterwards.
+            let outcome = run_with_trace_cap::<Shuttle>(&scenario, cell.policy, cell.dispatch, 0);
             let mut t = tally.lock().unwrap();
             if t.record(outcome) {
                 rec_state.lock().unwrap().keep = Some(t.schedules);
@@ -364,6 +378,7 @@ fn explore_shuttle_with<S: Scheduler + 'static>(
     let strings: BTreeMap<u64, (String, usize)> =
         st.kept.iter().map(|(&i, (s, p))| (i, (schedule_string(s), *p))).collect();
     tally.attach_schedules(&strings);
+    tally.attach_traces(cell);
     (tally, branching)
 }
 
