@@ -208,7 +208,7 @@ pub enum Event {
     /// `ProcessAllDeferredPackets` begins.
     DeferredPass,
     /// `RemovePlayerBot`: the bot is kicked (world thread).
-    LogoutRequested(u8),
+    Kicked(u8),
     /// `LogoutPlayer` of a bot's player begins (world thread).
     Logout(u8),
     /// The player left the world (`m_isInWorld = false`).
@@ -287,8 +287,8 @@ impl Event {
         use Event::*;
         match *self {
             Tick(_) | MapUpdate(_) | MapsJoined | BotsJoined | DeferredPass => None,
-            BotDispatch(b) | Logout(b) | LogoutRequested(b) | UpdateLockBusy(b) | DisconnectQueued(b)
-            | DisconnectPopped(b) | SessionErased(b) | BotAi(b) => Some(b),
+            BotDispatch(b) | Logout(b) | Kicked(b) | UpdateLockBusy(b) | DisconnectQueued(b) | DisconnectPopped(b)
+            | SessionErased(b) | BotAi(b) => Some(b),
             UpdateRefused { bot, .. }
             | Lost { bot, .. }
             | Received { bot, .. }
@@ -326,7 +326,7 @@ impl Event {
         use Event::*;
         matches!(
             self,
-            LogoutRequested(_)
+            Kicked(_)
                 | Logout(_)
                 | RemovedFromWorld { .. }
                 | PlayerFreed { .. }
@@ -377,7 +377,7 @@ impl fmt::Display for Event {
             BotDispatch(b) => write!(f, "submit bot{b} session update"),
             BotsJoined => f.write_str("bot updates joined"),
             DeferredPass => f.write_str("ProcessAllDeferredPackets"),
-            LogoutRequested(b) => write!(f, "RemovePlayerBot(bot{b}): KickPlayer"),
+            Kicked(b) => write!(f, "RemovePlayerBot(bot{b}): KickPlayer"),
             Logout(b) => write!(f, "LogoutPlayer(bot{b})"),
             RemovedFromWorld { player } => write!(f, "p{player} RemoveFromWorld"),
             PlayerFreed { player } => write!(f, "p{player} deleted (RemovePlayerFromMap)"),
@@ -482,6 +482,16 @@ struct PlayerGhost {
     freed: bool,
 }
 
+impl PlayerGhost {
+    /// The bookkeeping of application `app`, created on first use.
+    fn app(&mut self, app: u8) -> &mut AppGhost {
+        if self.apps.len() <= app as usize {
+            self.apps.resize(app as usize + 1, AppGhost::default());
+        }
+        &mut self.apps[app as usize]
+    }
+}
+
 #[derive(Default)]
 struct GhostState {
     trace: Vec<(Lane, Event)>,
@@ -551,12 +561,7 @@ impl Ghost {
     }
     /// `new UnitAura` of aura `aura` on `player`.
     pub fn aura_created(&self, lane: Lane, player: u8, aura: u8) {
-        let mut s = self.state();
-        s.push(lane, Event::AuraCreated { player, aura });
-        let g = &mut s.players[player as usize];
-        if g.removed_auras.len() <= aura as usize {
-            g.removed_auras.resize(aura as usize + 1, false);
-        }
+        self.event(lane, Event::AuraCreated { player, aura });
     }
     /// Aura `aura` of `player` got `m_isRemoved`.
     pub fn aura_removed(&self, lane: Lane, player: u8, aura: u8) {
@@ -572,9 +577,7 @@ impl Ghost {
     pub fn remove_mode_set(&self, lane: Lane, player: u8, app: u8) {
         let mut s = self.state();
         s.push(lane, Event::RemoveMode { player, app });
-        if let Some(a) = s.players[player as usize].apps.get_mut(app as usize) {
-            a.removing = true;
-        }
+        s.players[player as usize].app(app).removing = true;
     }
     /// A thread starts writing `which` of `player`: two at once break `aura-integrity`.
     pub fn container_enter(&self, lane: Lane, player: u8, which: Container) {
@@ -599,11 +602,8 @@ impl Ghost {
     pub fn effect_applied(&self, lane: Lane, player: u8, app: u8, aura: u8) {
         let mut s = self.state();
         let g = &mut s.players[player as usize];
-        if g.apps.len() <= app as usize {
-            g.apps.resize(app as usize + 1, AppGhost::default());
-        }
-        g.apps[app as usize].aura = aura;
-        g.apps[app as usize].active += 1;
+        g.app(app).aura = aura;
+        g.app(app).active += 1;
         let twice = g.apps[app as usize].active > 1;
         let removed = g.apps[app as usize].removing || g.removed_auras.get(aura as usize).copied().unwrap_or(false);
         let other = g.apps.iter().enumerate().find(|(i, a)| *i != app as usize && a.active > 0).map(|(i, _)| i as u8);
@@ -620,11 +620,7 @@ impl Ghost {
     /// `HandleEffect(.., false)` ran on application `app` of `player`.
     pub fn effect_removed(&self, player: u8, app: u8) {
         let mut s = self.state();
-        let g = &mut s.players[player as usize];
-        if g.apps.len() <= app as usize {
-            g.apps.resize(app as usize + 1, AppGhost::default());
-        }
-        g.apps[app as usize].active -= 1;
+        s.players[player as usize].app(app).active -= 1;
     }
     /// `Map::RemovePlayerFromMap(_player, true)` deleted `player`.
     pub fn free(&self, lane: Lane, player: u8) {

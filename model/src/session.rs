@@ -129,7 +129,7 @@ impl<B: Backend> BotSession<B> {
     /// `forceExit`, which `Update` returns `false` on (BotSession.cpp:599-605).
     pub fn kick(&self, ghost: &Ghost, lane: Lane) {
         B::write(&self.kicked, 1);
-        ghost.event(lane, Event::LogoutRequested(self.bot));
+        ghost.event(lane, Event::Kicked(self.bot));
     }
 
     /// Whether a kick or logout was requested: one read.
