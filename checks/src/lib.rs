@@ -12,4 +12,5 @@ pub mod explore;
 pub mod fuzzing;
 pub mod gaps;
 pub mod report;
+pub mod sources;
 pub mod trace;
