@@ -68,7 +68,7 @@ fn queue(c: &mut Criterion) {
             }
         })
     });
-    // The model's session: queue_deferred also records a ghost event (one more lock).
+    // The model's session: queue_deferred also records a ghost event and the detector its edges.
     g.bench_function("bot-session/queue_deferred+next_deferred", |b| {
         let session = BotSession::<Std>::new(0);
         let lane = Lane::Bot { bot: 0, tick: 1 };
@@ -77,7 +77,7 @@ fn queue(c: &mut Criterion) {
             |ghost| {
                 for i in 0..PACKETS as u32 {
                     session.queue_deferred(&ghost, lane, packet(i));
-                    black_box(session.next_deferred());
+                    black_box(session.next_deferred(&ghost, lane));
                 }
             },
             BatchSize::LargeInput,

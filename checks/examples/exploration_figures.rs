@@ -7,7 +7,7 @@
 
 use checks::engines::Shuttle;
 use checks::explore::{explore, Budget, Cell, Checker};
-use model::world::run;
+use model::world::{run, run_with_options, RunOptions};
 use model::{Dispatch, Invariant, Policy, ScenarioName};
 use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, Scheduler};
 use std::sync::{Arc, Mutex};
@@ -54,26 +54,35 @@ fn main() {
     // The same body with no trace recorded (the ghost counters only), and with no invariant
     // judged: what the ghost recorder and the judging cost beside the engine's own work.
     let scenario = Arc::new(ScenarioName::Crash49416.build());
-    let bare = |cap: usize| {
+    let bare = |trace_cap: usize, detect_races: bool| {
         let mut config = shuttle::Config::new();
         config.silence_warnings = true;
         config.stack_size = 1 << 20;
         let s = scenario.clone();
+        let options = RunOptions { trace_cap, detect_races };
         let t = Instant::now();
         shuttle::Runner::new(RandomScheduler::new_from_seed(1, n), config).run(move || {
-            let o =
-                model::world::run_with_trace_cap::<Shuttle>(&s, Policy::Unsynchronized, Dispatch::FireAndForget, cap);
-            std::hint::black_box(o.trace.len());
+            let o = run_with_options::<Shuttle>(&s, Policy::Unsynchronized, Dispatch::FireAndForget, options);
+            std::hint::black_box((o.trace.len(), o.races.len()));
         });
         n as f64 / t.elapsed().as_secs_f64()
     };
-    let (traced, untraced) = (bare(model::world::DEFAULT_TRACE_CAP), bare(0));
+    let (traced, untraced) = (bare(model::world::DEFAULT_TRACE_CAP, true), bare(0, true));
     println!(
         "crash-49416 runs alone (no judging): {traced:.0} schedules/s traced, {untraced:.0} untraced; \
          ratios to the empty body {:.3} / {:.3}; judging and tallying leave {:.3} of the traced rate",
         traced / base,
         untraced / base,
         model / traced
+    );
+    // The happens-before detector's cost: the same untraced run without it, alternated twice
+    // so that a drift of the machine shows.
+    let (with1, without1, with2, without2) = (bare(0, true), bare(0, false), bare(0, true), bare(0, false));
+    let (with, without) = ((with1 + with2) / 2.0, (without1 + without2) / 2.0);
+    println!(
+        "data-race detector: {with:.0} schedules/s with it, {without:.0} without ({with1:.0}/{with2:.0} and \
+         {without1:.0}/{without2:.0}); ratio {:.3}",
+        with / without
     );
 
     let limit = 2_000;

@@ -3,6 +3,7 @@
 //! less that finds none (the proof that fewer preemptions cannot show it).
 
 use crate::explore::{explore, Budget, Cell, CellResult, Checker};
+use model::race::Site;
 use model::{AssertFailure, Invariant};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -14,6 +15,8 @@ pub enum Finding {
     Invariant(Invariant),
     /// One assert line.
     Assert(AssertFailure),
+    /// A data race on one field (any two accesses).
+    Race(Site),
 }
 
 impl fmt::Display for Finding {
@@ -21,6 +24,7 @@ impl fmt::Display for Finding {
         match self {
             Finding::Invariant(i) => write!(f, "{i}"),
             Finding::Assert(a) => write!(f, "assert {}", a.location()),
+            Finding::Race(s) => write!(f, "data race on {} ({}:{})", s.name(), s.file(), s.line()),
         }
     }
 }
@@ -78,6 +82,14 @@ pub fn fold(results: &[CellResult]) -> Vec<MinimalBound> {
     for (bound, r) in results.iter().enumerate() {
         let mut here: Vec<(Finding, u64)> = r.violating.iter().map(|(i, n)| (Finding::Invariant(*i), *n)).collect();
         here.extend(r.assert_lines.iter().map(|(a, n)| (Finding::Assert(*a), *n)));
+        // Schedules per field: the most of any one kind of race on it (a lower bound: two kinds
+        // can show in different schedules).
+        let mut sites: BTreeMap<Site, u64> = BTreeMap::new();
+        for (k, n) in &r.race_kinds {
+            let e = sites.entry(k.site).or_default();
+            *e = (*e).max(*n);
+        }
+        here.extend(sites.into_iter().map(|(s, n)| (Finding::Race(s), n)));
         for (finding, n) in here {
             found.entry(finding).or_insert(MinimalBound {
                 finding,

@@ -14,6 +14,7 @@
 
 use crate::engines::{Loom, Shuttle};
 use model::outcome::{Event, Lane};
+use model::race::{Race, RaceKey};
 use model::sync::Std;
 use model::world::{run, run_with_trace_cap};
 use model::{AssertFailure, Dispatch, Invariant, Outcome, Policy, Scenario, ScenarioName, Violation};
@@ -164,6 +165,12 @@ pub struct CellResult {
     pub assert_lines: BTreeMap<AssertFailure, u64>,
     /// For each tripped assert, its first counterexample.
     pub first_by_line: BTreeMap<AssertFailure, Counterexample>,
+    /// For each kind of data race (field and the two accesses' thread kinds), how many schedules
+    /// showed it, anywhere in the run (not only as the run's first race).
+    pub race_kinds: BTreeMap<RaceKey, u64>,
+    /// For each kind of data race, its first instance (the two accesses name their lanes and
+    /// model lines; the schedule that showed it is not kept).
+    pub first_by_race: BTreeMap<RaceKey, Race>,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -190,6 +197,8 @@ struct Tally {
     first: BTreeMap<Invariant, Counterexample>,
     assert_lines: BTreeMap<AssertFailure, u64>,
     first_by_line: BTreeMap<AssertFailure, Counterexample>,
+    race_kinds: BTreeMap<RaceKey, u64>,
+    first_by_race: BTreeMap<RaceKey, Race>,
 }
 
 impl Tally {
@@ -228,14 +237,29 @@ impl Tally {
                 e.insert(example(&described.get_or_insert_with(|| outcome.check())[i]));
             }
         }
+        // Every kind of race the run showed, not only its first: counted once per schedule.
+        let mut kinds: Vec<RaceKey> = Vec::new();
+        for race in &outcome.races {
+            let key = race.key();
+            if !kinds.contains(&key) {
+                kinds.push(key);
+                *self.race_kinds.entry(key).or_default() += 1;
+                self.first_by_race.entry(key).or_insert(*race);
+            }
+        }
         new
+    }
+
+    /// Every kept counterexample.
+    fn examples(&mut self) -> impl Iterator<Item = &mut Counterexample> {
+        self.first.values_mut().chain(self.first_by_line.values_mut())
     }
 
     /// Gives every counterexample the trace of its execution, by replaying its schedule (shuttle
     /// explores without recording traces: a quarter of a run's time goes into the trace).
     fn attach_traces(&mut self, cell: Cell) {
         let mut traces: BTreeMap<u64, Vec<(Lane, Event)>> = BTreeMap::new();
-        for c in self.first.values_mut().chain(self.first_by_line.values_mut()) {
+        for c in self.examples() {
             let Some(schedule) = &c.schedule else { continue };
             let trace = traces
                 .entry(c.schedule_index)
@@ -246,7 +270,7 @@ impl Tally {
 
     /// Gives every counterexample the schedule string of its execution and its preemptions.
     fn attach_schedules(&mut self, schedules: &BTreeMap<u64, (String, usize)>) {
-        for c in self.first.values_mut().chain(self.first_by_line.values_mut()) {
+        for c in self.examples() {
             if let Some((s, p)) = schedules.get(&c.schedule_index) {
                 c.schedule = Some(s.clone());
                 c.preemptions = Some(*p);
@@ -489,6 +513,8 @@ pub fn explore(cell: Cell, checker: Checker, budget: Budget) -> CellResult {
         first: tally.first,
         assert_lines: tally.assert_lines,
         first_by_line: tally.first_by_line,
+        race_kinds: tally.race_kinds,
+        first_by_race: tally.first_by_race,
         elapsed: start.elapsed(),
     }
 }

@@ -398,8 +398,10 @@ impl ScheduleCase {
         run_on_bytes(&Arc::new(self.scenario.clone()), self.policy, self.dispatch, &self.choices, trace_cap)
     }
 
-    /// The verdict: under a safe cell, every violation is a finding; under [`RACY_CELL`], the
-    /// race (an assert or a double effect) is.
+    /// The verdict: under a safe cell, every violation is a finding, `data-race` included;
+    /// under [`RACY_CELL`], the race's consequences are (an assert, a use after free, a double
+    /// effect, an aura-integrity break): `data-race` itself breaks on every input there, since
+    /// nothing is synchronized, and would make every input a find.
     pub fn judge(&self) -> Result<(), Finding> {
         let outcome = self.run(FUZZ_TRACE_CAP).ok_or(Finding::StepCap)?;
         judge_outcome(self.policy, self.dispatch, outcome.check())
@@ -466,7 +468,9 @@ pub fn judge_packets_at(data: &[u8], per_tick: usize) -> Result<(), Finding> {
     let ghost = Ghost::new(1, 0);
     let session = BotSession::<Std>::new(0);
     let ids = session.receive_wire(&ghost, Lane::Bot { bot: 0, tick: 0 }, wire);
-    let mut queued = std::iter::from_fn(|| session.next(Filter::Bot, true)).collect::<Vec<_>>().into_iter();
+    let mut queued = std::iter::from_fn(|| session.next(&ghost, Lane::Bot { bot: 0, tick: 0 }, Filter::Bot, true))
+        .collect::<Vec<_>>()
+        .into_iter();
     let mut packets = Vec::new();
     let (mut offset, mut frames) = (0, 0u32);
     while offset < wire.len() {

@@ -46,7 +46,7 @@ struct MatrixArgs {
     /// Policies to run (default: all): unsynchronized, seed-deferral, complete-deferral, map-routing.
     #[arg(long, value_delimiter = ',', value_parser = parse_policy)]
     policy: Vec<Policy>,
-    /// Scenarios (default: all): crash-49416, move-stop-49416, quest-accept-49416, cast-then-move, seed-load.
+    /// Scenarios (default: all): crash-49416, move-stop-49416, quest-accept-49416, cast-then-move, mixed-places, group-leave, seed-load.
     #[arg(long, value_delimiter = ',', value_parser = parse_scenario)]
     scenario: Vec<ScenarioName>,
     /// Bot dispatch modes (default: both): fire-and-forget, barrier.
@@ -258,11 +258,15 @@ fn run_matrix(args: &MatrixArgs) -> ExitCode {
         Format::Markdown => {
             outln!("## Verdicts\n");
             out!("{}", report::render_table(&rows, true, false));
+            outln!("\n## Data races each policy leaves\n");
+            out!("{}", report::render_races(&rows));
             outln!("\n## Counterexamples\n");
             out!("{}", report::render_counterexamples(&rows, true));
         }
         Format::Text => {
             out!("{}", report::render_table(&rows, false, true));
+            outln!("\nData races each policy leaves:\n");
+            out!("{}", report::render_races(&rows));
             outln!("\nCounterexamples (cut to the events that matter):\n");
             out!("{}", report::render_counterexamples(&rows, false));
             outln!("Time per checker:");

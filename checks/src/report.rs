@@ -6,6 +6,7 @@ use crate::explore::{explore, refind_with_shuttle, Budget, Cell, CellResult, Che
 use crate::trace;
 use model::{Dispatch, Invariant, Policy, ScenarioName};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -205,6 +206,21 @@ struct JsonBroken {
     /// loom only: the schedules loom explored at `min_bound - 1` without finding it.
     none_below: Option<u64>,
     asserts: Vec<JsonAssert>,
+    /// For `data-race`: every kind of race seen (field, the two accesses), with its first example.
+    races: Vec<JsonRace>,
+}
+
+/// One kind of data race of a result.
+#[derive(Serialize)]
+struct JsonRace {
+    field: &'static str,
+    file: &'static str,
+    line: u32,
+    /// `bot worker write / map worker read`.
+    accesses: String,
+    schedules: u64,
+    /// The first schedule's two accesses, with lanes and model lines.
+    example: String,
 }
 
 #[derive(Serialize)]
@@ -219,8 +235,8 @@ struct JsonAssert {
 fn json_violation(x: &Counterexample) -> JsonViolation {
     JsonViolation {
         invariant: x.violation.invariant.name().to_string(),
-        file: x.violation.assert.map(|a| a.file()),
-        line: x.violation.assert.map(|a| a.line()),
+        file: x.violation.source().map(|s| s.0),
+        line: x.violation.source().map(|s| s.1),
         message: x.violation.to_string(),
     }
 }
@@ -250,15 +266,34 @@ fn json_broken(row: &Row) -> Vec<JsonBroken> {
             } else {
                 Vec::new()
             };
+            let races = if *inv == Invariant::DataRace {
+                r.race_kinds
+                    .iter()
+                    .map(|(k, n)| {
+                        let [(ta, ka), (tb, kb)] = k.accesses;
+                        JsonRace {
+                            field: k.site.name(),
+                            file: k.site.file(),
+                            line: k.site.line(),
+                            accesses: format!("{} {} / {} {}", ta.name(), ka.name(), tb.name(), kb.name()),
+                            schedules: *n,
+                            example: r.first_by_race.get(k).map(|race| race.to_string()).unwrap_or_default(),
+                        }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             JsonBroken {
                 invariant: inv.name(),
-                file: c.violation.assert.map(|a| a.file()),
-                line: c.violation.assert.map(|a| a.line()),
+                file: c.violation.source().map(|s| s.0),
+                line: c.violation.source().map(|s| s.1),
                 message: c.violation.to_string(),
                 schedules: r.violating.get(inv).copied().unwrap_or(0),
                 min_bound: m.map(|m| m.bound),
                 none_below: m.and_then(|m| m.none_below),
                 asserts,
+                races,
             }
         })
         .collect()
@@ -288,6 +323,44 @@ pub fn render_json(rows: &[Row]) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&JsonReport { results }).expect("serializable") + "\n"
+}
+
+/// The data races each (policy, dispatch) leaves, over every scenario and checker of `rows`:
+/// one line per kind of race (field, the two accesses' thread kinds), with the cells that show
+/// it and its first example (scenario order, then checker order). Model line numbers are left
+/// out so that the listing only changes when a finding does.
+pub fn render_races(rows: &[Row]) -> String {
+    use model::race::RaceKey;
+    /// The scenarios that show one kind of race, and its first example.
+    type Seen = (Vec<&'static str>, String);
+    let mut by: BTreeMap<(Policy, Dispatch), BTreeMap<RaceKey, Seen>> = BTreeMap::new();
+    for r in rows {
+        let c = r.result.cell;
+        let kinds = by.entry((c.policy, c.dispatch)).or_default();
+        for (key, race) in &r.result.first_by_race {
+            let (scenarios, _) =
+                kinds.entry(*key).or_insert_with(|| (Vec::new(), format!("{}: {}", c.scenario.name(), race.summary())));
+            if !scenarios.contains(&c.scenario.name()) {
+                scenarios.push(c.scenario.name());
+            }
+        }
+    }
+    let mut out = String::new();
+    for policy in Policy::ALL {
+        for dispatch in Dispatch::ALL {
+            let Some(kinds) = by.get(&(policy, dispatch)) else { continue };
+            let _ = writeln!(out, "### {} / {}", policy.name(), dispatch.name());
+            if kinds.is_empty() {
+                let _ = writeln!(out, "no data race\n");
+                continue;
+            }
+            for (key, (scenarios, example)) in kinds {
+                let _ = writeln!(out, "- {key} — in {}\n  - e.g. {example}", scenarios.join(", "));
+            }
+            let _ = writeln!(out);
+        }
+    }
+    out
 }
 
 /// An assert's short name in tables: `:174` for SpellAuras.cpp (the crash file), else

@@ -4,7 +4,9 @@
 //! map updates and their join, bot submissions and joins, the deferred pass), the packet events
 //! of the bot the violation concerns (received, deferred, run, dropped), and — for `assert` and
 //! `double-effect` — every access to that player's aura and area state. Events of other players
-//! and other state never change the verdict and are dropped.
+//! and other state never change the verdict and are dropped. For `data-race`, the packet events
+//! of both racing threads' bots are kept too, and the race's first access is shown in its own
+//! lane where it happened (the run records the race at the second).
 
 use model::outcome::{Event, Lane};
 use model::{Invariant, Violation};
@@ -17,15 +19,35 @@ pub fn cut(trace: &[(Lane, Event)], violation: &Violation) -> Vec<(Lane, Event)>
         violation.invariant,
         Invariant::Assert | Invariant::UseAfterFree | Invariant::DoubleEffect | Invariant::AuraIntegrity
     );
+    let race = violation.race.filter(|_| violation.invariant == Invariant::DataRace);
+    let bot_of = |lane: Lane| match lane {
+        Lane::Bot { bot, .. } => Some(bot),
+        _ => None,
+    };
+    let racing: Vec<u8> = race.iter().flat_map(|r| [bot_of(r.first.lane), bot_of(r.second.lane)]).flatten().collect();
     let mut out = Vec::new();
-    for &(lane, event) in trace {
+    for (i, &(lane, event)) in trace.iter().enumerate() {
+        if let Some(r) = race.filter(|r| r.first.seq as usize == i) {
+            out.push((r.first.lane, Event::RaceFirstAccess(r)));
+        }
         let skeleton = event.subject().is_none() || matches!(event, Event::BotDispatch(_) | Event::BotAi(_));
         let packet = matches!(
             event,
             Event::Received { .. } | Event::Deferred { .. } | Event::Handled { .. } | Event::Rejected { .. }
         );
         let mine = event.subject().is_none() || event.subject() == subject;
-        let keep = skeleton || (mine && (packet || event.is_session_lifecycle() || (state && event.is_state_access())));
+        let racer = event.subject().is_some_and(|b| racing.contains(&b));
+        let keep = skeleton
+            || (mine && (packet || event.is_session_lifecycle() || (state && event.is_state_access())))
+            || (racer && packet);
+        // A race is shown only in a `data-race` counterexample, and only the one it is about.
+        if let Event::DataRace(found) = event {
+            if race == Some(found) {
+                out.push((lane, event));
+                break;
+            }
+            continue;
+        }
         if keep {
             out.push((lane, event));
         }

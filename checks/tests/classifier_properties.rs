@@ -285,7 +285,7 @@ proptest! {
         prop_assert_eq!(ids.len(), stream.len());
         prop_assert_eq!(session.queue_lengths(), (known.len(), 0));
         let mut queued = Vec::new();
-        while let Some(p) = session.next(Filter::Bot, true) {
+        while let Some(p) = session.next(&ghost, Lane::Bot { bot: 0, tick: 0 }, Filter::Bot, true) {
             queued.push((p.opcode, p.payload));
         }
         prop_assert_eq!(queued, known);

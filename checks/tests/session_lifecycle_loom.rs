@@ -87,13 +87,13 @@ fn deferring_while_the_world_thread_drains_loses_and_repeats_nothing() {
         });
         let mut ran = Vec::new();
         session
-            .process_deferred(|p| {
+            .process_deferred(&ghost, Lane::World, |p| {
                 ran.push(p.id);
                 Ok(())
             })
             .unwrap();
         worker.join().unwrap();
-        while let Some(p) = session.next_deferred() {
+        while let Some(p) = session.next_deferred(&ghost, Lane::World) {
             ran.push(p.id);
         }
         assert_eq!(ran, vec![0, 1], "each deferred packet runs once, in order");

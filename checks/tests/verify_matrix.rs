@@ -55,6 +55,17 @@ fn verdict_matrix_snapshot() {
     settings().bind(|| insta::assert_snapshot!("verdict_matrix", report::render_table(rows(), true, false)));
 }
 
+/// The data races each policy leaves with each dispatch mode, over every scenario and checker:
+/// the field, the two accesses, the scenarios that show it, and a first example. A policy that
+/// leaves none says so; a new kind of race, or one that goes, changes this snapshot.
+#[test]
+fn races_by_policy_snapshot() {
+    let listing = report::render_races(rows());
+    assert!(listing.contains("### complete-deferral / barrier\nno data race"), "{listing}");
+    assert!(listing.contains("### map-routing / fire-and-forget\nno data race"), "{listing}");
+    settings().bind(|| insta::assert_snapshot!("races_by_policy", listing));
+}
+
 /// Each violated cell's counterexample, cut to the events that matter, with its replay line.
 #[test]
 fn counterexample_traces_snapshot() {

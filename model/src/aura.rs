@@ -2,7 +2,7 @@
 //! `Aura` with its `m_isRemoved` and its application of the target, each `AuraApplication` with
 //! its `_effectMask`, `_effectsToApply` and remove mode, and `AuraApplication::_HandleEffect`.
 //!
-//! Every read and write of a server field is a separate access ([`Backend::Cell`]), in the order
+//! Every read and write of a server field is a separate access ([`Field`]), in the order
 //! of the source; each function cites the lines it stands for (TrinityCore master,
 //! `src/server/game/Spells/Auras/SpellAuras.cpp` and `src/server/game/Entities/Unit/Unit.cpp`).
 //! None of these paths takes a lock in the server, so none does here.
@@ -13,7 +13,9 @@
 //! container at once) is recorded as `aura-integrity`, apart from the asserts.
 
 use crate::crash::{AssertFailure, Step};
+use crate::field::Field;
 use crate::outcome::{Container, Event, Ghost, Lane};
+use crate::race::Site;
 use crate::sync::Backend;
 use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 
@@ -31,17 +33,17 @@ pub enum RemoveMode {
 
 /// One `AuraApplication` of an aura on its target.
 pub struct AuraApplication<B: Backend> {
-    effect_mask: B::Cell,
-    effects_to_apply: B::Cell,
-    remove_mode: B::Cell,
+    effect_mask: Field<B>,
+    effects_to_apply: Field<B>,
+    remove_mode: Field<B>,
 }
 
 /// One `Aura` (a `UnitAura` owned by the player).
 pub struct Aura<B: Backend> {
     /// `m_isRemoved`.
-    removed: B::Cell,
+    removed: Field<B>,
     /// `m_applications[target]`: 0 for none, else the application's index + 1.
-    target_app: B::Cell,
+    target_app: Field<B>,
 }
 
 /// The auras of one unit (the player): its containers, its aura and application objects, and the
@@ -50,10 +52,10 @@ pub struct UnitAuras<B: Backend> {
     /// The player.
     pub player: u8,
     /// `m_ownedAuras` for 49416: bit `i` when aura `i` is in it.
-    owned: B::Cell,
+    owned: Field<B>,
     /// `m_appliedAuras` for 49416: bit `a` when application `a` is in it.
-    applied: B::Cell,
-    modifier: B::Cell,
+    applied: Field<B>,
+    modifier: Field<B>,
     auras: Vec<Aura<B>>,
     apps: Vec<AuraApplication<B>>,
     /// The aura each application belongs to (`AuraApplication::_base`, const once constructed).
@@ -75,15 +77,20 @@ impl<B: Backend> UnitAuras<B> {
         let capacity = capacity.clamp(1, 32);
         UnitAuras {
             player,
-            owned: B::cell(0),
-            applied: B::cell(0),
-            modifier: B::cell(0),
-            auras: (0..capacity).map(|_| Aura { removed: B::cell(0), target_app: B::cell(0) }).collect(),
-            apps: (0..capacity)
-                .map(|_| AuraApplication {
-                    effect_mask: B::cell(0),
-                    effects_to_apply: B::cell(0),
-                    remove_mode: B::cell(0),
+            owned: Field::new(Site::OwnedAuras, player, 0, 0),
+            applied: Field::new(Site::AppliedAuras, player, 0, 0),
+            modifier: Field::new(Site::Modifier, player, 0, 0),
+            auras: (0..capacity as u8)
+                .map(|i| Aura {
+                    removed: Field::new(Site::AuraRemoved, player, i, 0),
+                    target_app: Field::new(Site::AuraApplications, player, i, 0),
+                })
+                .collect(),
+            apps: (0..capacity as u8)
+                .map(|a| AuraApplication {
+                    effect_mask: Field::new(Site::EffectMask, player, a, 0),
+                    effects_to_apply: Field::new(Site::EffectsToApply, player, a, 0),
+                    remove_mode: Field::new(Site::RemoveMode, player, a, 0),
                 })
                 .collect(),
             base: (0..capacity).map(|_| AtomicU8::new(0)).collect(),
@@ -105,20 +112,18 @@ impl<B: Backend> UnitAuras<B> {
             Container::Owned => &self.owned,
             Container::Applied => &self.applied,
         };
-        let v = B::read(cell);
+        let v = cell.read(ghost, lane);
         ghost.container_enter(lane, self.player, which);
         let bit = 1u32 << index;
-        B::write(cell, if insert { v | bit } else { v & !bit });
+        let event = Event::Container { player: self.player, which, index, insert };
+        cell.write_as(ghost, lane, if insert { v | bit } else { v & !bit }, event);
         ghost.container_exit(lane, self.player, which);
-        ghost.event(lane, Event::Container { player: self.player, which, index, insert });
     }
 
     /// `Unit::HasAura(49416)` (Unit.cpp:4903-4906 → `GetAuraApplication`): any application of
     /// the spell in `m_appliedAuras`.
     pub fn has_aura(&self, ghost: &Ghost, lane: Lane) -> bool {
-        let present = B::read(&self.applied) != 0;
-        ghost.event(lane, Event::HasAura { player: self.player, present });
-        present
+        self.applied.read_as(ghost, lane, |v| Event::HasAura { player: self.player, present: v != 0 }) != 0
     }
 
     /// A cast of 49416 on the player reaching its hit (Spell.cpp), in the source's order:
@@ -131,9 +136,8 @@ impl<B: Backend> UnitAuras<B> {
     ///    less those `HasEffect` says are applied; `Unit::_ApplyAura` for what is left.
     pub fn spell_hit(&self, ghost: &Ghost, lane: Lane) -> Step {
         let p = self.player;
-        let owned = B::read(&self.owned);
+        let owned = self.owned.read_as(ghost, lane, |v| Event::AuraLookup { player: p, found: bits(v).next() });
         let found = bits(owned).next();
-        ghost.event(lane, Event::AuraLookup { player: p, found });
         let aura = match found {
             Some(i) => i,
             None => match self.create_aura(ghost, lane)? {
@@ -141,7 +145,7 @@ impl<B: Backend> UnitAuras<B> {
                 None => return Ok(()),
             },
         };
-        let target_app = B::read(&self.auras[aura as usize].target_app);
+        let target_app = self.auras[aura as usize].target_app.read(ghost, lane);
         let app = match target_app {
             0 => match self.create_application(ghost, lane, aura)? {
                 Some(a) => a,
@@ -150,10 +154,9 @@ impl<B: Backend> UnitAuras<B> {
             a => a - 1,
         } as u8;
         let a = &self.apps[app as usize];
-        let mut eff = B::read(&a.effects_to_apply) & 1;
+        let mut eff = a.effects_to_apply.read(ghost, lane) & 1;
         if eff != 0 {
-            let mask = B::read(&a.effect_mask);
-            ghost.event(lane, Event::HitCheck { player: p, app, mask });
+            let mask = a.effect_mask.read_as(ghost, lane, |mask| Event::HitCheck { player: p, app, mask });
             if mask & 1 != 0 {
                 eff = 0;
             }
@@ -173,7 +176,7 @@ impl<B: Backend> UnitAuras<B> {
         ghost.aura_created(lane, self.player, i);
         self.modify(ghost, lane, Container::Owned, i, true);
         self.remove_no_stack(ghost, lane, Container::Owned, i)?;
-        if B::read(&self.auras[i as usize].removed) != 0 {
+        if self.auras[i as usize].removed.read(ghost, lane) != 0 {
             return Ok(None);
         }
         Ok(Some(i))
@@ -187,13 +190,13 @@ impl<B: Backend> UnitAuras<B> {
     fn remove_no_stack(&self, ghost: &Ghost, lane: Lane, which: Container, index: u8) -> Step {
         match which {
             Container::Owned => {
-                let others = B::read(&self.owned) & !(1 << index);
+                let others = self.owned.read(ghost, lane) & !(1 << index);
                 for j in bits(others) {
                     self.remove_owned_aura(ghost, lane, j, RemoveMode::Default)?;
                 }
             }
             Container::Applied => {
-                let others = B::read(&self.applied) & !(1 << index);
+                let others = self.applied.read(ghost, lane) & !(1 << index);
                 for b in bits(others) {
                     self.remove_applied(ghost, lane, b, RemoveMode::Default)?;
                 }
@@ -209,18 +212,18 @@ impl<B: Backend> UnitAuras<B> {
     /// `m_applications[target]` (3626; SpellAuras.cpp:596).
     fn create_application(&self, ghost: &Ghost, lane: Lane, aura: u8) -> Step<Option<u32>> {
         let au = &self.auras[aura as usize];
-        if B::read(&au.removed) != 0 {
+        if au.removed.read(ghost, lane) != 0 {
             return Ok(None);
         }
-        if B::read(&au.target_app) != 0 {
+        if au.target_app.read(ghost, lane) != 0 {
             return Err(ghost.trip(lane, self.player, AssertFailure::AppliedOnTargetTwice));
         }
         let a = Self::alloc(&self.next_app, self.apps.len());
         self.base[a as usize].store(aura, Relaxed);
-        B::write(&self.apps[a as usize].effects_to_apply, 1);
+        self.apps[a as usize].effects_to_apply.write(ghost, lane, 1);
         ghost.event(lane, Event::ApplicationCreated { player: self.player, aura, app: a });
         self.modify(ghost, lane, Container::Applied, a, true);
-        B::write(&au.target_app, a as u32 + 1);
+        au.target_app.write(ghost, lane, a as u32 + 1);
         Ok(Some(a as u32))
     }
 
@@ -230,7 +233,7 @@ impl<B: Backend> UnitAuras<B> {
     /// `_HandleEffect(i, true)` for the effect (3683).
     fn apply_aura(&self, ghost: &Ghost, lane: Lane, app: u8) -> Step {
         self.remove_no_stack(ghost, lane, Container::Applied, app)?;
-        if B::read(&self.apps[app as usize].remove_mode) != 0 {
+        if self.apps[app as usize].remove_mode.read(ghost, lane) != 0 {
             return Ok(());
         }
         self.handle_effect(ghost, lane, app, 0, true)
@@ -241,12 +244,12 @@ impl<B: Backend> UnitAuras<B> {
     /// (3931-3932), else `_UnapplyAura` (3934), then `Aura::Remove` → `RemoveOwnedAura(Aura*)`
     /// (3937; SpellAuras.cpp:2541-2546), which returns for a removed aura (Unit.cpp:3885).
     fn remove_applied(&self, ghost: &Ghost, lane: Lane, app: u8, mode: RemoveMode) -> Step {
-        if B::read(&self.apps[app as usize].remove_mode) != 0 {
+        if self.apps[app as usize].remove_mode.read(ghost, lane) != 0 {
             return Ok(());
         }
         self.unapply(ghost, lane, app, mode)?;
         let aura = self.base[app as usize].load(Relaxed);
-        if B::read(&self.auras[aura as usize].removed) != 0 {
+        if self.auras[aura as usize].removed.read(ghost, lane) != 0 {
             return Ok(());
         }
         self.remove_owned_aura(ghost, lane, aura, mode)
@@ -259,16 +262,16 @@ impl<B: Backend> UnitAuras<B> {
     fn remove_owned_aura(&self, ghost: &Ghost, lane: Lane, aura: u8, mode: RemoveMode) -> Step {
         let p = self.player;
         let au = &self.auras[aura as usize];
-        if B::read(&au.removed) != 0 {
+        if au.removed.read(ghost, lane) != 0 {
             return Err(ghost.trip(lane, p, AssertFailure::OwnedAuraRemovedTwice));
         }
         self.modify(ghost, lane, Container::Owned, aura, false);
-        if B::read(&au.removed) != 0 {
+        if au.removed.read(ghost, lane) != 0 {
             return Err(ghost.trip(lane, p, AssertFailure::AuraRemovedTwice));
         }
-        B::write(&au.removed, 1);
+        au.removed.write(ghost, lane, 1);
         ghost.aura_removed(lane, p, aura);
-        match B::read(&au.target_app) {
+        match au.target_app.read(ghost, lane) {
             0 => Ok(()),
             a => self.unapply_pointer(ghost, lane, aura, a as u8 - 1, mode),
         }
@@ -278,10 +281,10 @@ impl<B: Backend> UnitAuras<B> {
     /// be its aura's application of the target (3796) and be in `m_appliedAuras`, else `ABORT()`
     /// (3811).
     fn unapply_pointer(&self, ghost: &Ghost, lane: Lane, aura: u8, app: u8, mode: RemoveMode) -> Step {
-        if B::read(&self.auras[aura as usize].target_app) != app as u32 + 1 {
+        if self.auras[aura as usize].target_app.read(ghost, lane) != app as u32 + 1 {
             return Err(ghost.trip(lane, self.player, AssertFailure::ForeignApplication));
         }
-        if B::read(&self.applied) & (1 << app) == 0 {
+        if self.applied.read(ghost, lane) & (1 << app) == 0 {
             return Err(ghost.trip(lane, self.player, AssertFailure::ApplicationNotInList));
         }
         self.unapply(ghost, lane, app, mode)
@@ -295,18 +298,18 @@ impl<B: Backend> UnitAuras<B> {
     fn unapply(&self, ghost: &Ghost, lane: Lane, app: u8, mode: RemoveMode) -> Step {
         let p = self.player;
         let a = &self.apps[app as usize];
-        if B::read(&a.remove_mode) != 0 {
+        if a.remove_mode.read(ghost, lane) != 0 {
             return Err(ghost.trip(lane, p, AssertFailure::UnapplyingRemovedApplication));
         }
-        B::write(&a.remove_mode, mode as u32);
+        a.remove_mode.write(ghost, lane, mode as u32);
         ghost.remove_mode_set(lane, p, app);
         self.modify(ghost, lane, Container::Applied, app, false);
         let aura = self.base[app as usize].load(Relaxed);
-        B::write(&self.auras[aura as usize].target_app, 0);
-        if B::read(&a.effect_mask) & 1 != 0 {
+        self.auras[aura as usize].target_app.write(ghost, lane, 0);
+        if a.effect_mask.read(ghost, lane) & 1 != 0 {
             self.handle_effect(ghost, lane, app, 0, false)?;
         }
-        if B::read(&a.effect_mask) != 0 {
+        if a.effect_mask.read(ghost, lane) != 0 {
             return Err(ghost.trip(lane, p, AssertFailure::EffectLeftAfterUnapply));
         }
         Ok(())
@@ -322,36 +325,32 @@ impl<B: Backend> UnitAuras<B> {
         let bit = 1u32 << eff;
         let p = self.player;
         let a = &self.apps[app as usize];
-        let mask = B::read(&a.effect_mask);
-        ghost.event(lane, Event::EffectRead { player: p, app, line: 168, mask });
+        let mask = a.effect_mask.read_as(ghost, lane, |mask| Event::EffectRead { player: p, app, line: 168, mask });
         if (mask & bit != 0) == apply {
             return Err(ghost.trip(lane, p, AssertFailure::HasEffectMismatch));
         }
-        if B::read(&a.effects_to_apply) & bit == 0 {
+        if a.effects_to_apply.read(ghost, lane) & bit == 0 {
             return Err(ghost.trip(lane, p, AssertFailure::NotInEffectsToApply));
         }
         let line = if apply { 174 } else { 180 };
-        let mask = B::read(&a.effect_mask);
-        ghost.event(lane, Event::EffectRead { player: p, app, line, mask });
+        let mask = a.effect_mask.read_as(ghost, lane, |mask| Event::EffectRead { player: p, app, line, mask });
         if apply && mask & bit != 0 {
             return Err(ghost.trip(lane, p, AssertFailure::AlreadyApplied));
         }
         if !apply && mask & bit == 0 {
             return Err(ghost.trip(lane, p, AssertFailure::NotApplied));
         }
-        let mask = B::read(&a.effect_mask);
+        let mask = a.effect_mask.read(ghost, lane);
         let stored = if apply { mask | bit } else { mask & !bit };
-        B::write(&a.effect_mask, stored);
-        ghost.event(lane, Event::EffectStore { player: p, app, mask: stored });
+        a.effect_mask.write_as(ghost, lane, stored, Event::EffectStore { player: p, app, mask: stored });
         if apply {
             ghost.effect_applied(lane, p, app, self.base[app as usize].load(Relaxed));
         } else {
             ghost.effect_removed(p, app);
         }
-        let v = B::read(&self.modifier);
+        let v = self.modifier.read(ghost, lane);
         let v = if apply { v.wrapping_add(1) } else { v.wrapping_sub(1) };
-        B::write(&self.modifier, v);
-        ghost.event(lane, Event::Modifier { player: p, value: v });
+        self.modifier.write_as(ghost, lane, v, Event::Modifier { player: p, value: v });
         Ok(())
     }
 
@@ -361,7 +360,7 @@ impl<B: Backend> UnitAuras<B> {
     /// `CMSG_CANCEL_AURA` does through `RemoveOwnedAura(spellId, caster, 0, BY_CANCEL)`
     /// (Unit.cpp:3871-3881).
     pub fn remove_owned(&self, ghost: &Ghost, lane: Lane, mode: RemoveMode) -> Step {
-        let owned = B::read(&self.owned);
+        let owned = self.owned.read(ghost, lane);
         for i in bits(owned) {
             self.remove_owned_aura(ghost, lane, i, mode)?;
         }
@@ -371,7 +370,7 @@ impl<B: Backend> UnitAuras<B> {
     /// `Unit::RemoveAurasDueToSpell(49416)` (Unit.cpp:4073-4087): every application of the spell
     /// in `m_appliedAuras` through `RemoveAura(iter)` (4081).
     pub fn remove_auras_due_to_spell(&self, ghost: &Ghost, lane: Lane, mode: RemoveMode) -> Step {
-        let applied = B::read(&self.applied);
+        let applied = self.applied.read(ghost, lane);
         for a in bits(applied) {
             self.remove_applied(ghost, lane, a, mode)?;
         }
@@ -383,15 +382,15 @@ impl<B: Backend> UnitAuras<B> {
     /// `RemoveOwnedAura(iter)` for every owned aura (4492-4493); it gives up after 50 passes.
     pub fn remove_all(&self, ghost: &Ghost, lane: Lane) -> Step {
         for _ in 0..=50 {
-            let applied = B::read(&self.applied);
-            let owned = B::read(&self.owned);
+            let applied = self.applied.read(ghost, lane);
+            let owned = self.owned.read(ghost, lane);
             if applied == 0 && owned == 0 {
                 break;
             }
             for a in bits(applied) {
                 self.unapply(ghost, lane, a, RemoveMode::Default)?;
             }
-            for i in bits(B::read(&self.owned)) {
+            for i in bits(self.owned.read(ghost, lane)) {
                 self.remove_owned_aura(ghost, lane, i, RemoveMode::Default)?;
             }
         }
@@ -403,9 +402,9 @@ impl<B: Backend> UnitAuras<B> {
     pub fn snapshot(&self) -> (bool, u32, Vec<u32>) {
         let used = (self.next_app.load(Relaxed) as usize).min(self.apps.len());
         (
-            B::read(&self.applied) != 0,
-            B::read(&self.modifier),
-            self.apps[..used].iter().map(|a| B::read(&a.effect_mask)).collect(),
+            self.applied.final_value() != 0,
+            self.modifier.final_value(),
+            self.apps[..used].iter().map(|a| a.effect_mask.final_value()).collect(),
         )
     }
 }

@@ -5,11 +5,12 @@
 //! The model is written once and is generic over its [`sync::Backend`]: std threads here, loom
 //! and shuttle in the `checks` crate. A run ([`world::run`]) plays a [`scenario::Scenario`] under
 //! a [`classifier::Policy`] and a [`classifier::Dispatch`] mode and yields an
-//! [`outcome::Outcome`], which [`outcome::Outcome::check`] judges on seven invariants.
+//! [`outcome::Outcome`], which [`outcome::Outcome::check`] judges on eight invariants.
 //!
 //! | module | server part |
 //! |---|---|
 //! | [`sync`] | the seam: every shared access goes through the backend |
+//! | [`field`] | the instrumented field, mutex, spawn and join the model is written in |
 //! | [`crash`] | the server's asserts (SpellAuras.cpp, Unit.cpp) and use after free |
 //! | [`aura`] | the aura lifecycle: `m_ownedAuras`, `m_appliedAuras`, create, apply, remove, `_HandleEffect` |
 //! | [`player`] | `HasAura`, the spellbook, area update, `spell_area` autocast, quests, logout cleanup |
@@ -17,17 +18,20 @@
 //! | [`classifier`] | the seed's classifier, the complete one, TrinityCore's places; policies |
 //! | [`session`] | the bot session: receive queue, deferred queue, update lock, logout request |
 //! | [`world`] | the world tick, map updates, the bot session manager and its disconnections, handlers |
-//! | [`scenario`] | the six scenarios |
-//! | [`outcome`] | ghost state, the trace, the seven invariants |
+//! | [`scenario`] | the seven scenarios (six small enough for loom) |
+//! | [`outcome`] | ghost state, the trace, the eight invariants |
+//! | [`race`] | the happens-before data-race detector: vector clocks, locations, races |
 
 #![warn(missing_docs)]
 
 pub mod aura;
 pub mod classifier;
 pub mod crash;
+pub mod field;
 pub mod opcodes;
 pub mod outcome;
 pub mod player;
+pub mod race;
 pub mod scenario;
 pub mod session;
 pub mod sync;

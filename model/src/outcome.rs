@@ -1,4 +1,4 @@
-//! Ghost state, the event trace, and the seven invariants a run is judged on.
+//! Ghost state, the event trace, and the eight invariants a run is judged on.
 //!
 //! Ghost state is what the server does not have and the checkers need: which packet ran where,
 //! how many times an effect was really applied, what tripped. It lives behind a `std` mutex that
@@ -8,6 +8,7 @@
 
 use crate::crash::{AssertFailure, Crash};
 use crate::opcodes::{DecodeError, HandlerKind, Opcode, Place};
+use crate::race::{Access, Detector, Kind, Location, LockId, Race};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -279,6 +280,12 @@ pub enum Event {
     Crash { player: u8, crash: Crash },
     /// The aura lifecycle broke without an assert.
     Integrity { player: u8, what: Integrity },
+    /// Two accesses to one field raced: neither happens before the other (recorded at the
+    /// second access).
+    DataRace(Race),
+    /// The first access of a race, shown in its lane where it happened (only in cut traces; the
+    /// run records the race at its second access).
+    RaceFirstAccess(Race),
 }
 
 impl Event {
@@ -318,6 +325,7 @@ impl Event {
             | PlayerWrite { player }
             | Crash { player, .. }
             | Integrity { player, .. } => Some(player),
+            DataRace(r) | RaceFirstAccess(r) => Some(r.location.owner),
         }
     }
     /// True for the session lifecycle events (lock, refusal, disconnection, logout, erase): a
@@ -363,6 +371,8 @@ impl Event {
                 | Quest { .. }
                 | Crash { .. }
                 | Integrity { .. }
+                | DataRace(_)
+                | RaceFirstAccess(_)
         )
     }
 }
@@ -428,6 +438,16 @@ impl fmt::Display for Event {
             PlayerWrite { player } => write!(f, "p{player} player state write"),
             Crash { player: _, crash } => write!(f, "{crash}"),
             Integrity { player, what } => write!(f, "p{player} aura-integrity: {what}"),
+            DataRace(r) => write!(f, "data race on {r}"),
+            RaceFirstAccess(r) => write!(
+                f,
+                "{} of {} ({}), unordered with the {} by {} below",
+                r.first.kind.name(),
+                r.location,
+                r.first.model_line(),
+                r.second.kind.name(),
+                r.second.lane
+            ),
         }
     }
 }
@@ -503,6 +523,8 @@ struct GhostState {
     double: Option<(u8, u8, Lane)>,
     integrity: Vec<(Lane, u8, Integrity)>,
     crashes: Vec<(Lane, u8, Crash)>,
+    /// The happens-before detector; `None` when the run does not look for races.
+    detector: Option<Detector>,
 }
 
 impl GhostState {
@@ -511,6 +533,13 @@ impl GhostState {
             self.trace.push((lane, event));
         } else {
             self.trace_dropped += 1;
+        }
+    }
+    fn check_access(&mut self, location: Location, lane: Lane, kind: Kind, at: &'static std::panic::Location<'static>) {
+        let Some(d) = self.detector.as_mut() else { return };
+        let seq = (self.trace.len() as u64 + self.trace_dropped) as u32;
+        if let Some(race) = d.access(location, Access { lane, kind, at, seq }) {
+            self.push(lane, Event::DataRace(race));
         }
     }
     fn integrity(&mut self, lane: Lane, player: u8, what: Integrity) {
@@ -527,9 +556,16 @@ const TRACE_RESERVE: usize = 256;
 pub struct Ghost(Arc<Mutex<GhostState>>);
 
 impl Ghost {
-    /// A recorder for `players` players, keeping at most `trace_cap` trace events.
+    /// A recorder for `players` players, keeping at most `trace_cap` trace events, with the
+    /// data-race detector.
     pub fn new(players: usize, trace_cap: usize) -> Self {
+        Self::with_detector(players, trace_cap, true)
+    }
+    /// [`Ghost::new`], with or without the data-race detector (without it, `data-race` cannot
+    /// break: for measuring what the detector costs).
+    pub fn with_detector(players: usize, trace_cap: usize, detect: bool) -> Self {
         Ghost(Arc::new(Mutex::new(GhostState {
+            detector: detect.then(Detector::default),
             trace_cap,
             // One allocation for a small scenario's whole trace, not a dozen as it grows.
             trace: Vec::with_capacity(trace_cap.min(TRACE_RESERVE)),
@@ -543,6 +579,51 @@ impl Ghost {
     /// Appends a trace event.
     pub fn event(&self, lane: Lane, event: Event) {
         self.state().push(lane, event);
+    }
+    /// `parent` starts `child` (a happens-before edge).
+    pub fn fork(&self, parent: Lane, child: Lane) {
+        if let Some(d) = self.state().detector.as_mut() {
+            d.fork(parent, child);
+        }
+    }
+    /// `parent` joined `child` (a happens-before edge).
+    pub fn join(&self, parent: Lane, child: Lane) {
+        if let Some(d) = self.state().detector.as_mut() {
+            d.join(parent, child);
+        }
+    }
+    /// `lane` acquired `lock`.
+    pub fn acquire(&self, lane: Lane, lock: LockId) {
+        if let Some(d) = self.state().detector.as_mut() {
+            d.acquire(lane, lock);
+        }
+    }
+    /// `lane` released `lock`.
+    pub fn release(&self, lane: Lane, lock: LockId) {
+        if let Some(d) = self.state().detector.as_mut() {
+            d.release(lane, lock);
+        }
+    }
+    /// `lane` accessed `location` from the model line `at`.
+    pub fn access(&self, lane: Lane, location: Location, kind: Kind, at: &'static std::panic::Location<'static>) {
+        self.state().check_access(location, lane, kind, at);
+    }
+    /// [`Ghost::access`] and the trace event `event`, under one lock of the recorder.
+    pub fn access_as(
+        &self,
+        lane: Lane,
+        location: Location,
+        kind: Kind,
+        at: &'static std::panic::Location<'static>,
+        event: Event,
+    ) {
+        let mut s = self.state();
+        s.push(lane, event);
+        s.check_access(location, lane, kind, at);
+    }
+    /// The data races found so far.
+    pub fn races(&self) -> Vec<Race> {
+        self.state().detector.as_ref().map(|d| d.races().to_vec()).unwrap_or_default()
     }
     /// The trace recorded so far.
     pub fn events(&self) -> Vec<(Lane, Event)> {
@@ -685,6 +766,7 @@ impl Ghost {
             crashes: std::mem::take(&mut s.crashes),
             double_effect: s.double,
             integrity: std::mem::take(&mut s.integrity),
+            races: s.detector.as_ref().map(|d| d.races().to_vec()).unwrap_or_default(),
             active: s.players.iter().map(|g| g.apps.iter().map(|a| a.active).collect()).collect(),
             players,
             undrained,
@@ -724,6 +806,8 @@ pub struct Outcome {
     pub double_effect: Option<(u8, u8, Lane)>,
     /// Every break of the aura lifecycle.
     pub integrity: Vec<(Lane, u8, Integrity)>,
+    /// Every data race, in the order found.
+    pub races: Vec<Race>,
     /// Ghost count of applied effects per player and application at the end.
     pub active: Vec<Vec<i32>>,
     /// Players at the end.
@@ -733,7 +817,7 @@ pub struct Outcome {
     pub undrained: Vec<(u8, usize, usize)>,
 }
 
-/// The seven invariants.
+/// The eight invariants.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub enum Invariant {
     /// No server assert tripped (which file and line if one did).
@@ -751,23 +835,30 @@ pub enum Invariant {
     ExactlyOnce,
     /// A session's state-changing packets ran in the order they were received.
     Order,
+    /// No two accesses to one plain server field race: whenever two threads touch one field and
+    /// one of them writes, one access happens before the other through a spawn, a join or a
+    /// mutex (the happens-before detector, [`crate::race`]). In C++ every schedule that breaks
+    /// it is undefined behaviour, whether or not an assert trips.
+    DataRace,
     /// Every handler that touches shared game state ran where TrinityCore's placement rule puts
     /// it: the world thread, or the worker of the player's map for an opcode TrinityCore lets that
-    /// worker run (THREADSAFE or INPLACE); never on a bot worker. A static rule on where handlers
-    /// run, not a race detector.
-    ThreadKind,
+    /// worker run (THREADSAFE or INPLACE); never on a bot worker. Conformance to the server's
+    /// rule of which thread may run which opcode, judged from where each handler ran; it says
+    /// nothing of whether two accesses raced (that is `data-race`).
+    Placement,
 }
 
 impl Invariant {
-    /// All seven, in report order.
-    pub const ALL: [Invariant; 7] = [
+    /// All eight, in report order.
+    pub const ALL: [Invariant; 8] = [
         Invariant::Assert,
         Invariant::UseAfterFree,
         Invariant::DoubleEffect,
         Invariant::AuraIntegrity,
+        Invariant::DataRace,
         Invariant::ExactlyOnce,
         Invariant::Order,
-        Invariant::ThreadKind,
+        Invariant::Placement,
     ];
     /// The invariant's name.
     pub fn name(self) -> &'static str {
@@ -777,8 +868,9 @@ impl Invariant {
             Invariant::DoubleEffect => "double-effect",
             Invariant::AuraIntegrity => "aura-integrity",
             Invariant::ExactlyOnce => "exactly-once",
+            Invariant::DataRace => "data-race",
             Invariant::Order => "order",
-            Invariant::ThreadKind => "thread-kind",
+            Invariant::Placement => "placement",
         }
     }
     /// Parses a name.
@@ -800,10 +892,24 @@ pub struct Violation {
     pub invariant: Invariant,
     /// The tripped assert, for `assert`.
     pub assert: Option<AssertFailure>,
+    /// The two accesses, for `data-race`.
+    pub race: Option<Race>,
     /// The player (or bot) it concerns.
     pub subject: Option<u8>,
     /// What happened.
     pub message: String,
+}
+
+impl Violation {
+    /// The server file and line it points at: the assert's line, or the declaration of the field
+    /// a data race is on.
+    pub fn source(&self) -> Option<(&'static str, u32)> {
+        match (self.assert, self.race) {
+            (Some(a), _) => Some((a.file(), a.line())),
+            (None, Some(r)) => Some((r.location.site.file(), r.location.site.line())),
+            (None, None) => None,
+        }
+    }
 }
 
 impl fmt::Display for Violation {
@@ -821,7 +927,7 @@ impl Outcome {
         !self.crashes.is_empty()
     }
 
-    /// Judges the run on the seven invariants; the violations come in [`Invariant::ALL`] order,
+    /// Judges the run on the eight invariants; the violations come in [`Invariant::ALL`] order,
     /// one per broken invariant (its first instance). For `assert`, every distinct tripped
     /// assert gives one violation, in the order they tripped. When the server crashed,
     /// `exactly-once` and `order`, which speak of a server that goes on, are not judged, nor the
@@ -844,6 +950,7 @@ impl Outcome {
                     out.push(Violation {
                         invariant: Invariant::Assert,
                         assert: Some(failure),
+                        race: None,
                         subject: Some(player),
                         message: m(&|| format!("{failure} on {lane}")),
                     });
@@ -855,6 +962,7 @@ impl Outcome {
             out.push(Violation {
                 invariant: Invariant::UseAfterFree,
                 assert: None,
+                race: None,
                 subject: Some(player),
                 message: m(&|| format!("{lane} touched p{player} after LogoutPlayer deleted it ({crash})")),
             });
@@ -865,6 +973,7 @@ impl Outcome {
             out.push(Violation {
                 invariant: Invariant::DoubleEffect,
                 assert: None,
+                race: None,
                 subject: Some(player),
                 message: m(&|| {
                     format!(
@@ -888,6 +997,7 @@ impl Outcome {
                     out.push(Violation {
                         invariant: Invariant::DoubleEffect,
                         assert: None,
+                        race: None,
                         subject: Some(p as u8),
                         message: m(&|| {
                             format!(
@@ -905,8 +1015,19 @@ impl Outcome {
             out.push(Violation {
                 invariant: Invariant::AuraIntegrity,
                 assert: None,
+                race: None,
                 subject: Some(player),
                 message: m(&|| format!("p{player}: {what} (by {lane})")),
+            });
+        }
+        // data-race: the first race of the run.
+        if let Some(race) = self.races.first() {
+            out.push(Violation {
+                invariant: Invariant::DataRace,
+                assert: None,
+                race: Some(*race),
+                subject: Some(race.location.owner),
+                message: m(&|| race.to_string()),
             });
         }
         if !self.crashed() {
@@ -924,6 +1045,7 @@ impl Outcome {
                 out.push(Violation {
                     invariant: Invariant::ExactlyOnce,
                     assert: None,
+                    race: None,
                     subject: Some(p.bot),
                     message: m(&|| {
                         format!(
@@ -937,6 +1059,7 @@ impl Outcome {
                 out.push(Violation {
                     invariant: Invariant::ExactlyOnce,
                     assert: None,
+                    race: None,
                     subject: Some(bot),
                     message: m(&|| format!("bot{bot} queues not drained: {recv} received, {deferred} deferred")),
                 });
@@ -952,6 +1075,7 @@ impl Outcome {
                         out.push(Violation {
                             invariant: Invariant::Order,
                             assert: None,
+                            race: None,
                             subject: Some(r.bot),
                             message: m(&|| {
                                 format!(
@@ -966,7 +1090,7 @@ impl Outcome {
                 last[r.bot as usize] = Some((r.id, r.opcode));
             }
         }
-        // thread-kind: shared state only where TrinityCore's placement rule puts it.
+        // placement: shared state only where TrinityCore's placement rule puts it.
         for r in &self.runs {
             if !r.kind.touches_shared_state() {
                 continue;
@@ -978,8 +1102,9 @@ impl Outcome {
             };
             if !ok {
                 out.push(Violation {
-                    invariant: Invariant::ThreadKind,
+                    invariant: Invariant::Placement,
                     assert: None,
+                    race: None,
                     subject: Some(r.bot),
                     message: m(&|| {
                         format!(

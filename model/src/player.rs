@@ -3,12 +3,14 @@
 //! autocast of spell 49416, quests, and what `LogoutPlayer` does to it.
 //!
 //! Source lines are `src/server/game/Entities/Player/Player.cpp` of TrinityCore master unless
-//! another file is named. Every field is a plain server field ([`Backend::Cell`]): none of these
+//! another file is named. Every field is a plain server field ([`Field`]): none of these
 //! paths takes a lock in the server, so none does here.
 
 use crate::aura::{RemoveMode, UnitAuras};
 use crate::crash::{Crash, Step};
+use crate::field::Field;
 use crate::outcome::{Event, Ghost, Lane};
+use crate::race::Site;
 use crate::sync::Backend;
 
 /// Spell 49416 "Generic Quest Invisibility Detection 1": one effect, the canonical aura. No
@@ -32,16 +34,16 @@ pub struct Player<B: Backend> {
     pub map: u8,
     /// The player's auras of 49416.
     pub auras: UnitAuras<B>,
-    /// `m_isInWorld` (`IsInWorld`).
-    in_world: B::Cell,
+    /// `m_inWorld` (`IsInWorld`).
+    in_world: Field<B>,
     /// The area of the current position.
-    area: B::Cell,
+    area: Field<B>,
     /// `m_areaUpdateId`: the area the last area update processed.
-    area_update_id: B::Cell,
+    area_update_id: Field<B>,
     /// Quest 14078 in the quest log (1) or not (0).
-    quest: B::Cell,
+    quest: Field<B>,
     /// Everything else handlers and the bot AI read or write (items, combat, health, talents).
-    state: B::Cell,
+    state: Field<B>,
 }
 
 /// Where a player starts.
@@ -64,11 +66,11 @@ impl<B: Backend> Player<B> {
             id,
             map: start.map,
             auras: UnitAuras::new(id, aura_capacity),
-            in_world: B::cell(1),
-            area: B::cell(start.area),
-            area_update_id: B::cell(start.area_update_id),
-            quest: B::cell(start.has_quest as u32),
-            state: B::cell(0),
+            in_world: Field::new(Site::InWorld, id, 0, 1),
+            area: Field::new(Site::Position, id, 0, start.area),
+            area_update_id: Field::new(Site::AreaUpdateId, id, 0, start.area_update_id),
+            quest: Field::new(Site::QuestLog, id, 0, start.has_quest as u32),
+            state: Field::new(Site::PlayerData, id, 0, 0),
         }
     }
 
@@ -85,7 +87,7 @@ impl<B: Backend> Player<B> {
     /// `IsInWorld()`: one read.
     pub fn in_world(&self, ghost: &Ghost, lane: Lane) -> Step<bool> {
         self.touch(ghost, lane)?;
-        Ok(B::read(&self.in_world) != 0)
+        Ok(self.in_world.read(ghost, lane) != 0)
     }
 
     /// `HasAura(spell)`. Only 49416 has auras in the model.
@@ -128,8 +130,7 @@ impl<B: Backend> Player<B> {
     /// A movement packet's new position (`UpdatePosition`, MovementHandler.cpp:550).
     pub fn set_position(&self, ghost: &Ghost, lane: Lane, area: u32) -> Step {
         self.touch(ghost, lane)?;
-        B::write(&self.area, area);
-        ghost.event(lane, Event::Position { player: self.id, area });
+        self.area.write_as(ghost, lane, area, Event::Position { player: self.id, area });
         Ok(())
     }
 
@@ -140,12 +141,10 @@ impl<B: Backend> Player<B> {
     /// (6494) is folded: the model has one zone.
     pub fn update_zone_and_area(&self, ghost: &Ghost, lane: Lane) -> Step {
         self.touch(ghost, lane)?;
-        let area = B::read(&self.area);
-        ghost.event(lane, Event::AreaRead { player: self.id, area });
-        let last = B::read(&self.area_update_id);
-        ghost.event(lane, Event::AreaCompare { player: self.id, last, area });
+        let area = self.area.read_as(ghost, lane, |area| Event::AreaRead { player: self.id, area });
+        let last = self.area_update_id.read_as(ghost, lane, |last| Event::AreaCompare { player: self.id, last, area });
         if last != area {
-            B::write(&self.area_update_id, area);
+            self.area_update_id.write(ghost, lane, area);
             self.update_area_dependent_auras(ghost, lane, area)?;
         }
         Ok(())
@@ -153,15 +152,15 @@ impl<B: Backend> Player<B> {
 
     /// Whether the player fits 49416's `spell_area` row (area 4756, quest 14078 in the log):
     /// `SpellArea::IsFitToRequirements`, one read of the quest log.
-    fn fits_row(&self, area: u32) -> bool {
-        area == AREA_4756 && B::read(&self.quest) != 0
+    fn fits_row(&self, ghost: &Ghost, lane: Lane, area: u32) -> bool {
+        area == AREA_4756 && self.quest.read(ghost, lane) != 0
     }
 
     /// `Player::UpdateAreaDependentAuras` (27165-27183): (a) every owned aura whose location
     /// check fails goes (27168-27175); (b) the `spell_area` autocast `if (!HasAura(id))
     /// CastSpell(this, id, true)` (27178-27182).
     fn update_area_dependent_auras(&self, ghost: &Ghost, lane: Lane, area: u32) -> Step {
-        let fits = self.fits_row(area);
+        let fits = self.fits_row(ghost, lane, area);
         if !fits {
             return self.auras.remove_owned(ghost, lane, RemoveMode::Interrupt);
         }
@@ -181,10 +180,9 @@ impl<B: Backend> Player<B> {
         if quest != QUEST_14078 {
             return self.write_state(ghost, lane);
         }
-        B::write(&self.quest, accept as u32);
-        ghost.event(lane, Event::Quest { player: self.id, accepted: accept });
-        let area = B::read(&self.area);
-        if self.fits_row(area) {
+        self.quest.write_as(ghost, lane, accept as u32, Event::Quest { player: self.id, accepted: accept });
+        let area = self.area.read(ghost, lane);
+        if self.fits_row(ghost, lane, area) {
             if !self.has_aura(ghost, lane, SPELL_49416)? {
                 self.autocast(ghost, lane)?;
             }
@@ -198,9 +196,8 @@ impl<B: Backend> Player<B> {
     /// does not tell apart, `HandlerKind::PlayerWrite`): a plain read and write.
     pub fn write_state(&self, ghost: &Ghost, lane: Lane) -> Step {
         self.touch(ghost, lane)?;
-        let v = B::read(&self.state);
-        B::write(&self.state, v.wrapping_add(1));
-        ghost.event(lane, Event::PlayerWrite { player: self.id });
+        let v = self.state.read(ghost, lane);
+        self.state.write_as(ghost, lane, v.wrapping_add(1), Event::PlayerWrite { player: self.id });
         Ok(())
     }
 
@@ -209,7 +206,7 @@ impl<B: Backend> Player<B> {
     /// (BotWorldSessionMgr.cpp:650-667).
     pub fn read_state(&self, ghost: &Ghost, lane: Lane) -> Step<u32> {
         self.touch(ghost, lane)?;
-        Ok(B::read(&self.state) ^ B::read(&self.area))
+        Ok(self.state.read(ghost, lane) ^ self.area.read(ghost, lane))
     }
 
     /// What `WorldSession::LogoutPlayer` (WorldSession.cpp:599-753) does to the player, on the
@@ -220,8 +217,7 @@ impl<B: Backend> Player<B> {
     /// freed memory.
     pub fn logout_cleanup(&self, ghost: &Ghost, lane: Lane) -> Step {
         self.touch(ghost, lane)?;
-        B::write(&self.in_world, 0);
-        ghost.event(lane, Event::RemovedFromWorld { player: self.id });
+        self.in_world.write_as(ghost, lane, 0, Event::RemovedFromWorld { player: self.id });
         self.auras.remove_all(ghost, lane)?;
         ghost.free(lane, self.id);
         Ok(())

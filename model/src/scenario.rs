@@ -1,6 +1,6 @@
 //! The scenarios, each a value any backend runs ([`crate::world::run`]).
 //!
-//! The four small ones fit loom (at most 5 threads including the world thread, see
+//! The six small ones fit loom (at most 5 threads including the world thread, see
 //! [`Scenario::threads`]); `seed-load` is for shuttle and std.
 
 use crate::opcodes::{HandlerKind, Opcode, Payload, OPCODES};
@@ -23,27 +23,33 @@ pub enum ScenarioName {
     /// THREADUNSAFE write, an INPLACE cancel. The head-of-line order and the placement rule that
     /// map routing relies on are proved on it, not only sampled.
     MixedPlaces,
+    /// Two bots of one group, on one map, both leave the group in the same tick
+    /// (`CMSG_LEAVE_GROUP` → `Group::RemoveMember`, an erase from `m_memberSlots`): the races
+    /// between two bots' workers, explored exhaustively rather than only sampled in `seed-load`.
+    GroupLeave,
     /// Many bots and maps, mixed traffic drawn from the opcode table.
     SeedLoad,
 }
 
 impl ScenarioName {
-    /// All six, in report order.
-    pub const ALL: [ScenarioName; 6] = [
+    /// All seven, in report order.
+    pub const ALL: [ScenarioName; 7] = [
         ScenarioName::Crash49416,
         ScenarioName::MoveStop49416,
         ScenarioName::QuestAccept49416,
         ScenarioName::CastThenMove,
         ScenarioName::MixedPlaces,
+        ScenarioName::GroupLeave,
         ScenarioName::SeedLoad,
     ];
     /// The small scenarios, which loom can explore.
-    pub const SMALL: [ScenarioName; 5] = [
+    pub const SMALL: [ScenarioName; 6] = [
         ScenarioName::Crash49416,
         ScenarioName::MoveStop49416,
         ScenarioName::QuestAccept49416,
         ScenarioName::CastThenMove,
         ScenarioName::MixedPlaces,
+        ScenarioName::GroupLeave,
     ];
     /// The scenario's name.
     pub fn name(self) -> &'static str {
@@ -53,6 +59,7 @@ impl ScenarioName {
             ScenarioName::QuestAccept49416 => "quest-accept-49416",
             ScenarioName::CastThenMove => "cast-then-move",
             ScenarioName::MixedPlaces => "mixed-places",
+            ScenarioName::GroupLeave => "group-leave",
             ScenarioName::SeedLoad => "seed-load",
         }
     }
@@ -116,6 +123,23 @@ impl ScenarioName {
                     ],
                 )
             },
+            // Two players of one group in area 4755 without the quest (no aura in play); each bot
+            // sends CMSG_LEAVE_GROUP for tick 1. One tick and no map update keep it to three
+            // threads: the two bots' workers run at the same time under both dispatch modes.
+            ScenarioName::GroupLeave => {
+                let start = PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: false };
+                let leave = vec![vec![(Opcode::CMSG_LEAVE_GROUP, Payload::default())]];
+                Scenario {
+                    name: self.name().to_string(),
+                    maps: 1,
+                    players: vec![start, start],
+                    traffic: vec![leave.clone(), leave],
+                    ticks: 1,
+                    map_update_ticks: vec![],
+                    heartbeat_ticks: vec![],
+                    logouts: vec![],
+                }
+            }
             ScenarioName::SeedLoad => seed_load(SEED_LOAD_BOTS, SEED_LOAD_TICKS, SEED_LOAD_PER_TICK),
         }
     }

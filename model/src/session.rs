@@ -2,8 +2,10 @@
 //! and the flags a bot update reads before it runs packets.
 
 use crate::crash::Crash;
+use crate::field::{Field, Held, Lock};
 use crate::opcodes::{decode_wire, Opcode, Packet, Payload, Place};
 use crate::outcome::{Event, Ghost, Lane, Reject};
+use crate::race::{LockId, LockKind, Site};
 use crate::sync::Backend;
 use std::collections::VecDeque;
 
@@ -43,30 +45,30 @@ pub struct BotSession<B: Backend> {
     /// Bot index (its player has the same index).
     pub bot: u8,
     /// `_recvQueue`, a `LockedQueue` (its own mutex).
-    recv: B::Mutex<VecDeque<Packet>>,
+    recv: Lock<B, VecDeque<Packet>>,
     /// `_deferredPackets` behind `_deferredPacketMutex`.
-    deferred: B::Mutex<VecDeque<Packet>>,
+    deferred: Lock<B, VecDeque<Packet>>,
     /// `_updateMutex`, the `std::timed_mutex` `BotSession::Update` opens with.
-    update: B::Mutex<()>,
+    update: Lock<B, ()>,
     /// `forceExit`, set by `KickPlayer` (the flag `Update` returns `false` on).
-    kicked: B::Cell,
+    kicked: Field<B>,
     /// `_player`: 1 while the session has its player, 0 after `SetPlayer(nullptr)`.
-    player: B::Cell,
+    player: Field<B>,
 }
 
 /// The guard of a session's update lock.
-pub type UpdateGuard<'a, B> = <B as Backend>::Guard<'a, ()>;
+pub type UpdateGuard<'a, B> = Held<'a, B, ()>;
 
 impl<B: Backend> BotSession<B> {
     /// A logged-in session with empty queues.
     pub fn new(bot: u8) -> Self {
         BotSession {
             bot,
-            recv: B::mutex(VecDeque::new()),
-            deferred: B::mutex(VecDeque::new()),
-            update: B::mutex(()),
-            kicked: B::cell(0),
-            player: B::cell(1),
+            recv: Lock::new(LockId { kind: LockKind::Recv, owner: bot }, VecDeque::new()),
+            deferred: Lock::new(LockId { kind: LockKind::Deferred, owner: bot }, VecDeque::new()),
+            update: Lock::new(LockId { kind: LockKind::Update, owner: bot }, ()),
+            kicked: Field::new(Site::ForceExit, bot, 0, 0),
+            player: Field::new(Site::SessionPlayer, bot, 0, 1),
         }
     }
 
@@ -75,7 +77,7 @@ impl<B: Backend> BotSession<B> {
     /// The id is taken under the queue's lock, so ids follow the queue's order even when two
     /// threads send at the same time.
     pub fn receive(&self, ghost: &Ghost, lane: Lane, opcode: Opcode, payload: Payload) -> u32 {
-        let mut queue = B::lock(&self.recv);
+        let mut queue = self.recv.lock(ghost, lane);
         let id = ghost.received(lane, self.bot, Some(opcode));
         queue.push_back(Packet { id, opcode, payload });
         id
@@ -104,8 +106,8 @@ impl<B: Backend> BotSession<B> {
     /// Takes the front packet of the receive queue if `filter` accepts it (head-of-line:
     /// `LockedQueue::next(packet, filter)` looks at the front only, LockedQueue.h:74-87).
     /// `in_world` is the caller's read of the player's `IsInWorld`.
-    pub fn next(&self, filter: Filter, in_world: bool) -> Option<Packet> {
-        let mut q = B::lock(&self.recv);
+    pub fn next(&self, ghost: &Ghost, lane: Lane, filter: Filter, in_world: bool) -> Option<Packet> {
+        let mut q = self.recv.lock(ghost, lane);
         match q.front() {
             Some(p) if filter.accepts(p.opcode, in_world) => q.pop_front(),
             _ => None,
@@ -116,62 +118,66 @@ impl<B: Backend> BotSession<B> {
     /// lock.try_lock_for(100ms)`: a first try; when another update holds the lock, the 100 ms
     /// pass (a yield: the holder may finish meanwhile, or not) and a second try decides. Both
     /// outcomes are scheduling choices, so the engines explore both.
-    pub fn try_lock_update(&self, ghost: &Ghost, lane: Lane) -> Option<UpdateGuard<'_, B>> {
-        if let Some(g) = B::try_lock(&self.update) {
+    pub fn try_lock_update<'a>(&'a self, ghost: &'a Ghost, lane: Lane) -> Option<UpdateGuard<'a, B>> {
+        if let Some(g) = self.update.try_lock(ghost, lane) {
             return Some(g);
         }
         ghost.event(lane, Event::UpdateLockBusy(self.bot));
         B::yield_now();
-        B::try_lock(&self.update)
+        self.update.try_lock(ghost, lane)
     }
 
     /// `KickPlayer` (world thread, from `RemovePlayerBot`, BotWorldSessionMgr.cpp:287): sets
     /// `forceExit`, which `Update` returns `false` on (BotSession.cpp:599-605).
     pub fn kick(&self, ghost: &Ghost, lane: Lane) {
-        B::write(&self.kicked, 1);
-        ghost.event(lane, Event::Kicked(self.bot));
+        self.kicked.write_as(ghost, lane, 1, Event::Kicked(self.bot));
     }
 
     /// Whether a kick or logout was requested: one read.
-    pub fn kicked(&self) -> bool {
-        B::read(&self.kicked) != 0
+    pub fn kicked(&self, ghost: &Ghost, lane: Lane) -> bool {
+        self.kicked.read(ghost, lane) != 0
     }
 
     /// `GetPlayer() != nullptr`: one read of `_player` (the checks of BotSession.cpp:714-732 and
     /// BotWorldSessionMgr.cpp:633-646).
-    pub fn has_player(&self) -> bool {
-        B::read(&self.player) != 0
+    pub fn has_player(&self, ghost: &Ghost, lane: Lane) -> bool {
+        self.player.read(ghost, lane) != 0
     }
 
     /// `SetPlayer(nullptr)` (WorldSession.cpp:730).
-    pub fn clear_player(&self) {
-        B::write(&self.player, 0);
+    pub fn clear_player(&self, ghost: &Ghost, lane: Lane) {
+        self.player.write(ghost, lane, 0);
     }
 
     /// `QueueDeferredPacket` (BotSession.cpp:1163-1177): the push under `_deferredPacketMutex`.
     pub fn queue_deferred(&self, ghost: &Ghost, lane: Lane, packet: Packet) {
-        B::lock(&self.deferred).push_back(packet);
+        self.deferred.lock(ghost, lane).push_back(packet);
         ghost.event(lane, Event::Deferred { bot: self.bot, id: packet.id, opcode: packet.opcode });
     }
 
     /// `HasDeferredPackets` (BotSession.cpp:1293-1297): under the same mutex.
-    pub fn has_deferred(&self) -> bool {
-        !B::lock(&self.deferred).is_empty()
+    pub fn has_deferred(&self, ghost: &Ghost, lane: Lane) -> bool {
+        !self.deferred.lock(ghost, lane).is_empty()
     }
 
     /// Takes the next deferred packet: one pop per critical section (BotSession.cpp:1192-1197).
-    pub fn next_deferred(&self) -> Option<Packet> {
-        B::lock(&self.deferred).pop_front()
+    pub fn next_deferred(&self, ghost: &Ghost, lane: Lane) -> Option<Packet> {
+        self.deferred.lock(ghost, lane).pop_front()
     }
 
     /// `ProcessDeferredPackets` (BotSession.cpp:1179-1291, main thread): runs at most
     /// [`MAX_DEFERRED_PER_CALL`] (1185)
     /// deferred packets through `run`, in queue order, and returns how many ran (a dropped packet
     /// counts, 1267). Stops at the first crash.
-    pub fn process_deferred(&self, mut run: impl FnMut(Packet) -> Result<(), Crash>) -> Result<usize, Crash> {
+    pub fn process_deferred(
+        &self,
+        ghost: &Ghost,
+        lane: Lane,
+        mut run: impl FnMut(Packet) -> Result<(), Crash>,
+    ) -> Result<usize, Crash> {
         let mut n = 0;
         while n < MAX_DEFERRED_PER_CALL {
-            let Some(packet) = self.next_deferred() else { break };
+            let Some(packet) = self.next_deferred(ghost, lane) else { break };
             run(packet)?;
             n += 1;
         }
@@ -179,15 +185,15 @@ impl<B: Backend> BotSession<B> {
     }
 
     /// Takes every packet left in both queues (receive first), for the accounting of an erased
-    /// session or the end of a run.
+    /// session or the end of a run (bookkeeping: no happens-before edge).
     pub fn drain_all(&self) -> Vec<Packet> {
-        let mut out: Vec<Packet> = B::lock(&self.recv).drain(..).collect();
-        out.extend(B::lock(&self.deferred).drain(..));
+        let mut out: Vec<Packet> = self.recv.inspect(|q| q.drain(..).collect());
+        out.extend(self.deferred.inspect(|q| q.drain(..).collect::<Vec<_>>()));
         out
     }
 
-    /// Queue lengths: (receive, deferred).
+    /// Queue lengths: (receive, deferred) (bookkeeping: no happens-before edge).
     pub fn queue_lengths(&self) -> (usize, usize) {
-        (B::lock(&self.recv).len(), B::lock(&self.deferred).len())
+        (self.recv.inspect(|q| q.len()), self.deferred.inspect(|q| q.len()))
     }
 }

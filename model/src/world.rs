@@ -30,9 +30,11 @@
 
 use crate::classifier::{Dispatch, Policy};
 use crate::crash::Step;
+use crate::field::{self, Field, Lock, Thread};
 use crate::opcodes::{HandlerKind, Opcode, Packet, Status};
 use crate::outcome::{Event, Ghost, Lane, Outcome, PlayerEnd, Refusal, Reject, Run};
 use crate::player::Player;
+use crate::race::{LockId, LockKind, Site};
 use crate::scenario::Scenario;
 use crate::session::{BotSession, Filter, MAX_PACKETS_PER_UPDATE};
 use crate::sync::Backend;
@@ -62,17 +64,17 @@ pub struct World<B: Backend> {
     /// Bot sessions.
     pub sessions: Vec<BotSession<B>>,
     /// Each map's player list (`Map::m_mapRefManager`): 1 while player `i` is on its map.
-    on_map: Vec<B::Cell>,
+    on_map: Vec<Field<B>>,
     /// The bot session manager's `_botSessions` behind `_sessionsMutex`: `true` while session
     /// `i` is in it.
-    managed: B::Mutex<Vec<bool>>,
+    managed: Lock<B, Vec<bool>>,
     /// `_asyncDisconnections`: the guids of bots whose update returned `false`. A lock-free queue
     /// in the module; a mutex gives the same push → pop ordering.
-    disconnections: B::Mutex<VecDeque<u8>>,
+    disconnections: Lock<B, VecDeque<u8>>,
     /// Why each bot's update last returned `false` (reporting only, outside the engines).
     refusals: Mutex<Vec<Option<Refusal>>>,
     /// State shared between players (groups, trades, mail, guilds, channels).
-    global: B::Cell,
+    global: Field<B>,
     /// Ghost recorder.
     pub ghost: Ghost,
     scenario: Arc<Scenario>,
@@ -91,7 +93,27 @@ pub fn run_with_trace_cap<B: Backend>(
     dispatch: Dispatch,
     trace_cap: usize,
 ) -> Outcome {
-    let world = Arc::new(World::<B>::new(scenario.clone(), policy, trace_cap));
+    run_with_options::<B>(scenario, policy, dispatch, RunOptions { trace_cap, detect_races: true })
+}
+
+/// What a run records besides the server's behaviour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Trace events kept.
+    pub trace_cap: usize,
+    /// Whether the happens-before detector runs (without it `data-race` cannot break; for
+    /// measuring its cost).
+    pub detect_races: bool,
+}
+
+/// [`run`] with explicit [`RunOptions`].
+pub fn run_with_options<B: Backend>(
+    scenario: &Arc<Scenario>,
+    policy: Policy,
+    dispatch: Dispatch,
+    options: RunOptions,
+) -> Outcome {
+    let world = Arc::new(World::<B>::new(scenario.clone(), policy, options));
     world.preload();
     let mut pending = Vec::new();
     for tick in 1..=scenario.ticks {
@@ -100,8 +122,8 @@ pub fn run_with_trace_cap<B: Backend>(
         }
     }
     if !pending.is_empty() {
-        for handle in pending.drain(..) {
-            B::join(handle);
+        for thread in pending.drain(..) {
+            field::join(&world.ghost, Lane::World, thread);
         }
         world.ghost.event(Lane::World, Event::BotsJoined);
     }
@@ -136,7 +158,7 @@ pub fn undrained_queues<B: Backend>(session: &BotSession<B>) -> Option<(u8, usiz
 }
 
 impl<B: Backend> World<B> {
-    fn new(scenario: Arc<Scenario>, policy: Policy, trace_cap: usize) -> Self {
+    fn new(scenario: Arc<Scenario>, policy: Policy, options: RunOptions) -> Self {
         let n = scenario.players.len();
         World {
             policy,
@@ -147,40 +169,53 @@ impl<B: Backend> World<B> {
                 .map(|(i, s)| Player::new(i as u8, *s, aura_capacity(&scenario, i)))
                 .collect(),
             sessions: (0..n).map(|i| BotSession::new(i as u8)).collect(),
-            on_map: (0..n).map(|_| B::cell(1)).collect(),
-            managed: B::mutex(vec![true; n]),
-            disconnections: B::mutex(VecDeque::new()),
+            on_map: scenario
+                .players
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Field::new(Site::MapPlayers, s.map, i as u8, 1))
+                .collect(),
+            managed: Lock::new(LockId { kind: LockKind::Sessions, owner: 0 }, vec![true; n]),
+            disconnections: Lock::new(LockId { kind: LockKind::Disconnections, owner: 0 }, VecDeque::new()),
             refusals: Mutex::new(vec![None; n]),
-            global: B::cell(0),
-            ghost: Ghost::new(n, trace_cap),
+            global: Field::new(Site::Group, 0, 0, 0),
+            ghost: Ghost::with_detector(n, options.trace_cap, options.detect_races),
             scenario,
         }
     }
 
-    /// The packets the bots sent before the first tick.
+    /// The packets the bots sent before the first tick (each bot's side, before the world's
+    /// first tick starts anything).
     fn preload(&self) {
         for (bot, session) in self.sessions.iter().enumerate() {
-            for &(opcode, payload) in self.scenario.packets(bot, 1) {
-                session.receive(&self.ghost, Lane::Bot { bot: bot as u8, tick: 0 }, opcode, payload);
-            }
+            let lane = Lane::Bot { bot: bot as u8, tick: 0 };
+            field::in_place(&self.ghost, Lane::World, lane, || {
+                for &(opcode, payload) in self.scenario.packets(bot, 1) {
+                    session.receive(&self.ghost, lane, opcode, payload);
+                }
+            });
         }
     }
 
-    fn is_managed(&self, bot: u8) -> bool {
-        B::lock(&self.managed)[bot as usize]
+    /// Whether `bot`'s session is still in `_botSessions`, read under `_sessionsMutex` on `lane`.
+    fn is_managed(&self, lane: Lane, bot: u8) -> bool {
+        self.managed.lock(&self.ghost, lane)[bot as usize]
     }
 
+    /// Bookkeeping: every managed session's queues are empty.
     fn drained(&self) -> bool {
-        self.sessions.iter().all(|s| !self.is_managed(s.bot) || s.queue_lengths() == (0, 0))
+        let managed = self.managed.inspect(|m| m.clone());
+        self.sessions.iter().all(|s| !managed[s.bot as usize] || s.queue_lengths() == (0, 0))
     }
 
     /// The end of the run: every packet left in an erased session's queues is lost, with the
     /// reason its update returned `false`; what is left in a managed session is undrained.
     fn finish(&self) -> Outcome {
         let refusals = self.refusals.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let managed = self.managed.inspect(|m| m.clone());
         let mut undrained = Vec::new();
         for s in &self.sessions {
-            if self.is_managed(s.bot) {
+            if managed[s.bot as usize] {
                 undrained.extend(undrained_queues(s));
             } else {
                 let why = refusals[s.bot as usize].unwrap_or(Refusal::SessionGone);
@@ -201,7 +236,7 @@ impl<B: Backend> World<B> {
     }
 
     /// One `World::Update`. `Err` when the server crashed.
-    fn tick(world: &Arc<Self>, tick: u32, dispatch: Dispatch, pending: &mut Vec<B::Handle<()>>, quiet: bool) -> Step {
+    fn tick(world: &Arc<Self>, tick: u32, dispatch: Dispatch, pending: &mut Vec<Thread<B, ()>>, quiet: bool) -> Step {
         let ghost = &world.ghost;
         ghost.event(Lane::World, Event::Tick(tick));
         // 1. World::UpdateSessions.
@@ -218,7 +253,7 @@ impl<B: Backend> World<B> {
                 continue;
             }
             if routing {
-                if world.sessions[bot as usize].has_player() {
+                if world.sessions[bot as usize].has_player(ghost, Lane::World) {
                     world.logout_player(bot)?;
                 }
             } else {
@@ -236,19 +271,21 @@ impl<B: Backend> World<B> {
             let heartbeat = !quiet && world.scenario.heartbeat_ticks.contains(&tick);
             if quiet {
                 for map in 0..world.scenario.maps {
-                    let _ = world.update_map(map, tick, heartbeat);
+                    let _ = field::in_place(ghost, Lane::World, Lane::Map { map, tick }, || {
+                        world.update_map(map, tick, heartbeat)
+                    });
                 }
             } else {
-                let handles: Vec<_> = (0..world.scenario.maps)
+                let threads: Vec<_> = (0..world.scenario.maps)
                     .map(|map| {
                         let w = world.clone();
-                        B::spawn(move || {
+                        field::spawn::<B, _>(ghost, Lane::World, Lane::Map { map, tick }, move || {
                             let _ = w.update_map(map, tick, heartbeat);
                         })
                     })
                     .collect();
-                for h in handles {
-                    B::join(h);
+                for t in threads {
+                    field::join(ghost, Lane::World, t);
                 }
             }
             ghost.event(Lane::World, Event::MapsJoined);
@@ -272,31 +309,32 @@ impl<B: Backend> World<B> {
         world: &Arc<Self>,
         tick: u32,
         dispatch: Dispatch,
-        pending: &mut Vec<B::Handle<()>>,
+        pending: &mut Vec<Thread<B, ()>>,
         quiet: bool,
     ) -> Step {
         let ghost = &world.ghost;
         // Phase 1: the sessions, collected under _sessionsMutex.
         let bots: Vec<u8> = {
-            let managed = B::lock(&world.managed);
+            let managed = world.managed.lock(ghost, Lane::World);
             (0..managed.len() as u8).filter(|&b| managed[b as usize]).collect()
         };
         // Phase 2: one task per session; the future is discarded.
         let mut submitted = Vec::new();
         for bot in bots {
             ghost.event(Lane::World, Event::BotDispatch(bot));
+            let lane = Lane::Bot { bot, tick };
             if quiet {
-                world.bot_task(bot, tick);
+                field::in_place(ghost, Lane::World, lane, || world.bot_task(bot, tick));
             } else {
                 let w = world.clone();
-                submitted.push(B::spawn(move || w.bot_task(bot, tick)));
+                submitted.push(field::spawn::<B, _>(ghost, Lane::World, lane, move || w.bot_task(bot, tick)));
             }
         }
         match dispatch {
             Dispatch::Barrier => {
                 if !submitted.is_empty() {
-                    for h in submitted {
-                        B::join(h);
+                    for t in submitted {
+                        field::join(ghost, Lane::World, t);
                     }
                     ghost.event(Lane::World, Event::BotsJoined);
                 }
@@ -307,13 +345,15 @@ impl<B: Backend> World<B> {
         // that logs the player out): under _sessionsMutex, LogoutPlayer(true) when the player is
         // in the world, then the session is erased with its queues.
         loop {
-            let Some(bot) = B::lock(&world.disconnections).pop_front() else { break };
+            let Some(bot) = world.disconnections.lock(ghost, Lane::World).pop_front() else { break };
             ghost.event(Lane::World, Event::DisconnectPopped(bot));
-            let mut managed = B::lock(&world.managed);
+            let mut managed = world.managed.lock(ghost, Lane::World);
             if !managed[bot as usize] {
                 continue;
             }
-            if world.sessions[bot as usize].has_player() && world.players[bot as usize].in_world(ghost, Lane::World)? {
+            if world.sessions[bot as usize].has_player(ghost, Lane::World)
+                && world.players[bot as usize].in_world(ghost, Lane::World)?
+            {
                 world.logout_player(bot)?;
             }
             managed[bot as usize] = false;
@@ -326,7 +366,7 @@ impl<B: Backend> World<B> {
     fn disconnect(&self, lane: Lane, bot: u8, why: Refusal) {
         self.ghost.event(lane, Event::UpdateRefused { bot, why });
         self.refusals.lock().unwrap_or_else(|p| p.into_inner())[bot as usize].get_or_insert(why);
-        B::lock(&self.disconnections).push_back(bot);
+        self.disconnections.lock(&self.ghost, lane).push_back(bot);
         self.ghost.event(lane, Event::DisconnectQueued(bot));
     }
 
@@ -336,7 +376,7 @@ impl<B: Backend> World<B> {
     /// `IsInCombat`, `GetGroup`, `isMoving` and `GetHealthPct` on the worker (650-667).
     fn bot_task(&self, bot: u8, tick: u32) {
         let lane = Lane::Bot { bot, tick };
-        if !self.is_managed(bot) {
+        if !self.is_managed(lane, bot) {
             return self.disconnect(lane, bot, Refusal::SessionGone);
         }
         let player = &self.players[bot as usize];
@@ -344,8 +384,8 @@ impl<B: Backend> World<B> {
             Err(_) => {}
             Ok(Some(why)) => self.disconnect(lane, bot, why),
             Ok(None) => {
-                let in_world =
-                    self.sessions[bot as usize].has_player() && player.in_world(&self.ghost, lane) == Ok(true);
+                let in_world = self.sessions[bot as usize].has_player(&self.ghost, lane)
+                    && player.in_world(&self.ghost, lane) == Ok(true);
                 if self.ghost.crashed() {
                     return;
                 }
@@ -368,19 +408,19 @@ impl<B: Backend> World<B> {
         let session = &self.sessions[bot as usize];
         let player = &self.players[bot as usize];
         let Some(_guard) = session.try_lock_update(&self.ghost, lane) else { return Ok(Some(Refusal::LockBusy)) };
-        if session.kicked() {
+        if session.kicked(&self.ghost, lane) {
             return Ok(Some(Refusal::Kicked));
         }
         let classifier = self.policy.classifier();
         for _ in 0..MAX_PACKETS_PER_UPDATE {
-            let Some(packet) = session.next(Filter::Bot, true) else { break };
+            let Some(packet) = session.next(&self.ghost, lane, Filter::Bot, true) else { break };
             if classifier.requires_main_thread(packet.opcode) {
                 session.queue_deferred(&self.ghost, lane, packet);
             } else {
                 self.run_handler(lane, bot, packet, Caller::BotWorker)?;
             }
         }
-        if session.has_player() && player.in_world(&self.ghost, lane)? {
+        if session.has_player(&self.ghost, lane) && player.in_world(&self.ghost, lane)? {
             self.ghost.event(lane, Event::BotAi(bot));
             player.read_state(&self.ghost, lane)?;
             player.has_aura(&self.ghost, lane, crate::player::SPELL_49416)?;
@@ -396,9 +436,9 @@ impl<B: Backend> World<B> {
     /// deleted with its removal from the map, 727-728), then `SetPlayer(nullptr)` (730).
     fn logout_player(&self, bot: u8) -> Step {
         self.ghost.event(Lane::World, Event::Logout(bot));
-        B::write(&self.on_map[bot as usize], 0);
+        self.on_map[bot as usize].write(&self.ghost, Lane::World, 0);
         self.players[bot as usize].logout_cleanup(&self.ghost, Lane::World)?;
-        self.sessions[bot as usize].clear_player();
+        self.sessions[bot as usize].clear_player(&self.ghost, Lane::World);
         Ok(())
     }
 
@@ -410,7 +450,7 @@ impl<B: Backend> World<B> {
         let lane = Lane::Map { map, tick };
         self.ghost.event(lane, Event::MapUpdate(map));
         for (i, player) in self.players.iter().enumerate() {
-            if player.map != map || B::read(&self.on_map[i]) == 0 {
+            if player.map != map || self.on_map[i].read(&self.ghost, lane) == 0 {
                 continue;
             }
             if self.policy == Policy::MapRouting && player.in_world(&self.ghost, lane)? {
@@ -418,7 +458,10 @@ impl<B: Backend> World<B> {
             }
         }
         for (i, player) in self.players.iter().enumerate() {
-            if player.map != map || B::read(&self.on_map[i]) == 0 || !player.in_world(&self.ghost, lane)? {
+            if player.map != map
+                || self.on_map[i].read(&self.ghost, lane) == 0
+                || !player.in_world(&self.ghost, lane)?
+            {
                 continue;
             }
             if heartbeat {
@@ -433,8 +476,9 @@ impl<B: Backend> World<B> {
     /// per-update limit.
     fn process_session(&self, lane: Lane, session: &BotSession<B>, filter: Filter) -> Step {
         for _ in 0..MAX_PACKETS_PER_UPDATE {
-            let in_world = session.has_player() && self.players[session.bot as usize].in_world(&self.ghost, lane)?;
-            let Some(packet) = session.next(filter, in_world) else { break };
+            let in_world = session.has_player(&self.ghost, lane)
+                && self.players[session.bot as usize].in_world(&self.ghost, lane)?;
+            let Some(packet) = session.next(&self.ghost, lane, filter, in_world) else { break };
             self.run_handler(lane, session.bot, packet, Caller::Session)?;
         }
         Ok(())
@@ -446,14 +490,15 @@ impl<B: Backend> World<B> {
     fn process_all_deferred(&self) -> Step {
         self.ghost.event(Lane::World, Event::DeferredPass);
         let bots: Vec<u8> = {
-            let managed = B::lock(&self.managed);
+            let managed = self.managed.lock(&self.ghost, Lane::World);
             (0..managed.len() as u8)
-                .filter(|&b| managed[b as usize] && self.sessions[b as usize].has_deferred())
+                .filter(|&b| managed[b as usize] && self.sessions[b as usize].has_deferred(&self.ghost, Lane::World))
                 .collect()
         };
         for bot in bots {
-            self.sessions[bot as usize]
-                .process_deferred(|packet| self.run_handler(Lane::World, bot, packet, Caller::Deferred))?;
+            self.sessions[bot as usize].process_deferred(&self.ghost, Lane::World, |packet| {
+                self.run_handler(Lane::World, bot, packet, Caller::Deferred)
+            })?;
         }
         Ok(())
     }
@@ -475,13 +520,15 @@ impl<B: Backend> World<B> {
         let session = &self.sessions[bot as usize];
         let player = &self.players[bot as usize];
         let reject = match opcode.info().status {
-            Status::LoggedIn => (!session.has_player() || !player.in_world(ghost, lane)?).then_some(Reject::NotInWorld),
+            Status::LoggedIn => {
+                (!session.has_player(ghost, lane) || !player.in_world(ghost, lane)?).then_some(Reject::NotInWorld)
+            }
             // Run with or without a player; without one, the handler itself finds none and does
             // nothing ("not expected _player or must checked in packet handler",
             // WorldSession.cpp:428-445; BotSession.cpp:747-751).
-            Status::LoggedInOrRecentlyLoggedOut => (!session.has_player()).then_some(Reject::NotInWorld),
+            Status::LoggedInOrRecentlyLoggedOut => (!session.has_player(ghost, lane)).then_some(Reject::NotInWorld),
             Status::Transfer if caller != Caller::Deferred => {
-                if !session.has_player() {
+                if !session.has_player(ghost, lane) {
                     Some(Reject::NotInWorld)
                 } else {
                     player.in_world(ghost, lane)?.then_some(Reject::InWorld)
@@ -494,7 +541,7 @@ impl<B: Backend> World<B> {
             return Ok(());
         }
         ghost.ran(Run { bot, id: packet.id, opcode, kind, lane, player_map: player.map });
-        if opcode.info().status == Status::Authed && !session.has_player() {
+        if opcode.info().status == Status::Authed && !session.has_player(ghost, lane) {
             // An account-level handler (character list, realm ticket) with no player: it touches
             // the session only.
             return Ok(());
@@ -517,8 +564,8 @@ impl<B: Backend> World<B> {
             }
             HandlerKind::PlayerWrite => player.write_state(ghost, lane),
             HandlerKind::WorldGlobal => {
-                let v = B::read(&self.global);
-                B::write(&self.global, v.wrapping_add(1));
+                let v = self.global.read(ghost, lane);
+                self.global.write(ghost, lane, v.wrapping_add(1));
                 Ok(())
             }
         }

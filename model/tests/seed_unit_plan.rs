@@ -123,7 +123,7 @@ fn ten_threads_queueing_deferred_packets_lose_none() {
         h.join().unwrap();
     }
     let mut seen = Vec::new();
-    while let Some(p) = session.next_deferred() {
+    while let Some(p) = session.next_deferred(&ghost, Lane::World) {
         seen.push(p.id);
     }
     seen.sort_unstable();
@@ -145,7 +145,7 @@ fn process_deferred_runs_50_of_100() {
     }
     let mut ran = Vec::new();
     let n = session
-        .process_deferred(|p| {
+        .process_deferred(&ghost, Lane::World, |p| {
             ran.push(p.id);
             Ok(())
         })
@@ -153,6 +153,6 @@ fn process_deferred_runs_50_of_100() {
     assert_eq!(MAX_DEFERRED_PER_CALL, 50);
     assert_eq!(n, 50);
     assert_eq!(ran, (0..50).collect::<Vec<_>>());
-    assert!(session.has_deferred());
+    assert!(session.has_deferred(&ghost, Lane::World));
     assert_eq!(session.queue_lengths(), (0, 50));
 }

@@ -1,0 +1,501 @@
+//! The happens-before data-race detector: vector clocks per lane, per lock and per location, in
+//! the FastTrack / ThreadSanitizer way.
+//!
+//! Two accesses to one plain C++ field race when at least one is a write and neither happens
+//! before the other. In C++ every such schedule is undefined behaviour, whatever the asserts say;
+//! an assert trips on only a few of them. The detector sees every access the model makes to a
+//! server field ([`crate::field::Field`]) and every synchronization the model does
+//! ([`crate::field::Lock`], [`crate::field::spawn`], [`crate::field::join`]); it lives in the
+//! ghost state, outside the engines, so it adds no scheduling point, and it judges each schedule
+//! the same way under loom, shuttle, std and the fuzzer.
+//!
+//! Happens-before edges come only from the model's synchronization, as in the server:
+//! - thread spawn (everything the parent did before the spawn happens before the child) and join
+//!   (everything the child did happens before the return), including `MapUpdater::wait`;
+//! - mutex release → the next acquire of the same mutex (receive queue, deferred queue, the
+//!   session update lock, `_sessionsMutex`, and the disconnection queue, whose push → pop is the
+//!   edge `_asyncDisconnections` gives).
+//!
+//! Accesses to the fields themselves never create an edge: under loom they are read-modify-write
+//! atomics only so that loom explores interleavings (see [`crate::sync`]); in the server they are
+//! plain fields.
+//!
+//! The algorithm: each lane (thread) has a vector clock, its own entry incremented at each
+//! release and fork. Each lock keeps the clock of its last release. Each location keeps the epoch
+//! (lane, clock) of its last write and the epochs of the reads since that write. A write races
+//! with the last write and every read since it that do not happen before it; a read races with
+//! the last write if that does not happen before it.
+
+use crate::outcome::{Lane, ThreadKind};
+use std::fmt;
+
+/// What a location stands for: a plain field (or container) of the server, with the line that
+/// declares it (TrinityCore master, `src/server/game/`).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Site {
+    /// `BaseEntity::m_inWorld` (`IsInWorld`).
+    InWorld,
+    /// The position (`Position::m_positionX` and its siblings): the area it is in.
+    Position,
+    /// `Player::m_areaUpdateId`.
+    AreaUpdateId,
+    /// `Player::m_QuestStatus`, the quest log.
+    QuestLog,
+    /// The rest of the player's state handlers and the AI read and write (`m_activePlayerData`:
+    /// items, combat, health, talents).
+    PlayerData,
+    /// `Unit::m_ownedAuras`.
+    OwnedAuras,
+    /// `Unit::m_appliedAuras`.
+    AppliedAuras,
+    /// The unit value 49416's effect changes (`m_invisibilityDetect`, SPELL_AURA_MOD_INVISIBILITY_DETECT).
+    Modifier,
+    /// `Aura::m_isRemoved`.
+    AuraRemoved,
+    /// `Aura::m_applications`.
+    AuraApplications,
+    /// `AuraApplication::_effectMask`.
+    EffectMask,
+    /// `AuraApplication::_effectsToApply`.
+    EffectsToApply,
+    /// `AuraApplication::_removeMode`.
+    RemoveMode,
+    /// `WorldSession::forceExit`, set by `KickPlayer`.
+    ForceExit,
+    /// `WorldSession::_player`.
+    SessionPlayer,
+    /// `Map::m_mapRefManager`, the map's player list.
+    MapPlayers,
+    /// The state bots share across players: the group (`Group::m_memberSlots`), and what the
+    /// model does not tell apart from it (guild, mail, trade, channels).
+    Group,
+}
+
+impl Site {
+    /// Every site (the map's player list last).
+    pub const ALL: [Site; 17] = [
+        Site::InWorld,
+        Site::Position,
+        Site::AreaUpdateId,
+        Site::QuestLog,
+        Site::PlayerData,
+        Site::OwnedAuras,
+        Site::AppliedAuras,
+        Site::Modifier,
+        Site::AuraRemoved,
+        Site::AuraApplications,
+        Site::EffectMask,
+        Site::EffectsToApply,
+        Site::RemoveMode,
+        Site::ForceExit,
+        Site::SessionPlayer,
+        Site::Group,
+        Site::MapPlayers,
+    ];
+
+    /// The server's name of the field.
+    pub fn name(self) -> &'static str {
+        match self {
+            Site::InWorld => "BaseEntity::m_inWorld",
+            Site::Position => "Position::m_positionX",
+            Site::AreaUpdateId => "Player::m_areaUpdateId",
+            Site::QuestLog => "Player::m_QuestStatus",
+            Site::PlayerData => "Player::m_activePlayerData",
+            Site::OwnedAuras => "Unit::m_ownedAuras",
+            Site::AppliedAuras => "Unit::m_appliedAuras",
+            Site::Modifier => "WorldObject::m_invisibilityDetect",
+            Site::AuraRemoved => "Aura::m_isRemoved",
+            Site::AuraApplications => "Aura::m_applications",
+            Site::EffectMask => "AuraApplication::_effectMask",
+            Site::EffectsToApply => "AuraApplication::_effectsToApply",
+            Site::RemoveMode => "AuraApplication::_removeMode",
+            Site::ForceExit => "WorldSession::forceExit",
+            Site::SessionPlayer => "WorldSession::_player",
+            Site::MapPlayers => "Map::m_mapRefManager",
+            Site::Group => "Group::m_memberSlots",
+        }
+    }
+
+    /// The file (under `src/server/game/`) and line that declare it.
+    pub fn declared(self) -> (&'static str, u32) {
+        match self {
+            Site::InWorld => ("Entities/Object/BaseEntity.h", 362),
+            Site::Position => ("Entities/Object/Position.h", 64),
+            Site::AreaUpdateId => ("Entities/Player/Player.h", 3364),
+            Site::QuestLog => ("Entities/Player/Player.h", 3299),
+            Site::PlayerData => ("Entities/Player/Player.h", 3132),
+            Site::OwnedAuras => ("Entities/Unit/Unit.h", 1963),
+            Site::AppliedAuras => ("Entities/Unit/Unit.h", 1964),
+            Site::Modifier => ("Entities/Object/Object.h", 413),
+            Site::AuraRemoved => ("Spells/Auras/SpellAuras.h", 417),
+            Site::AuraApplications => ("Spells/Auras/SpellAuras.h", 415),
+            Site::EffectMask => ("Spells/Auras/SpellAuras.h", 72),
+            Site::EffectsToApply => ("Spells/Auras/SpellAuras.h", 70),
+            Site::RemoveMode => ("Spells/Auras/SpellAuras.h", 67),
+            Site::ForceExit => ("Server/WorldSession.h", 2170),
+            Site::SessionPlayer => ("Server/WorldSession.h", 2129),
+            Site::MapPlayers => ("Maps/Map.h", 669),
+            Site::Group => ("Groups/Group.h", 426),
+        }
+    }
+
+    /// The declaring file's base name (`SpellAuras.h`).
+    pub fn file(self) -> &'static str {
+        let path = self.declared().0;
+        path.rsplit('/').next().unwrap_or(path)
+    }
+
+    /// The declaring line.
+    pub fn line(self) -> u32 {
+        self.declared().1
+    }
+}
+
+/// One location: a site of one object. `owner` is the player, bot session or map index (0 for
+/// the group); `index` the aura or application index (0 for the others).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Location {
+    /// What it stands for.
+    pub site: Site,
+    /// Whose it is.
+    pub owner: u8,
+    /// Which aura or application.
+    pub index: u8,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let who = match self.site {
+            Site::ForceExit | Site::SessionPlayer => format!("bot{} ", self.owner),
+            Site::MapPlayers => format!("map{} (p{}) ", self.owner, self.index),
+            Site::Group => String::new(),
+            Site::AuraRemoved | Site::AuraApplications => format!("p{} aura#{} ", self.owner, self.index),
+            Site::EffectMask | Site::EffectsToApply | Site::RemoveMode => {
+                format!("p{} app#{} ", self.owner, self.index)
+            }
+            _ => format!("p{} ", self.owner),
+        };
+        write!(f, "{who}{} ({}:{})", self.site.name(), self.site.file(), self.site.line())
+    }
+}
+
+/// A read or a write.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Kind {
+    /// A read.
+    Read,
+    /// A write.
+    Write,
+}
+
+impl Kind {
+    /// `read` or `write`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Read => "read",
+            Kind::Write => "write",
+        }
+    }
+}
+
+/// One access: who made it, which kind, and the model line that made it (whose doc comment cites
+/// the server statement).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Access {
+    /// The lane.
+    pub lane: Lane,
+    /// Read or write.
+    pub kind: Kind,
+    /// The model's source line.
+    pub at: &'static std::panic::Location<'static>,
+    /// How many trace events the run had recorded before it: where a trace shows it.
+    pub seq: u32,
+}
+
+impl Access {
+    /// The model line that made it (`model/src/aura.rs:212`).
+    pub fn model_line(&self) -> String {
+        format!("{}:{}", short_path(self.at.file()), self.at.line())
+    }
+}
+
+impl fmt::Display for Access {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} by {} ({})", self.kind.name(), self.lane, self.model_line())
+    }
+}
+
+/// `model/src/aura.rs` from whatever path the compiler recorded.
+fn short_path(path: &str) -> &str {
+    path.find("model/").map_or(path, |i| &path[i..])
+}
+
+/// Two accesses to one location, at least one a write, neither happening before the other.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Race {
+    /// The location.
+    pub location: Location,
+    /// The earlier access (in the engine's order).
+    pub first: Access,
+    /// The access that found the race.
+    pub second: Access,
+}
+
+impl Race {
+    /// What identifies a race across schedules and objects: the field, and which kind of thread
+    /// made which kind of access (in a fixed order, whichever came first in the schedule).
+    pub fn key(&self) -> RaceKey {
+        let a = (self.first.lane.kind(), self.first.kind);
+        let b = (self.second.lane.kind(), self.second.kind);
+        RaceKey { site: self.location.site, accesses: [a.min(b), a.max(b)] }
+    }
+}
+
+/// A race as it is counted across schedules: the field and the two (thread kind, access kind)
+/// pairs, ordered.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct RaceKey {
+    /// The field.
+    pub site: Site,
+    /// The two accesses' thread kinds and kinds.
+    pub accesses: [(ThreadKind, Kind); 2],
+}
+
+impl fmt::Display for RaceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [(ta, ka), (tb, kb)] = self.accesses;
+        write!(
+            f,
+            "{} ({}:{}): {} {} / {} {}",
+            self.site.name(),
+            self.site.file(),
+            self.site.line(),
+            ta.name(),
+            ka.name(),
+            tb.name(),
+            kb.name()
+        )
+    }
+}
+
+impl fmt::Display for Race {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} races {}", self.location, self.second, self.first)
+    }
+}
+
+impl Race {
+    /// The race without the model's line numbers (which move with every edit of the model): the
+    /// location, and each access's kind and lane.
+    pub fn summary(&self) -> String {
+        format!(
+            "{}: {} by {} races {} by {}",
+            self.location,
+            self.second.kind.name(),
+            self.second.lane,
+            self.first.kind.name(),
+            self.first.lane
+        )
+    }
+}
+
+/// The model's synchronization objects.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum LockKind {
+    /// A session's `_recvQueue` (`LockedQueue`'s mutex).
+    Recv,
+    /// A session's `_deferredPacketMutex`.
+    Deferred,
+    /// A session's `_updateMutex`.
+    Update,
+    /// The bot session manager's `_sessionsMutex`.
+    Sessions,
+    /// `_asyncDisconnections`: push → pop.
+    Disconnections,
+    /// A lock of a detector test model.
+    Test,
+}
+
+/// One synchronization object: a kind and whose it is.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct LockId {
+    /// Which lock.
+    pub kind: LockKind,
+    /// Whose (session index; 0 for the global ones).
+    pub owner: u8,
+}
+
+/// A vector clock, indexed by lane number; missing entries are 0.
+#[derive(Clone, Default, Debug, PartialEq, Eq)]
+struct Clock(Vec<u32>);
+
+impl Clock {
+    fn get(&self, lane: usize) -> u32 {
+        self.0.get(lane).copied().unwrap_or(0)
+    }
+    fn set(&mut self, lane: usize, value: u32) {
+        if self.0.len() <= lane {
+            self.0.resize(lane + 1, 0);
+        }
+        self.0[lane] = value;
+    }
+    fn join(&mut self, other: &Clock) {
+        if self.0.len() < other.0.len() {
+            self.0.resize(other.0.len(), 0);
+        }
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a = (*a).max(*b);
+        }
+    }
+}
+
+/// An access at a point of its lane's history.
+#[derive(Clone, Copy, Debug)]
+struct Epoch {
+    lane: usize,
+    clock: u32,
+    access: Access,
+}
+
+#[derive(Default, Debug)]
+struct LocState {
+    write: Option<Epoch>,
+    reads: Vec<Epoch>,
+}
+
+/// The detector of one run.
+#[derive(Default, Debug)]
+pub struct Detector {
+    lanes: Vec<Lane>,
+    clocks: Vec<Clock>,
+    locks: Vec<(LockId, Clock)>,
+    locations: Vec<(Location, LocState)>,
+    races: Vec<Race>,
+}
+
+impl Detector {
+    /// The lane's number, registering a new lane with its own entry at 1.
+    fn lane(&mut self, lane: Lane) -> usize {
+        if let Some(i) = self.lanes.iter().position(|&l| l == lane) {
+            return i;
+        }
+        let i = self.lanes.len();
+        self.lanes.push(lane);
+        let mut clock = Clock::default();
+        clock.set(i, 1);
+        self.clocks.push(clock);
+        i
+    }
+
+    fn tick(&mut self, lane: usize) {
+        let c = self.clocks[lane].get(lane);
+        self.clocks[lane].set(lane, c + 1);
+    }
+
+    /// `parent` starts `child`: everything `parent` did so far happens before anything `child` does.
+    pub fn fork(&mut self, parent: Lane, child: Lane) {
+        let p = self.lane(parent);
+        let c = self.lane(child);
+        let parent_clock = self.clocks[p].clone();
+        self.clocks[c].join(&parent_clock);
+        self.tick(p);
+    }
+
+    /// `parent` joined `child`: everything `child` did happens before what `parent` does next.
+    pub fn join(&mut self, parent: Lane, child: Lane) {
+        let p = self.lane(parent);
+        let c = self.lane(child);
+        let child_clock = self.clocks[c].clone();
+        self.clocks[p].join(&child_clock);
+        self.tick(c);
+    }
+
+    /// `lane` acquired `lock`: it sees everything done before the lock's last release.
+    pub fn acquire(&mut self, lane: Lane, lock: LockId) {
+        let l = self.lane(lane);
+        if let Some((_, clock)) = self.locks.iter().find(|(id, _)| *id == lock) {
+            let clock = clock.clone();
+            self.clocks[l].join(&clock);
+        }
+    }
+
+    /// `lane` released `lock`.
+    pub fn release(&mut self, lane: Lane, lock: LockId) {
+        let l = self.lane(lane);
+        let clock = self.clocks[l].clone();
+        match self.locks.iter_mut().find(|(id, _)| *id == lock) {
+            Some((_, c)) => *c = clock,
+            None => self.locks.push((lock, clock)),
+        }
+        self.tick(l);
+    }
+
+    /// `access` of `location`. Returns the race it makes, if any; every race is also kept (see
+    /// [`Detector::races`]).
+    pub fn access(&mut self, location: Location, access: Access) -> Option<Race> {
+        let l = self.lane(access.lane);
+        let now = &self.clocks[l];
+        let epoch = Epoch { lane: l, clock: now.get(l), access };
+        let before = |e: &Epoch| e.lane == l || e.clock <= now.get(e.lane);
+        let state = match self.locations.iter().position(|(loc, _)| *loc == location) {
+            Some(i) => &mut self.locations[i].1,
+            None => {
+                self.locations.push((location, LocState::default()));
+                &mut self.locations.last_mut().expect("just pushed").1
+            }
+        };
+        let mut race = state.write.filter(|w| !before(w)).map(|w| w.access);
+        match access.kind {
+            Kind::Read => {
+                state.reads.retain(|r| r.lane != l);
+                state.reads.push(epoch);
+            }
+            Kind::Write => {
+                if race.is_none() {
+                    race = state.reads.iter().find(|r| !before(r)).map(|r| r.access);
+                }
+                state.reads.clear();
+                state.write = Some(epoch);
+            }
+        }
+        let race = race.map(|first| Race { location, first, second: access });
+        if let Some(r) = race {
+            self.races.push(r);
+        }
+        race
+    }
+
+    /// Every race found so far, in the order found.
+    pub fn races(&self) -> &[Race] {
+        &self.races
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: Lane = Lane::Bot { bot: 0, tick: 1 };
+    const B: Lane = Lane::Map { map: 0, tick: 1 };
+    const LOC: Location = Location { site: Site::EffectMask, owner: 0, index: 0 };
+
+    #[track_caller]
+    fn acc(lane: Lane, kind: Kind) -> Access {
+        Access { lane, kind, at: std::panic::Location::caller(), seq: 0 }
+    }
+
+    /// A forked pair with no synchronization: a write then a read race; two reads do not.
+    #[test]
+    fn clocks_order_only_what_synchronizes() {
+        let mut d = Detector::default();
+        d.fork(Lane::World, A);
+        d.fork(Lane::World, B);
+        assert_eq!(d.access(LOC, acc(A, Kind::Read)), None);
+        assert_eq!(d.access(LOC, acc(B, Kind::Read)), None, "two readers never race");
+        let r = d.access(LOC, acc(B, Kind::Write)).expect("a write after an unordered read races");
+        assert_eq!((r.first.lane, r.first.kind, r.second.lane, r.second.kind), (A, Kind::Read, B, Kind::Write));
+        d.join(Lane::World, A);
+        d.join(Lane::World, B);
+        assert_eq!(d.access(LOC, acc(Lane::World, Kind::Write)), None, "after both joins the parent is ordered");
+    }
+}
