@@ -29,6 +29,7 @@ MUTATIONS=(
     "06-area-update-skips-compare|UpdateZoneAndAreaId skips its compare (if last != area -> if true)|tests|-p model --test player_steps"
     "07-queue-skips-head-of-line|LockedQueue::next takes the first packet the filter accepts anywhere in the queue, not only the front (model/src/session.rs)|verify|--policy map-routing --scenario mixed-places --checker loom --bound none"
     "08-map-takes-world-thread-packets|the map filter takes THREADUNSAFE packets of an in-world player (model/src/session.rs)|verify|--policy map-routing --scenario mixed-places --checker loom --bound none"
+    "09-join-records-no-edge|a join (MapUpdater::wait, the barrier) records no happens-before edge for the detector (model/src/field.rs)|verify|--policy complete-deferral --dispatch barrier --checker loom"
 )
 
 MUT_DIR="${MUTATIONS_DIR:-$CI_ROOT/target/mutations}"
