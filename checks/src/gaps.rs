@@ -362,7 +362,7 @@ pub fn expected_worker_share(policy: Policy) -> f64 {
 /// Runs `scenario` under every policy with `dispatch` on the std backend and counts, from
 /// `Outcome::runs`, where the handlers ran.
 pub fn worker_share(scenario: &Arc<Scenario>, dispatch: Dispatch) -> Vec<Share> {
-    Policy::ALL
+    Policy::CLASSIFIERS
         .iter()
         .map(|&policy| {
             let outcome = model::world::run::<Std>(scenario, policy, dispatch);

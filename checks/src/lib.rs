@@ -6,6 +6,7 @@
 //! - [`trace`]: counterexample traces as lanes (text) or a Mermaid sequence diagram.
 
 pub mod bounds;
+pub mod compare;
 pub mod engines;
 pub mod expected;
 pub mod explore;

@@ -5,7 +5,7 @@
 
 use checks::explore::{self, Budget, Cell, Checker};
 use checks::report::{self, Plan, Row};
-use checks::{bounds, gaps, trace};
+use checks::{bounds, compare, gaps, trace};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::classifier::{Classifier, CompleteClassifier, SeedClassifier, TrinityCoreRouting};
@@ -43,13 +43,13 @@ struct Cli {
 
 #[derive(clap::Args, Debug, Clone)]
 struct MatrixArgs {
-    /// Policies to run (default: all): unsynchronized, seed-deferral, complete-deferral, map-routing.
+    /// Policies to run (default: all): unsynchronized, seed-deferral, complete-deferral, map-routing, and the candidate fixes effect-lock, seed-deferral+effect-lock, complete-deferral+effect-lock, seed-deferral+aura-cache, player-lock.
     #[arg(long, value_delimiter = ',', value_parser = parse_policy)]
     policy: Vec<Policy>,
     /// Scenarios (default: all): crash-49416, move-stop-49416, quest-accept-49416, cast-then-move, mixed-places, group-leave, seed-load.
     #[arg(long, value_delimiter = ',', value_parser = parse_scenario)]
     scenario: Vec<ScenarioName>,
-    /// Bot dispatch modes (default: both): fire-and-forget, barrier.
+    /// Bot dispatch modes (default: all): fire-and-forget, barrier, bounded-wait.
     #[arg(long, value_delimiter = ',', value_parser = parse_dispatch)]
     dispatch: Vec<Dispatch>,
     /// Checkers (default: loom, shuttle-random, shuttle-pct, shuttle-dfs; std is timing-dependent).
@@ -80,6 +80,10 @@ struct MatrixArgs {
     /// Run only share K of N of the matrix (e.g. 2/4), for splitting it across machines.
     #[arg(long, value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
+    /// Compare the candidate fixes: run their cells (every scenario, the chosen checkers) and
+    /// print the "Which fix to ship" table instead of the matrix.
+    #[arg(long, conflicts_with_all = ["policy", "dispatch"])]
+    compare: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -232,6 +236,9 @@ fn run_matrix(args: &MatrixArgs) -> ExitCode {
         plan.checkers = args.checker.clone();
     }
     plan.shard = args.shard;
+    if args.compare {
+        plan.pairs = Some(compare::cells());
+    }
     let jobs = plan.jobs();
     let bar = ProgressBar::new(jobs.len() as u64);
     bar.set_style(
@@ -253,25 +260,15 @@ fn run_matrix(args: &MatrixArgs) -> ExitCode {
     });
     bar.finish_and_clear();
     let mismatches: Vec<&Row> = rows.iter().filter(|r| r.mismatch.is_some()).collect();
-    match args.format {
-        Format::Json => out!("{}", report::render_json(&rows)),
-        Format::Markdown => {
-            outln!("## Verdicts\n");
-            out!("{}", report::render_table(&rows, true, false));
-            outln!("\n## Data races each policy leaves\n");
-            out!("{}", report::render_races(&rows));
-            outln!("\n## Counterexamples\n");
-            out!("{}", report::render_counterexamples(&rows, true));
+    if args.compare {
+        let table = compare::compare(&rows);
+        match args.format {
+            Format::Json => out!("{}", serde_json::to_string_pretty(&table).expect("serializable") + "\n"),
+            Format::Markdown => out!("{}", compare::render_markdown(&table)),
+            Format::Text => out!("{}", compare::render_text(&table)),
         }
-        Format::Text => {
-            out!("{}", report::render_table(&rows, false, true));
-            outln!("\nData races each policy leaves:\n");
-            out!("{}", report::render_races(&rows));
-            outln!("\nCounterexamples (cut to the events that matter):\n");
-            out!("{}", report::render_counterexamples(&rows, false));
-            outln!("Time per checker:");
-            out!("{}", report::render_timings(&rows));
-        }
+    } else {
+        print_matrix(&rows, args.format);
     }
     for r in &mismatches {
         eprintln!("MISMATCH {}: {}", r.title(), r.mismatch.as_deref().unwrap_or(""));
@@ -282,6 +279,29 @@ fn run_matrix(args: &MatrixArgs) -> ExitCode {
     } else {
         eprintln!("verify: {} of {} results differ from the pinned truths", mismatches.len(), rows.len());
         ExitCode::FAILURE
+    }
+}
+
+fn print_matrix(rows: &[Row], format: Format) {
+    match format {
+        Format::Json => out!("{}", report::render_json(rows)),
+        Format::Markdown => {
+            outln!("## Verdicts\n");
+            out!("{}", report::render_table(rows, true, false));
+            outln!("\n## Data races each policy leaves\n");
+            out!("{}", report::render_races(rows));
+            outln!("\n## Counterexamples\n");
+            out!("{}", report::render_counterexamples(rows, true));
+        }
+        Format::Text => {
+            out!("{}", report::render_table(rows, false, true));
+            outln!("\nData races each policy leaves:\n");
+            out!("{}", report::render_races(rows));
+            outln!("\nCounterexamples (cut to the events that matter):\n");
+            out!("{}", report::render_counterexamples(rows, false));
+            outln!("Time per checker:");
+            out!("{}", report::render_timings(rows));
+        }
     }
 }
 

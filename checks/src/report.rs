@@ -28,6 +28,8 @@ pub struct Plan {
     pub budget: Budget,
     /// `(k, n)`: run only the k-th of n shares (1-based).
     pub shard: Option<(usize, usize)>,
+    /// Only these (policy, dispatch) pairs, when set (the candidate fixes of `--compare`).
+    pub pairs: Option<Vec<(Policy, Dispatch)>>,
 }
 
 impl Plan {
@@ -40,6 +42,7 @@ impl Plan {
             checkers: vec![Checker::Loom, Checker::Random, Checker::Pct, Checker::Dfs],
             budget,
             shard: None,
+            pairs: None,
         }
     }
     /// The (cell, checker) jobs of the plan, in report order, after sharding.
@@ -48,6 +51,9 @@ impl Plan {
         for &scenario in &self.scenarios {
             for &policy in &self.policies {
                 for &dispatch in &self.dispatches {
+                    if self.pairs.as_ref().is_some_and(|p| !p.contains(&(policy, dispatch))) {
+                        continue;
+                    }
                     for &checker in &self.checkers {
                         if checker.runs(scenario) {
                             jobs.push((Cell { policy, scenario, dispatch }, checker));

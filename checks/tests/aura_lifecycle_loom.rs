@@ -35,7 +35,7 @@ fn two_creates_make_two_applications_and_never_trip_174() {
     builder.preemption_bound = Some(3);
     builder.check(move || {
         let ghost = Ghost::new(1, 1_000);
-        let auras = Arc::new(UnitAuras::<Loom>::new(0, 4));
+        let auras = Arc::new(UnitAuras::<Loom>::new(0, 4, false));
         let (a, g) = (auras.clone(), ghost.clone());
         let other = loom::thread::spawn(move || a.spell_hit(&g, Lane::Map { map: 0, tick: 1 }));
         let mine = auras.spell_hit(&ghost, Lane::Bot { bot: 0, tick: 1 });

@@ -9,15 +9,18 @@ use checks::expected;
 use checks::explore::{explore, Budget, Cell, Checker};
 use model::{Dispatch, Policy, ScenarioName};
 
-/// At bound 3 every small cell still matches its pinned truth: a deeper search finds no new
-/// broken invariant and loses none, and the schedule counts are printed for BENCHMARKS.md.
+/// At bound 3 every small cell with fire-and-forget or the barrier still matches its pinned
+/// truth: a deeper search finds no new broken invariant and loses none, and the schedule counts
+/// are printed for BENCHMARKS.md. The bounded-wait cells stay at the default run's bound 2: its
+/// extra yield and completion lock multiply the schedules about twentyfold per preemption (about
+/// a minute per cell at bound 3).
 #[test]
 fn bound_3_matches_every_pinned_truth() {
     let budget = Budget { bound: Some(3), ..Budget::default() };
     let mut bad = Vec::new();
     for scenario in ScenarioName::SMALL {
         for policy in Policy::ALL {
-            for dispatch in Dispatch::ALL {
+            for dispatch in [Dispatch::FireAndForget, Dispatch::Barrier] {
                 let cell = Cell { policy, scenario, dispatch };
                 let r = explore(cell, Checker::Loom, budget);
                 println!(

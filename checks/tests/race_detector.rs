@@ -13,7 +13,7 @@ const T2: Lane = Lane::Bot { bot: 1, tick: 1 };
 const MAIN: Lane = Lane::World;
 
 fn lock(owner: u8) -> LockId {
-    LockId { kind: LockKind::Test, owner }
+    LockId::of(LockKind::Test, owner)
 }
 
 /// Shared state of one micro-model run.
@@ -142,4 +142,38 @@ fn release_then_acquire_orders_only_through_the_same_lock() {
     let other = explore(|m| writer_then_reader(m, false));
     assert!(other.len() > 1);
     assert!(other.iter().all(|r| r.len() == 1 && r[0].location.site == Site::Group), "{other:?}");
+}
+
+/// A shared (reader) hold of a `std::shared_mutex` publishes to the next writer only: a write
+/// under a shared hold and a read under another shared hold race (readers do not order each
+/// other), while a writer's exclusive hold orders it against both.
+#[test]
+fn shared_holds_order_readers_against_writers_only() {
+    let readers = explore(|m| {
+        let m1 = m.clone();
+        let t = field::spawn::<Loom, _>(&m.ghost, MAIN, T1, move || {
+            let _g = m1.a.lock_shared(&m1.ghost, T1);
+            m1.field.write(&m1.ghost, T1, 1);
+        });
+        {
+            let _g = m.a.lock_shared(&m.ghost, MAIN);
+            m.field.read(&m.ghost, MAIN);
+        }
+        field::join(&m.ghost, MAIN, t);
+    });
+    assert!(readers.len() > 1);
+    assert!(readers.iter().all(|r| r.len() == 1), "{readers:?}");
+    let writer = explore(|m| {
+        let m1 = m.clone();
+        let t = field::spawn::<Loom, _>(&m.ghost, MAIN, T1, move || {
+            let _g = m1.a.lock_shared(&m1.ghost, T1);
+            m1.field.read(&m1.ghost, T1);
+        });
+        {
+            let _g = m.a.lock(&m.ghost, MAIN);
+            m.field.write(&m.ghost, MAIN, 1);
+        }
+        field::join(&m.ghost, MAIN, t);
+    });
+    assert!(writer.iter().all(Vec::is_empty), "{writer:?}");
 }

@@ -55,6 +55,24 @@ fn verdict_matrix_snapshot() {
     settings().bind(|| insta::assert_snapshot!("verdict_matrix", report::render_table(rows(), true, false)));
 }
 
+/// "Which fix to ship": every candidate's row, read off the matrix and one fixed `seed-load`
+/// schedule. TrinityCore's own routing breaks nothing; complete deferral with the barrier loses
+/// the packets of a removed bot and nothing else; the seed's fix with its own "future
+/// enhancement" still aborts (:168), and the later module's bounded wait still does too.
+#[test]
+fn which_fix_to_ship_snapshot() {
+    use checks::compare::{compare, render_markdown};
+    let table = compare(rows());
+    let row = |name: &str| table.iter().find(|c| c.candidate == name).unwrap_or_else(|| panic!("no row {name}"));
+    assert!(row("map-routing / barrier").clean);
+    let complete = row("complete-deferral / barrier");
+    assert!(!complete.clean && complete.lost_packets && complete.asserts.is_empty() && complete.races.is_empty());
+    assert!(row("seed-deferral+effect-lock / fire-and-forget").asserts.contains(&":168".to_string()));
+    assert!(!row("seed-deferral+effect-lock / fire-and-forget").asserts.contains(&":174".to_string()));
+    assert!(!row("seed-deferral / bounded-wait").asserts.is_empty());
+    settings().bind(|| insta::assert_snapshot!("which_fix_to_ship", render_markdown(&table)));
+}
+
 /// The data races each policy leaves with each dispatch mode, over every scenario and checker:
 /// the field, the two accesses, the scenarios that show it, and a first example. A policy that
 /// leaves none says so; a new kind of race, or one that goes, changes this snapshot.

@@ -13,9 +13,9 @@
 //! container at once) is recorded as `aura-integrity`, apart from the asserts.
 
 use crate::crash::{AssertFailure, Step};
-use crate::field::Field;
+use crate::field::{Field, Lock};
 use crate::outcome::{Container, Event, Ghost, Lane};
-use crate::race::Site;
+use crate::race::{LockId, LockKind, Site};
 use crate::sync::Backend;
 use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 
@@ -60,6 +60,8 @@ pub struct UnitAuras<B: Backend> {
     apps: Vec<AuraApplication<B>>,
     /// The aura each application belongs to (`AuraApplication::_base`, const once constructed).
     base: Vec<AtomicU8>,
+    /// The candidate fix's mutex of each application's `_HandleEffect` (empty without it).
+    effect_locks: Vec<Lock<B, ()>>,
     /// `new UnitAura` / `new AuraApplication`: memory allocation is thread-safe, so these
     /// counters stand outside the engines.
     next_aura: AtomicU8,
@@ -72,8 +74,9 @@ fn bits(mask: u32) -> impl Iterator<Item = u8> {
 
 impl<B: Backend> UnitAuras<B> {
     /// No aura yet; room for `capacity` auras and as many applications (one run never creates
-    /// more than its casts and heartbeats can).
-    pub fn new(player: u8, capacity: usize) -> Self {
+    /// more than its casts and heartbeats can); with `effect_lock`, each application's
+    /// `_HandleEffect` runs under its own mutex.
+    pub fn new(player: u8, capacity: usize, effect_lock: bool) -> Self {
         let capacity = capacity.clamp(1, 32);
         UnitAuras {
             player,
@@ -94,6 +97,13 @@ impl<B: Backend> UnitAuras<B> {
                 })
                 .collect(),
             base: (0..capacity).map(|_| AtomicU8::new(0)).collect(),
+            effect_locks: if effect_lock {
+                (0..capacity as u8)
+                    .map(|a| Lock::new(LockId { kind: LockKind::HandleEffect, owner: player, index: a }, ()))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             next_aura: AtomicU8::new(0),
             next_app: AtomicU8::new(0),
         }
@@ -321,7 +331,12 @@ impl<B: Backend> UnitAuras<B> {
     /// (181) and `HandleEffect(.., false)` (182). `HandleEffect` changes the unit's modifier, an
     /// unsynchronized field too. Returns the tripped assert, if any; the caller stops, as the
     /// server would.
+    ///
+    /// With the seed's "future enhancement" (`Policy::effect_lock`) the whole body runs under the
+    /// application's mutex: what its callers check before calling it (`HasAura` before the
+    /// autocast, the spell hit's `HasEffect`, the area update's compare) stays outside.
     pub fn handle_effect(&self, ghost: &Ghost, lane: Lane, app: u8, eff: u8, apply: bool) -> Step {
+        let _mutex = self.effect_locks.get(app as usize).map(|m| m.lock(ghost, lane));
         let bit = 1u32 << eff;
         let p = self.player;
         let a = &self.apps[app as usize];

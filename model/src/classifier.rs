@@ -209,7 +209,7 @@ impl Classifier for TrinityCoreRouting {
     }
 }
 
-/// The dispatch policies.
+/// The dispatch policies: a classifier, and for the candidate fixes the synchronization they add.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub enum Policy {
     /// The seed's rollback switch: every handler on the bot worker.
@@ -221,15 +221,47 @@ pub enum Policy {
     /// TrinityCore's own rule: THREADSAFE in the owning map's update, THREADUNSAFE on the world
     /// thread, INPLACE by whichever comes first, head-of-line per session.
     MapRouting,
+    /// The seed's "future enhancement" (its Known Limitations): a mutex in
+    /// `AuraApplication::_HandleEffect`, a core change, with no deferral.
+    EffectLock,
+    /// The seed's classifier and the `_HandleEffect` mutex.
+    SeedEffectLock,
+    /// The complete classifier and the `_HandleEffect` mutex.
+    CompleteEffectLock,
+    /// The later module's `AuraStateCache` with the seed's classifier: the bot AI reads aura
+    /// state from a cache the world thread fills instead of calling `HasAura` on the worker.
+    SeedAuraCache,
+    /// A per-player lock taken by the bot worker (packet handling, AI, the manager's reads), the
+    /// map update (`Player::Update`) and the world thread (`LogoutPlayer`), with no deferral.
+    PlayerLock,
 }
 
 impl Policy {
-    /// All four, in report order.
-    pub const ALL: [Policy; 4] =
+    /// All nine, in report order: the four classifiers, then the candidate fixes.
+    pub const ALL: [Policy; 9] = [
+        Policy::Unsynchronized,
+        Policy::SeedDeferral,
+        Policy::CompleteDeferral,
+        Policy::MapRouting,
+        Policy::EffectLock,
+        Policy::SeedEffectLock,
+        Policy::CompleteEffectLock,
+        Policy::SeedAuraCache,
+        Policy::PlayerLock,
+    ];
+    /// The four policies that differ by their classifier alone.
+    pub const CLASSIFIERS: [Policy; 4] =
         [Policy::Unsynchronized, Policy::SeedDeferral, Policy::CompleteDeferral, Policy::MapRouting];
     /// The policy's name.
     pub fn name(self) -> &'static str {
-        self.classifier().name()
+        match self {
+            Policy::EffectLock => "effect-lock",
+            Policy::SeedEffectLock => "seed-deferral+effect-lock",
+            Policy::CompleteEffectLock => "complete-deferral+effect-lock",
+            Policy::SeedAuraCache => "seed-deferral+aura-cache",
+            Policy::PlayerLock => "player-lock",
+            _ => self.classifier().name(),
+        }
     }
     /// Parses a name.
     pub fn from_name(name: &str) -> Option<Policy> {
@@ -238,15 +270,31 @@ impl Policy {
     /// The policy's classifier.
     pub fn classifier(self) -> &'static dyn Classifier {
         match self {
-            Policy::Unsynchronized => &NoDeferral,
-            Policy::SeedDeferral => SeedClassifier::get(),
-            Policy::CompleteDeferral => &CompleteClassifier,
+            Policy::Unsynchronized | Policy::EffectLock | Policy::PlayerLock => &NoDeferral,
+            Policy::SeedDeferral | Policy::SeedEffectLock | Policy::SeedAuraCache => SeedClassifier::get(),
+            Policy::CompleteDeferral | Policy::CompleteEffectLock => &CompleteClassifier,
             Policy::MapRouting => &TrinityCoreRouting,
         }
     }
     /// True for the policies that use the bot worker and the deferred queue.
     pub fn defers(self) -> bool {
-        matches!(self, Policy::SeedDeferral | Policy::CompleteDeferral)
+        !matches!(self, Policy::Unsynchronized | Policy::EffectLock | Policy::PlayerLock | Policy::MapRouting)
+    }
+    /// True when `AuraApplication::_HandleEffect` runs under a mutex.
+    pub fn effect_lock(self) -> bool {
+        matches!(self, Policy::EffectLock | Policy::SeedEffectLock | Policy::CompleteEffectLock)
+    }
+    /// True when the bot AI reads aura state from the `AuraStateCache`.
+    pub fn aura_cache(self) -> bool {
+        self == Policy::SeedAuraCache
+    }
+    /// True when a per-player lock guards the player on every thread.
+    pub fn player_lock(self) -> bool {
+        self == Policy::PlayerLock
+    }
+    /// True when the policy changes TrinityCore itself, not only the module.
+    pub fn core_change(self) -> bool {
+        self.effect_lock() || self.player_lock()
     }
 }
 
@@ -258,16 +306,25 @@ pub enum Dispatch {
     FireAndForget,
     /// The older version: every bot update is joined before the world tick goes on.
     Barrier,
+    /// The later module's bounded wait (PB 6ae9e929 `BotWorldSessionMgr::UpdateSessions`,
+    /// `ThreadPool::WaitForCompletion` at aa3e635f): the world thread polls the pool's
+    /// completed-task counter (acquire loads against each task's release increment) up to a
+    /// timeout, then logs "PROCEEDING to prevent FreezeDetector crash" and goes on while some
+    /// updates still run, with `canProcessLogouts = false`. Whether each update finished in time
+    /// is a scheduling choice, so both outcomes are explored; a finished update's work happens
+    /// before what the world thread does next, a running one's does not.
+    BoundedWait,
 }
 
 impl Dispatch {
-    /// Both, in report order.
-    pub const ALL: [Dispatch; 2] = [Dispatch::FireAndForget, Dispatch::Barrier];
+    /// All three, in report order.
+    pub const ALL: [Dispatch; 3] = [Dispatch::FireAndForget, Dispatch::Barrier, Dispatch::BoundedWait];
     /// Name.
     pub fn name(self) -> &'static str {
         match self {
             Dispatch::FireAndForget => "fire-and-forget",
             Dispatch::Barrier => "barrier",
+            Dispatch::BoundedWait => "bounded-wait",
         }
     }
     /// Parses a name.

@@ -82,6 +82,7 @@ pub struct Held<'a, B: Backend, T: Send + 'static> {
     ghost: &'a Ghost,
     lane: Lane,
     id: LockId,
+    shared: bool,
 }
 
 impl<B: Backend, T: Send + 'static> Lock<B, T> {
@@ -94,14 +95,23 @@ impl<B: Backend, T: Send + 'static> Lock<B, T> {
     pub fn lock<'a>(&'a self, ghost: &'a Ghost, lane: Lane) -> Held<'a, B, T> {
         let guard = B::lock(&self.mutex);
         ghost.acquire(lane, self.id);
-        Held { guard, ghost, lane, id: self.id }
+        Held { guard, ghost, lane, id: self.id, shared: false }
+    }
+
+    /// Takes it shared on `lane`, as a reader of a `std::shared_mutex`: the reader sees what the
+    /// last writer did and publishes to the next writer only, never to another reader. (The
+    /// engines still run readers one at a time: that narrows the schedules, not the edges.)
+    pub fn lock_shared<'a>(&'a self, ghost: &'a Ghost, lane: Lane) -> Held<'a, B, T> {
+        let guard = B::lock(&self.mutex);
+        ghost.acquire_shared(lane, self.id);
+        Held { guard, ghost, lane, id: self.id, shared: true }
     }
 
     /// Locks it on `lane` if it is free; `None` (and no edge) when another thread holds it.
     pub fn try_lock<'a>(&'a self, ghost: &'a Ghost, lane: Lane) -> Option<Held<'a, B, T>> {
         let guard = B::try_lock(&self.mutex)?;
         ghost.acquire(lane, self.id);
-        Some(Held { guard, ghost, lane, id: self.id })
+        Some(Held { guard, ghost, lane, id: self.id, shared: false })
     }
 
     /// Runs `f` on the guarded value for the run's own bookkeeping (is everything drained, what
@@ -128,7 +138,11 @@ impl<B: Backend, T: Send + 'static> DerefMut for Held<'_, B, T> {
 impl<B: Backend, T: Send + 'static> Drop for Held<'_, B, T> {
     fn drop(&mut self) {
         // Runs before the fields drop: the release is recorded while the lock is still held.
-        self.ghost.release(self.lane, self.id);
+        if self.shared {
+            self.ghost.release_shared(self.lane, self.id);
+        } else {
+            self.ghost.release(self.lane, self.id);
+        }
     }
 }
 

@@ -206,6 +206,9 @@ pub enum Event {
     BotDispatch(u8),
     /// Every bot update submitted so far is joined (barrier dispatch, or shutdown).
     BotsJoined,
+    /// `ThreadPool::WaitForCompletion` returned: `finished` updates were waited for, `running`
+    /// still run (the timeout passed).
+    BotsWaited { finished: u8, running: u8 },
     /// `ProcessAllDeferredPackets` begins.
     DeferredPass,
     /// `RemovePlayerBot`: the bot is kicked (world thread).
@@ -242,6 +245,8 @@ pub enum Event {
     Heartbeat { player: u8 },
     /// `HasAura(49416)` was read.
     HasAura { player: u8, present: bool },
+    /// The bot AI read 49416 from the `AuraStateCache` instead.
+    CachedAura { player: u8, present: bool },
     /// A cast request was dropped: the player does not know the spell.
     CastDropped { player: u8, spell: u32 },
     /// `TryRefreshStackOrCreate` looked 49416 up in `m_ownedAuras`.
@@ -293,7 +298,7 @@ impl Event {
     pub fn subject(&self) -> Option<u8> {
         use Event::*;
         match *self {
-            Tick(_) | MapUpdate(_) | MapsJoined | BotsJoined | DeferredPass => None,
+            Tick(_) | MapUpdate(_) | MapsJoined | BotsJoined | BotsWaited { .. } | DeferredPass => None,
             BotDispatch(b) | Logout(b) | Kicked(b) | UpdateLockBusy(b) | DisconnectQueued(b) | DisconnectPopped(b)
             | SessionErased(b) | BotAi(b) => Some(b),
             UpdateRefused { bot, .. }
@@ -306,6 +311,7 @@ impl Event {
             | PlayerFreed { player }
             | Heartbeat { player }
             | HasAura { player, .. }
+            | CachedAura { player, .. }
             | CastDropped { player, .. }
             | AuraLookup { player, .. }
             | AuraCreated { player, .. }
@@ -353,6 +359,7 @@ impl Event {
         matches!(
             self,
             HasAura { .. }
+                | CachedAura { .. }
                 | CastDropped { .. }
                 | AuraLookup { .. }
                 | AuraCreated { .. }
@@ -386,6 +393,11 @@ impl fmt::Display for Event {
             MapsJoined => f.write_str("MapUpdater::wait returns"),
             BotDispatch(b) => write!(f, "submit bot{b} session update"),
             BotsJoined => f.write_str("bot updates joined"),
+            BotsWaited { finished, running: 0 } => write!(f, "WaitForCompletion: {finished} bot update(s) finished"),
+            BotsWaited { finished, running } => write!(
+                f,
+                "WaitForCompletion times out ({finished} finished, {running} in flight): PROCEEDING, logouts deferred"
+            ),
             DeferredPass => f.write_str("ProcessAllDeferredPackets"),
             Kicked(b) => write!(f, "RemovePlayerBot(bot{b}): KickPlayer"),
             Logout(b) => write!(f, "LogoutPlayer(bot{b})"),
@@ -404,6 +416,7 @@ impl fmt::Display for Event {
             Rejected { bot, id, reason } => write!(f, "bot{bot} drops #{id}: {reason}"),
             Heartbeat { player } => write!(f, "p{player} Player::Heartbeat"),
             HasAura { player, present } => write!(f, "p{player} HasAura(49416) = {present}"),
+            CachedAura { player, present } => write!(f, "p{player} AuraStateCache: 49416 = {present}"),
             CastDropped { player, spell } => write!(f, "p{player} cast of {spell} dropped: spell not known"),
             AuraLookup { player, found: Some(i) } => write!(f, "p{player} TryRefreshStackOrCreate finds aura#{i}"),
             AuraLookup { player, found: None } => write!(f, "p{player} TryRefreshStackOrCreate finds no aura"),
@@ -465,6 +478,19 @@ pub struct PacketLog {
     pub rejected: Vec<Reject>,
     /// Why its session was erased with it in a queue, if it was.
     pub lost: Option<Refusal>,
+    /// The world tick it was sent for: the tick whose bot update (or, under map routing, whose
+    /// session update) first could take it.
+    pub sent_for: u32,
+    /// The world tick its handler last ran in.
+    pub ran_in: Option<u32>,
+}
+
+impl PacketLog {
+    /// Ticks between the tick it was sent for and the tick its handler ran in (what deferral
+    /// adds), when it ran.
+    pub fn latency(&self) -> Option<u32> {
+        self.ran_in.map(|t| t.saturating_sub(self.sent_for))
+    }
 }
 
 /// One handler run.
@@ -523,6 +549,8 @@ struct GhostState {
     double: Option<(u8, u8, Lane)>,
     integrity: Vec<(Lane, u8, Integrity)>,
     crashes: Vec<(Lane, u8, Crash)>,
+    /// The world tick the world thread is in.
+    tick: u32,
     /// The happens-before detector; `None` when the run does not look for races.
     detector: Option<Detector>,
 }
@@ -576,6 +604,10 @@ impl Ghost {
     fn state(&self) -> MutexGuard<'_, GhostState> {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
+    /// The world thread starts tick `tick`.
+    pub fn set_tick(&self, tick: u32) {
+        self.state().tick = tick;
+    }
     /// Appends a trace event.
     pub fn event(&self, lane: Lane, event: Event) {
         self.state().push(lane, event);
@@ -602,6 +634,18 @@ impl Ghost {
     pub fn release(&self, lane: Lane, lock: LockId) {
         if let Some(d) = self.state().detector.as_mut() {
             d.release(lane, lock);
+        }
+    }
+    /// `lane` took `lock` shared (a reader).
+    pub fn acquire_shared(&self, lane: Lane, lock: LockId) {
+        if let Some(d) = self.state().detector.as_mut() {
+            d.acquire_shared(lane, lock);
+        }
+    }
+    /// `lane` released its shared hold of `lock`.
+    pub fn release_shared(&self, lane: Lane, lock: LockId) {
+        if let Some(d) = self.state().detector.as_mut() {
+            d.release_shared(lane, lock);
         }
     }
     /// `lane` accessed `location` from the model line `at`.
@@ -717,7 +761,13 @@ impl Ghost {
     pub fn received(&self, lane: Lane, bot: u8, opcode: Option<Opcode>) -> u32 {
         let mut s = self.state();
         let id = s.packets.len() as u32;
-        s.packets.push(PacketLog { bot, opcode, ran: 0, rejected: Vec::new(), lost: None });
+        // A bot's update sends the next tick's packets (tick 0 stands for the bots' side before
+        // the first tick); the world thread receives a tick's packets at its start.
+        let sent_for = match lane {
+            Lane::Bot { tick, .. } => tick + 1,
+            _ => s.tick.max(1),
+        };
+        s.packets.push(PacketLog { bot, opcode, ran: 0, rejected: Vec::new(), lost: None, sent_for, ran_in: None });
         if let Some(opcode) = opcode {
             s.push(lane, Event::Received { bot, id, opcode });
         }
@@ -726,7 +776,12 @@ impl Ghost {
     /// A packet's handler starts.
     pub fn ran(&self, run: Run) {
         let mut s = self.state();
+        let tick = match run.lane {
+            Lane::Bot { tick, .. } | Lane::Map { tick, .. } => tick,
+            Lane::World => s.tick,
+        };
         s.packets[run.id as usize].ran += 1;
+        s.packets[run.id as usize].ran_in = Some(tick);
         s.runs.push(run);
         s.push(run.lane, Event::Handled { bot: run.bot, id: run.id, opcode: run.opcode });
     }

@@ -60,12 +60,13 @@ pub struct PlayerStart {
 }
 
 impl<B: Backend> Player<B> {
-    /// A player at `start`, in the world, with no aura, room for `aura_capacity` auras.
-    pub fn new(id: u8, start: PlayerStart, aura_capacity: usize) -> Self {
+    /// A player at `start`, in the world, with no aura, room for `aura_capacity` auras; with
+    /// `effect_lock`, `_HandleEffect` runs under a mutex.
+    pub fn new(id: u8, start: PlayerStart, aura_capacity: usize, effect_lock: bool) -> Self {
         Player {
             id,
             map: start.map,
-            auras: UnitAuras::new(id, aura_capacity),
+            auras: UnitAuras::new(id, aura_capacity, effect_lock),
             in_world: Field::new(Site::InWorld, id, 0, 1),
             area: Field::new(Site::Position, id, 0, start.area),
             area_update_id: Field::new(Site::AreaUpdateId, id, 0, start.area_update_id),

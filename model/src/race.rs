@@ -312,6 +312,14 @@ pub enum LockKind {
     Sessions,
     /// `_asyncDisconnections`: push → pop.
     Disconnections,
+    /// The candidate mutex of one `AuraApplication::_HandleEffect`.
+    HandleEffect,
+    /// The candidate per-player lock.
+    Player,
+    /// The `AuraStateCache`'s lock.
+    AuraCache,
+    /// What `ThreadPool::WaitForCompletion` waits on: a finished task's completion.
+    Completion,
     /// A lock of a detector test model.
     Test,
 }
@@ -321,8 +329,17 @@ pub enum LockKind {
 pub struct LockId {
     /// Which lock.
     pub kind: LockKind,
-    /// Whose (session index; 0 for the global ones).
+    /// Whose (session or player index; 0 for the global ones).
     pub owner: u8,
+    /// Which of the owner's (the application, for `HandleEffect`; else 0).
+    pub index: u8,
+}
+
+impl LockId {
+    /// The lock `kind` of `owner`.
+    pub const fn of(kind: LockKind, owner: u8) -> Self {
+        LockId { kind, owner, index: 0 }
+    }
 }
 
 /// A vector clock, indexed by lane number; missing entries are 0.
@@ -363,12 +380,21 @@ struct LocState {
     reads: Vec<Epoch>,
 }
 
+/// A lock's clocks: `write` from its last exclusive release; `read` joined from every shared
+/// release since (a reader publishes to the next writer only, as `std::shared_mutex` does).
+#[derive(Default, Debug, Clone)]
+struct LockClocks {
+    write: Clock,
+    read: Clock,
+}
+
 /// The detector of one run.
 #[derive(Default, Debug)]
 pub struct Detector {
     lanes: Vec<Lane>,
     clocks: Vec<Clock>,
-    locks: Vec<(LockId, Clock)>,
+    /// Each lock's clock of its last exclusive release, and what its shared holders released.
+    locks: Vec<(LockId, LockClocks)>,
     locations: Vec<(Location, LocState)>,
     races: Vec<Race>,
 }
@@ -413,21 +439,44 @@ impl Detector {
     /// `lane` acquired `lock`: it sees everything done before the lock's last release.
     pub fn acquire(&mut self, lane: Lane, lock: LockId) {
         let l = self.lane(lane);
-        if let Some((_, clock)) = self.locks.iter().find(|(id, _)| *id == lock) {
-            let clock = clock.clone();
-            self.clocks[l].join(&clock);
-        }
+        let c = self.lock(lock).clone();
+        self.clocks[l].join(&c.write);
+        self.clocks[l].join(&c.read);
     }
 
     /// `lane` released `lock`.
     pub fn release(&mut self, lane: Lane, lock: LockId) {
         let l = self.lane(lane);
         let clock = self.clocks[l].clone();
-        match self.locks.iter_mut().find(|(id, _)| *id == lock) {
-            Some((_, c)) => *c = clock,
-            None => self.locks.push((lock, clock)),
-        }
+        *self.lock(lock) = LockClocks { write: clock, read: Clock::default() };
         self.tick(l);
+    }
+
+    /// `lane` took `lock` shared (a reader of a `std::shared_mutex`): it sees what the last
+    /// writer did, and nothing of the other readers.
+    pub fn acquire_shared(&mut self, lane: Lane, lock: LockId) {
+        let l = self.lane(lane);
+        let c = self.lock(lock).write.clone();
+        self.clocks[l].join(&c);
+    }
+
+    /// `lane` released its shared hold of `lock`: the next writer sees what it did.
+    pub fn release_shared(&mut self, lane: Lane, lock: LockId) {
+        let l = self.lane(lane);
+        let clock = self.clocks[l].clone();
+        self.lock(lock).read.join(&clock);
+        self.tick(l);
+    }
+
+    fn lock(&mut self, lock: LockId) -> &mut LockClocks {
+        let i = match self.locks.iter().position(|(id, _)| *id == lock) {
+            Some(i) => i,
+            None => {
+                self.locks.push((lock, LockClocks::default()));
+                self.locks.len() - 1
+            }
+        };
+        &mut self.locks[i].1
     }
 
     /// `access` of `location`. Returns the race it makes, if any; every race is also kept (see

@@ -64,9 +64,9 @@ impl<B: Backend> BotSession<B> {
     pub fn new(bot: u8) -> Self {
         BotSession {
             bot,
-            recv: Lock::new(LockId { kind: LockKind::Recv, owner: bot }, VecDeque::new()),
-            deferred: Lock::new(LockId { kind: LockKind::Deferred, owner: bot }, VecDeque::new()),
-            update: Lock::new(LockId { kind: LockKind::Update, owner: bot }, ()),
+            recv: Lock::new(LockId::of(LockKind::Recv, bot), VecDeque::new()),
+            deferred: Lock::new(LockId::of(LockKind::Deferred, bot), VecDeque::new()),
+            update: Lock::new(LockId::of(LockKind::Update, bot), ()),
             kicked: Field::new(Site::ForceExit, bot, 0, 0),
             player: Field::new(Site::SessionPlayer, bot, 0, 1),
         }

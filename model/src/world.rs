@@ -30,7 +30,7 @@
 
 use crate::classifier::{Dispatch, Policy};
 use crate::crash::Step;
-use crate::field::{self, Field, Lock, Thread};
+use crate::field::{self, Field, Held, Lock, Thread};
 use crate::opcodes::{HandlerKind, Opcode, Packet, Status};
 use crate::outcome::{Event, Ghost, Lane, Outcome, PlayerEnd, Refusal, Reject, Run};
 use crate::player::Player;
@@ -75,6 +75,14 @@ pub struct World<B: Backend> {
     refusals: Mutex<Vec<Option<Refusal>>>,
     /// State shared between players (groups, trades, mail, guilds, channels).
     global: Field<B>,
+    /// The candidate per-player locks (`Policy::player_lock`; empty without it).
+    player_locks: Vec<Lock<B, ()>>,
+    /// `ThreadPool::WaitForCompletion`'s view of the bot updates: the last tick whose update of
+    /// each bot has finished.
+    completed: Lock<B, Vec<u32>>,
+    /// The `AuraStateCache` (`Policy::aura_cache`): per player, whether 49416 was applied when
+    /// the world thread last filled it, behind the cache's `std::shared_mutex`.
+    aura_cache: Lock<B, Vec<bool>>,
     /// Ghost recorder.
     pub ghost: Ghost,
     scenario: Arc<Scenario>,
@@ -166,7 +174,7 @@ impl<B: Backend> World<B> {
                 .players
                 .iter()
                 .enumerate()
-                .map(|(i, s)| Player::new(i as u8, *s, aura_capacity(&scenario, i)))
+                .map(|(i, s)| Player::new(i as u8, *s, aura_capacity(&scenario, i), policy.effect_lock()))
                 .collect(),
             sessions: (0..n).map(|i| BotSession::new(i as u8)).collect(),
             on_map: scenario
@@ -175,10 +183,17 @@ impl<B: Backend> World<B> {
                 .enumerate()
                 .map(|(i, s)| Field::new(Site::MapPlayers, s.map, i as u8, 1))
                 .collect(),
-            managed: Lock::new(LockId { kind: LockKind::Sessions, owner: 0 }, vec![true; n]),
-            disconnections: Lock::new(LockId { kind: LockKind::Disconnections, owner: 0 }, VecDeque::new()),
+            managed: Lock::new(LockId::of(LockKind::Sessions, 0), vec![true; n]),
+            disconnections: Lock::new(LockId::of(LockKind::Disconnections, 0), VecDeque::new()),
             refusals: Mutex::new(vec![None; n]),
             global: Field::new(Site::Group, 0, 0, 0),
+            player_locks: if policy.player_lock() {
+                (0..n as u8).map(|p| Lock::new(LockId::of(LockKind::Player, p), ())).collect()
+            } else {
+                Vec::new()
+            },
+            completed: Lock::new(LockId::of(LockKind::Completion, 0), vec![0; n]),
+            aura_cache: Lock::new(LockId::of(LockKind::AuraCache, 0), vec![false; n]),
             ghost: Ghost::with_detector(n, options.trace_cap, options.detect_races),
             scenario,
         }
@@ -200,6 +215,12 @@ impl<B: Backend> World<B> {
     /// Whether `bot`'s session is still in `_botSessions`, read under `_sessionsMutex` on `lane`.
     fn is_managed(&self, lane: Lane, bot: u8) -> bool {
         self.managed.lock(&self.ghost, lane)[bot as usize]
+    }
+
+    /// The candidate per-player lock of `player`, held on `lane` until the guard drops (`None`
+    /// when the policy has none).
+    fn hold_player(&self, lane: Lane, player: u8) -> Option<Held<'_, B, ()>> {
+        self.player_locks.get(player as usize).map(|l| l.lock(&self.ghost, lane))
     }
 
     /// Bookkeeping: every managed session's queues are empty.
@@ -238,6 +259,7 @@ impl<B: Backend> World<B> {
     /// One `World::Update`. `Err` when the server crashed.
     fn tick(world: &Arc<Self>, tick: u32, dispatch: Dispatch, pending: &mut Vec<Thread<B, ()>>, quiet: bool) -> Step {
         let ghost = &world.ghost;
+        ghost.set_tick(tick);
         ghost.event(Lane::World, Event::Tick(tick));
         // 1. World::UpdateSessions.
         let routing = world.policy == Policy::MapRouting;
@@ -293,7 +315,11 @@ impl<B: Backend> World<B> {
         if let Some(crash) = ghost.first_crash() {
             return Err(crash);
         }
-        // 3. OnWorldUpdate: the bot session manager, then the deferred packets.
+        // 3. OnWorldUpdate: the aura cache (candidate), the bot session manager, then the deferred
+        // packets.
+        if world.policy.aura_cache() {
+            world.fill_aura_cache()?;
+        }
         if !routing {
             World::update_sessions(world, tick, dispatch, pending, quiet)?;
         }
@@ -327,19 +353,52 @@ impl<B: Backend> World<B> {
                 field::in_place(ghost, Lane::World, lane, || world.bot_task(bot, tick));
             } else {
                 let w = world.clone();
-                submitted.push(field::spawn::<B, _>(ghost, Lane::World, lane, move || w.bot_task(bot, tick)));
+                let task = field::spawn::<B, _>(ghost, Lane::World, lane, move || {
+                    w.bot_task(bot, tick);
+                    // The pool's completed-task count (`RecordTaskCompletion`), which only the
+                    // bounded wait reads.
+                    if dispatch == Dispatch::BoundedWait {
+                        w.completed.lock(&w.ghost, lane)[bot as usize] = tick;
+                    }
+                });
+                submitted.push((bot, task));
             }
         }
+        // `canProcessLogouts`: false when a bounded wait gave up with updates still running.
+        let mut can_process_logouts = true;
         match dispatch {
             Dispatch::Barrier => {
                 if !submitted.is_empty() {
-                    for t in submitted {
+                    for (_, t) in submitted {
                         field::join(ghost, Lane::World, t);
                     }
                     ghost.event(Lane::World, Event::BotsJoined);
                 }
             }
-            Dispatch::FireAndForget => pending.extend(submitted),
+            Dispatch::FireAndForget => pending.extend(submitted.into_iter().map(|(_, t)| t)),
+            Dispatch::BoundedWait => {
+                if !submitted.is_empty() {
+                    // The timeout passes (a yield: the updates may finish meanwhile, or not); the
+                    // updates seen finished are waited for, the others keep running.
+                    B::yield_now();
+                    let finished = world.completed.lock(ghost, Lane::World).clone();
+                    let (mut done, mut running) = (0u8, 0u8);
+                    for (bot, t) in submitted {
+                        if finished[bot as usize] == tick {
+                            field::join(ghost, Lane::World, t);
+                            done += 1;
+                        } else {
+                            pending.push(t);
+                            running += 1;
+                        }
+                    }
+                    ghost.event(Lane::World, Event::BotsWaited { finished: done, running });
+                    can_process_logouts = running == 0;
+                }
+            }
+        }
+        if !can_process_logouts {
+            return Ok(());
         }
         // The disconnections queued so far (720-724), then phase 3 (the fire-and-forget variant
         // that logs the player out): under _sessionsMutex, LogoutPlayer(true) when the player is
@@ -351,9 +410,12 @@ impl<B: Backend> World<B> {
             if !managed[bot as usize] {
                 continue;
             }
-            if world.sessions[bot as usize].has_player(ghost, Lane::World)
-                && world.players[bot as usize].in_world(ghost, Lane::World)?
-            {
+            let in_world = {
+                let _player_lock = world.hold_player(Lane::World, bot);
+                world.sessions[bot as usize].has_player(ghost, Lane::World)
+                    && world.players[bot as usize].in_world(ghost, Lane::World)?
+            };
+            if in_world {
                 world.logout_player(bot)?;
             }
             managed[bot as usize] = false;
@@ -384,6 +446,7 @@ impl<B: Backend> World<B> {
             Err(_) => {}
             Ok(Some(why)) => self.disconnect(lane, bot, why),
             Ok(None) => {
+                let _player_lock = self.hold_player(lane, bot);
                 let in_world = self.sessions[bot as usize].has_player(&self.ghost, lane)
                     && player.in_world(&self.ghost, lane) == Ok(true);
                 if self.ghost.crashed() {
@@ -411,6 +474,7 @@ impl<B: Backend> World<B> {
         if session.kicked(&self.ghost, lane) {
             return Ok(Some(Refusal::Kicked));
         }
+        let _player_lock = self.hold_player(lane, bot);
         let classifier = self.policy.classifier();
         for _ in 0..MAX_PACKETS_PER_UPDATE {
             let Some(packet) = session.next(&self.ghost, lane, Filter::Bot, true) else { break };
@@ -423,7 +487,12 @@ impl<B: Backend> World<B> {
         if session.has_player(&self.ghost, lane) && player.in_world(&self.ghost, lane)? {
             self.ghost.event(lane, Event::BotAi(bot));
             player.read_state(&self.ghost, lane)?;
-            player.has_aura(&self.ghost, lane, crate::player::SPELL_49416)?;
+            if self.policy.aura_cache() {
+                let cached = self.aura_cache.lock_shared(&self.ghost, lane)[bot as usize];
+                self.ghost.event(lane, Event::CachedAura { player: bot, present: cached });
+            } else {
+                player.has_aura(&self.ghost, lane, crate::player::SPELL_49416)?;
+            }
             for &(opcode, payload) in self.scenario.packets(bot as usize, tick + 1) {
                 session.receive(&self.ghost, lane, opcode, payload);
             }
@@ -431,10 +500,28 @@ impl<B: Backend> World<B> {
         Ok(None)
     }
 
+    /// `AuraStateCache::UpdateBotAuras` for every bot in the world, on the world thread
+    /// (`BotActionProcessor::Update`): under the cache's exclusive lock, `GetAura` of each
+    /// tracked spell, which reads `m_appliedAuras` like `HasAura` (AuraStateCache.cpp).
+    fn fill_aura_cache(&self) -> Step {
+        let ghost = &self.ghost;
+        let mut cache = self.aura_cache.lock(ghost, Lane::World);
+        for (i, player) in self.players.iter().enumerate() {
+            if ghost.freed(player.id) || !self.sessions[i].has_player(ghost, Lane::World) {
+                continue;
+            }
+            if player.in_world(ghost, Lane::World)? {
+                cache[i] = player.has_aura(ghost, Lane::World, crate::player::SPELL_49416)?;
+            }
+        }
+        Ok(())
+    }
+
     /// `WorldSession::LogoutPlayer(true)` (WorldSession.cpp:599-753) on the world thread: the
     /// player's cleanup ([`Player::logout_cleanup`]: out of the world, every aura removed,
     /// deleted with its removal from the map, 727-728), then `SetPlayer(nullptr)` (730).
     fn logout_player(&self, bot: u8) -> Step {
+        let _player_lock = self.hold_player(Lane::World, bot);
         self.ghost.event(Lane::World, Event::Logout(bot));
         self.on_map[bot as usize].write(&self.ghost, Lane::World, 0);
         self.players[bot as usize].logout_cleanup(&self.ghost, Lane::World)?;
@@ -458,10 +545,11 @@ impl<B: Backend> World<B> {
             }
         }
         for (i, player) in self.players.iter().enumerate() {
-            if player.map != map
-                || self.on_map[i].read(&self.ghost, lane) == 0
-                || !player.in_world(&self.ghost, lane)?
-            {
+            if player.map != map || self.on_map[i].read(&self.ghost, lane) == 0 {
+                continue;
+            }
+            let _player_lock = self.hold_player(lane, player.id);
+            if !player.in_world(&self.ghost, lane)? {
                 continue;
             }
             if heartbeat {

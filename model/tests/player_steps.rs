@@ -18,7 +18,7 @@ fn events(ghost: &Ghost) -> Vec<Event> {
 fn the_area_update_autocasts_only_when_the_area_changed() {
     let ghost = Ghost::new(1, 1_000);
     let start = PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4756, has_quest: true };
-    let player = Player::<Std>::new(0, start, 4);
+    let player = Player::<Std>::new(0, start, 4, false);
     player.update_zone_and_area(&ghost, Lane::World).unwrap();
     let autocasts = |g: &Ghost| events(g).iter().filter(|e| matches!(e, Event::Autocast { .. })).count();
     assert_eq!(autocasts(&ghost), 0, "{:?}", events(&ghost));

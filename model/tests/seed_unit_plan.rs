@@ -16,7 +16,7 @@ use std::sync::Arc;
 #[test]
 fn double_apply_on_one_thread_trips_168_not_174() {
     let ghost = Ghost::new(1, 100);
-    let auras = UnitAuras::<Std>::new(0, 2);
+    let auras = UnitAuras::<Std>::new(0, 2, false);
     assert_eq!(auras.spell_hit(&ghost, Lane::World), Ok(()));
     let err = auras.handle_effect(&ghost, Lane::World, 0, 0, true).unwrap_err();
     assert_eq!(err, Crash::Assert(AssertFailure::HasEffectMismatch));
@@ -30,7 +30,7 @@ fn double_apply_on_one_thread_trips_168_not_174() {
 #[test]
 fn a_second_hit_on_one_thread_refreshes_and_applies_nothing() {
     let ghost = Ghost::new(1, 100);
-    let auras = UnitAuras::<Std>::new(0, 2);
+    let auras = UnitAuras::<Std>::new(0, 2, false);
     auras.spell_hit(&ghost, Lane::World).unwrap();
     auras.spell_hit(&ghost, Lane::World).unwrap();
     assert_eq!(auras.snapshot(), (true, 1, vec![1]));
@@ -41,7 +41,7 @@ fn a_second_hit_on_one_thread_refreshes_and_applies_nothing() {
 #[test]
 fn remove_without_apply_trips_168() {
     let ghost = Ghost::new(1, 100);
-    let auras = UnitAuras::<Std>::new(0, 2);
+    let auras = UnitAuras::<Std>::new(0, 2, false);
     auras.spell_hit(&ghost, Lane::World).unwrap();
     assert_eq!(auras.handle_effect(&ghost, Lane::World, 0, 0, false), Ok(()));
     assert_eq!(
@@ -56,8 +56,12 @@ fn remove_without_apply_trips_168() {
 fn a_cast_of_an_unknown_spell_touches_no_aura() {
     use model::player::{Player, PlayerStart, AREA_4756, SPELL_49416};
     let ghost = Ghost::new(1, 100);
-    let player =
-        Player::<Std>::new(0, PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4756, has_quest: true }, 2);
+    let player = Player::<Std>::new(
+        0,
+        PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4756, has_quest: true },
+        2,
+        false,
+    );
     player.cast_request(&ghost, Lane::World, SPELL_49416).unwrap();
     assert_eq!(player.aura_snapshot(), (false, 0, vec![]));
     let events: Vec<Event> = ghost.events().into_iter().map(|(_, e)| e).collect();

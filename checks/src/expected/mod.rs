@@ -24,6 +24,8 @@
 //! worker overlap the next tick's writes by the map and world threads, so `data-race` breaks in
 //! every fire-and-forget cell of a bot policy, whatever the classifier defers.
 
+mod candidates;
+
 use crate::explore::{Cell, CellResult, Checker, Strength};
 use model::race::Site;
 use model::{AssertFailure, Dispatch, Invariant, Policy, ScenarioName};
@@ -82,23 +84,23 @@ use ScenarioName::{CastThenMove, Crash49416, GroupLeave, MixedPlaces, MoveStop49
 
 /// The disconnection path's races: the world thread's `LogoutPlayer` writes `m_inWorld` and
 /// `_player` while the update it did not wait for reads them (3 preemptions).
-const LOGOUT: &[Site] = &[Site::InWorld, Site::SessionPlayer];
+pub(super) const LOGOUT: &[Site] = &[Site::InWorld, Site::SessionPlayer];
 
 /// What a bot worker reads on its own while the world and map threads write: the manager's and
 /// the AI's reads of the player (`IsInWorld`, the player's state and position, `HasAura`), the
 /// kick flag and `_player`. Fire-and-forget overlaps them with the next tick's writes.
-const WORKER_READS: &[Site] =
+pub(super) const WORKER_READS: &[Site] =
     &[Site::InWorld, Site::Position, Site::PlayerData, Site::AppliedAuras, Site::ForceExit, Site::SessionPlayer];
 
 /// The aura lifecycle's fields, which two threads' spell hits and removals race on:
 /// `m_ownedAuras` to `_removeMode`, in [`Site::ALL`]'s order.
-const AURA_LIFECYCLE: &[Site] = Site::ALL.split_at(5).1.split_at(8).0;
+pub(super) const AURA_LIFECYCLE: &[Site] = Site::ALL.split_at(5).1.split_at(8).0;
 const _: () = assert!(matches!(AURA_LIFECYCLE[0], Site::OwnedAuras) && matches!(AURA_LIFECYCLE[7], Site::RemoveMode));
 
 /// Every field but the map's player list (written by `LogoutPlayer` on the world thread, read by
 /// map workers, which never run at the same time as the world thread); it is the last of
 /// [`Site::ALL`].
-const ALL_BUT_MAP_LIST: &[Site] = Site::ALL.split_at(Site::ALL.len() - 1).0;
+pub(super) const ALL_BUT_MAP_LIST: &[Site] = Site::ALL.split_at(Site::ALL.len() - 1).0;
 const _: () = assert!(matches!(Site::ALL[Site::ALL.len() - 1], Site::MapPlayers));
 
 /// The movement-stop and quest-accept races, unsynchronized: the bot's autocast and the map
@@ -429,12 +431,15 @@ const HOLDS: Pin = Pin {
 pub const ROUTING_HOLDS: &str =
     "map routing runs each session's packets on the world thread or the owning map's worker, ordered by the tick";
 
-/// The pin of a cell.
+/// The pin of a cell: map routing holds everywhere; else the first of [`PINS`] (the bot
+/// policies with fire-and-forget and the barrier) and then of [`candidates::PINS`] (the candidate
+/// fixes, and every bot policy with the bounded wait) that names it.
 pub fn pin(cell: Cell) -> Pin {
     if ROUTING.contains(&cell.policy) {
         return Pin { scenario: cell.scenario, policies: ROUTING, why: ROUTING_HOLDS, ..HOLDS };
     }
     PINS.iter()
+        .chain(candidates::PINS)
         .find(|p| {
             p.scenario == cell.scenario && p.policies.contains(&cell.policy) && p.dispatches.contains(&cell.dispatch)
         })
