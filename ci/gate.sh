@@ -123,7 +123,7 @@ run_verify_json() {
 
 stage_verify() {
     local rc=0
-    ci_log "verify: cargo run --release -- $VERIFY_ARGS (exit status against checks/src/expected.rs)"
+    ci_log "verify: cargo run --release -- $VERIFY_ARGS (exit status against checks/src/expected/)"
     run_verify_json "$LOG_DIR/verify-1.json" "$LOG_DIR/verify-1.stderr" || rc=$?
     # The determinism stage may compare against this run (same arguments, same binary).
     printf '%s' "$VERIFY_ARGS" >"$LOG_DIR/verify-1.args"
