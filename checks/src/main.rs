@@ -5,7 +5,7 @@
 
 use checks::explore::{self, Budget, Cell, Checker};
 use checks::report::{self, Plan, Row};
-use checks::{bounds, compare, gaps, trace};
+use checks::{bounds, compare, expected, gaps, trace};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::classifier::{Classifier, CompleteClassifier, SeedClassifier, TrinityCoreRouting};
@@ -39,6 +39,14 @@ struct Cli {
     command: Option<Command>,
     #[command(flatten)]
     matrix: MatrixArgs,
+    /// Your classifier: the module's `PacketDeferralClassifier.cpp`, or a TSV of `category
+    /// opcode` rows. It replaces the seed's in every `seed-deferral` policy (matrix, `replay`,
+    /// `explain`, `classify`, `gaps`), and `verify` then runs as a gate: exit 0 when the
+    /// classifier adds no violation to what a complete, fail-closed classifier shows under the
+    /// same dispatch, 1 when it does (each with its counterexample and replay command), 2 on a
+    /// file it cannot read or parse.
+    #[arg(long, global = true, value_name = "FILE")]
+    classifier: Option<std::path::PathBuf>,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -144,6 +152,15 @@ enum Command {
         /// Opcode name or wire value.
         opcode: String,
     },
+    /// Hold the model's citations and opcode table against a TrinityCore checkout: every
+    /// FIDELITY.md row citing a TrinityCore file is checked (function still there, cited
+    /// statement still near its line), and the checkout's client opcode table is compared with
+    /// the bundled one. Exit 0 when nothing drifted, 1 with the rows to re-read, 2 on bad input.
+    Drift {
+        /// The checkout's root (holding `src/server/game/`).
+        #[arg(long, value_name = "DIR")]
+        trinitycore: std::path::PathBuf,
+    },
     /// The seed's classifier against TrinityCore's processing places: what it leaves on the bot worker.
     Gaps {
         /// Output format.
@@ -223,6 +240,10 @@ fn budget(args: &MatrixArgs) -> Budget {
 
 fn run_matrix(args: &MatrixArgs) -> ExitCode {
     let mut plan = Plan::full(budget(args));
+    let gate = SeedClassifier::installed();
+    if gate && !args.compare {
+        plan.policies = vec![Policy::SeedDeferral];
+    }
     if !args.policy.is_empty() {
         plan.policies = args.policy.clone();
     }
@@ -259,7 +280,18 @@ fn run_matrix(args: &MatrixArgs) -> ExitCode {
         bar.inc(1);
     });
     bar.finish_and_clear();
-    let mismatches: Vec<&Row> = rows.iter().filter(|r| r.mismatch.is_some()).collect();
+    // In gate mode the user's classifier has no pinned truth: its rows are judged against what
+    // a complete, fail-closed classifier breaks in the same cell instead.
+    let judged_by_gate = |r: &Row| gate && r.result.cell.policy == Policy::SeedDeferral;
+    let mismatches: Vec<&Row> = rows.iter().filter(|r| !judged_by_gate(r) && r.mismatch.is_some()).collect();
+    let gate_failures: Vec<(&Row, Vec<String>)> = rows
+        .iter()
+        .filter(|r| judged_by_gate(r))
+        .filter_map(|r| {
+            let beyond = expected::beyond_complete(&r.result);
+            (!beyond.is_empty()).then_some((r, beyond))
+        })
+        .collect();
     if args.compare {
         let table = compare::compare(&rows);
         match args.format {
@@ -272,6 +304,27 @@ fn run_matrix(args: &MatrixArgs) -> ExitCode {
     }
     for r in &mismatches {
         eprintln!("MISMATCH {}: {}", r.title(), r.mismatch.as_deref().unwrap_or(""));
+    }
+    if gate {
+        for (r, beyond) in &gate_failures {
+            for b in beyond {
+                eprintln!("GATE {}: {b}", r.title());
+            }
+            let schedule = r.counterexample.as_ref().and_then(|c| c.schedule.as_deref());
+            if let Some(s) = schedule {
+                eprintln!("     replay: {}", report::replay_command(r.result.cell, s));
+            }
+        }
+        let gated = rows.iter().filter(|r| judged_by_gate(r)).count();
+        if gate_failures.is_empty() && mismatches.is_empty() {
+            eprintln!("verify: gate passed: the classifier adds no violation in {gated} results");
+            return ExitCode::SUCCESS;
+        }
+        eprintln!(
+            "verify: gate failed: {} of {gated} results break what a complete, fail-closed classifier does not",
+            gate_failures.len()
+        );
+        return ExitCode::FAILURE;
     }
     if mismatches.is_empty() {
         eprintln!("verify: {} results, all match the pinned truths", rows.len());
@@ -391,13 +444,7 @@ fn explain(
         out!("{}", trace::render_lanes(&cut));
     }
     if let Some(s) = c.schedule {
-        outln!(
-            "\nreplay: cargo run --release -- replay {} {} {} --dispatch {}",
-            policy.name(),
-            scenario.name(),
-            s,
-            dispatch.name()
-        );
+        outln!("\nreplay: {}", report::replay_command(cell, &s));
     }
     ExitCode::SUCCESS
 }
@@ -439,8 +486,118 @@ fn classify(query: &str) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The citation fingerprints and FIDELITY.md, built in so that `drift` runs from anywhere.
+const CITATIONS: &str = include_str!("../data/citations.tsv");
+const FIDELITY: &str = include_str!("../../FIDELITY.md");
+const BUNDLED_OPCODES: &str = include_str!("../../model/data/trinitycore-client-opcodes.tsv");
+
+fn drift(dir: &std::path::Path) -> ExitCode {
+    use checks::sources::{drift, trinitycore};
+    if !dir.join(drift::GAME_DIR).is_dir() {
+        eprintln!("verify drift: {} is not a TrinityCore checkout (no {})", dir.display(), drift::GAME_DIR);
+        return ExitCode::from(2);
+    }
+    let citations = match drift::parse_citations(std::path::Path::new("checks/data/citations.tsv"), CITATIONS) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("verify drift: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut bad = 0;
+    for problem in drift::check_fidelity_consistency(FIDELITY, &citations) {
+        outln!("citations: {problem}");
+        bad += 1;
+    }
+    let results = drift::check_drift(&citations, dir);
+    let moved: Vec<_> = results.iter().filter(|d| d.kind != drift::DriftKind::Ok).collect();
+    outln!(
+        "{} citations of {} FIDELITY.md rows held against {}:",
+        results.len(),
+        {
+            let mut rows: Vec<u32> = results.iter().map(|d| d.row).collect();
+            rows.dedup();
+            rows.len()
+        },
+        dir.display()
+    );
+    for d in &moved {
+        outln!("  re-read {d}");
+    }
+    outln!("  {} in place, {} drifted", results.len() - moved.len(), moved.len());
+    bad += moved.len();
+    let bundled =
+        trinitycore::parse_tsv(std::path::Path::new("model/data/trinitycore-client-opcodes.tsv"), BUNDLED_OPCODES);
+    match (trinitycore::read_checkout(dir), bundled) {
+        (Ok(theirs), Ok(ours)) => {
+            let key = |r: &trinitycore::OpcodeRow| {
+                (r.name.clone(), r.value, r.status.clone(), r.processing.clone(), r.handler.clone())
+            };
+            let ours: std::collections::BTreeMap<String, _> = ours.iter().map(|r| (r.name.clone(), key(r))).collect();
+            let theirs: std::collections::BTreeMap<String, _> =
+                theirs.rows.iter().map(|r| (r.name.clone(), key(r))).collect();
+            let mut diffs = Vec::new();
+            for (name, row) in &theirs {
+                match ours.get(name) {
+                    None => diffs.push(format!("new in the checkout: {name}")),
+                    Some(o) if o != row => diffs.push(format!(
+                        "changed: {name}: bundled {} {} {} {:#X}, checkout {} {} {} {:#X}",
+                        o.2, o.3, o.4, o.1, row.2, row.3, row.4, row.1
+                    )),
+                    Some(_) => {}
+                }
+            }
+            diffs.extend(
+                ours.keys().filter(|n| !theirs.contains_key(*n)).map(|n| format!("gone from the checkout: {n}")),
+            );
+            outln!(
+                "client opcode table: {} opcodes in the checkout, {} bundled, {} differences",
+                theirs.len(),
+                ours.len(),
+                diffs.len()
+            );
+            for d in &diffs {
+                outln!("  {d}");
+            }
+            bad += diffs.len();
+        }
+        (Err(e), _) => {
+            eprintln!("verify drift: {e}");
+            return ExitCode::from(2);
+        }
+        (_, Err(e)) => {
+            eprintln!("verify drift: the bundled table: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if bad == 0 {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("verify drift: {bad} things to re-read before trusting the verdicts on this checkout");
+        ExitCode::FAILURE
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(path) = &cli.classifier {
+        match checks::sources::classifier::seed_classifier(path) {
+            Ok((classifier, loaded)) => {
+                for d in &loaded.duplicates {
+                    eprintln!("verify: warning: {d}");
+                }
+                if !SeedClassifier::install(classifier) {
+                    eprintln!("verify: the classifier could not be installed (one was already in use)");
+                    return ExitCode::from(2);
+                }
+                report::set_classifier_file(&path.display().to_string());
+            }
+            Err(e) => {
+                eprintln!("verify: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     match cli.command {
         None | Some(Command::Verify) => run_matrix(&cli.matrix),
         Some(Command::Replay { policy, scenario, schedule, dispatch, full }) => {
@@ -450,6 +607,7 @@ fn main() -> ExitCode {
             explain(policy, scenario, dispatch, format, bound, invariant)
         }
         Some(Command::Classify { opcode }) => classify(&opcode),
+        Some(Command::Drift { trinitycore }) => drift(&trinitycore),
         Some(Command::Gaps { format }) => {
             let format = match format {
                 Format::Text => gaps::Format::Text,

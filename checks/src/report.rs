@@ -10,6 +10,28 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
+/// The classifier file a user gave (`--classifier`), for the replay commands.
+static CLASSIFIER_FILE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Records the classifier file the run's `seed-deferral` policies use, so that every replay
+/// command printed names it.
+pub fn set_classifier_file(path: &str) {
+    let _ = CLASSIFIER_FILE.set(path.to_string());
+}
+
+/// The command that replays `schedule` of `cell` (with the user's classifier when one was given).
+pub fn replay_command(cell: Cell, schedule: &str) -> String {
+    let classifier =
+        CLASSIFIER_FILE.get().map(|p| format!(" --classifier '{}'", p.replace('\'', "'\\''"))).unwrap_or_default();
+    format!(
+        "cargo run --release --{classifier} replay {} {} {} --dispatch {}",
+        cell.policy.name(),
+        cell.scenario.name(),
+        schedule,
+        cell.dispatch.name()
+    )
+}
+
 /// Shuttle schedules for `seed-load` (about a millisecond each).
 pub const SEED_LOAD_SCHEDULES: usize = 300;
 
@@ -514,12 +536,9 @@ pub fn render_counterexamples(rows: &[Row], markdown: bool) -> String {
         if let Some(s) = &c.schedule {
             let _ = writeln!(
                 out,
-                "{}replay: cargo run --release -- replay {} {} {} --dispatch {}\n",
+                "{}replay: {}\n",
                 if markdown { "\n" } else { "   " },
-                policy.name(),
-                scenario.name(),
-                s,
-                dispatch.name()
+                replay_command(row.result.cell, s)
             );
         } else {
             out.push('\n');

@@ -74,6 +74,11 @@ impl std::hash::Hasher for IdentityHasher {
 
 type FixedState = BuildHasherDefault<IdentityHasher>;
 
+/// A user's classifier, when one was installed.
+static INSTALLED: OnceLock<SeedClassifier> = OnceLock::new();
+/// The seed's own classifier, once something used it.
+static BUNDLED: OnceLock<SeedClassifier> = OnceLock::new();
+
 /// The seed's classifier: eight hash sets, looked up in turn (PacketDeferralClassifier.cpp).
 pub struct SeedClassifier {
     sets: [(SeedCategory, HashSet<Opcode, FixedState>); 8],
@@ -91,13 +96,30 @@ pub struct Statistics {
 }
 
 impl SeedClassifier {
-    /// The one instance.
+    /// The classifier the `seed-deferral` policies run: the one a user installed (see
+    /// [`SeedClassifier::install`]), else the seed's own 62 opcodes (`SEED_DEFERRED`).
     pub fn get() -> &'static SeedClassifier {
-        static SEED: OnceLock<SeedClassifier> = OnceLock::new();
-        SEED.get_or_init(|| SeedClassifier {
+        if let Some(installed) = INSTALLED.get() {
+            return installed;
+        }
+        BUNDLED.get_or_init(|| SeedClassifier::from_entries(&SEED_DEFERRED))
+    }
+    /// A classifier of the seed's shape from its (category, opcode) entries.
+    pub fn from_entries(entries: &[(SeedCategory, Opcode)]) -> SeedClassifier {
+        SeedClassifier {
             sets: SeedCategory::ALL
-                .map(|c| (c, SEED_DEFERRED.iter().filter(|(cat, _)| *cat == c).map(|&(_, op)| op).collect())),
-        })
+                .map(|c| (c, entries.iter().filter(|(cat, _)| *cat == c).map(|&(_, op)| op).collect())),
+        }
+    }
+    /// Makes `classifier` the one every `seed-deferral` policy of this process runs (a user's
+    /// `PacketDeferralClassifier.cpp`). It must come before the first [`SeedClassifier::get`]:
+    /// `false` when one was installed already, or the seed's was already in use.
+    pub fn install(classifier: SeedClassifier) -> bool {
+        BUNDLED.get().is_none() && INSTALLED.set(classifier).is_ok()
+    }
+    /// True when a user's classifier replaced the seed's.
+    pub fn installed() -> bool {
+        INSTALLED.get().is_some()
     }
     /// The category that defers `opcode`, the first set containing it.
     pub fn category(&self, opcode: Opcode) -> Option<SeedCategory> {
@@ -260,7 +282,10 @@ impl Policy {
             Policy::CompleteEffectLock => "complete-deferral+effect-lock",
             Policy::SeedAuraCache => "seed-deferral+aura-cache",
             Policy::PlayerLock => "player-lock",
-            _ => self.classifier().name(),
+            Policy::Unsynchronized => "unsynchronized",
+            Policy::SeedDeferral => "seed-deferral",
+            Policy::CompleteDeferral => "complete-deferral",
+            Policy::MapRouting => "map-routing",
         }
     }
     /// Parses a name.

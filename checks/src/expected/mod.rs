@@ -546,6 +546,35 @@ pub fn mismatch(result: &CellResult) -> Option<String> {
     None
 }
 
+/// The gate's verdict on a result of a user's classifier (run as `seed-deferral`): what it
+/// breaks beyond the truth pinned for the complete, fail-closed classifier in the same scenario
+/// and dispatch mode, one line each (empty: the classifier adds nothing). The dispatch mode
+/// breaks some invariants whatever the classifier (the disconnection path with fire-and-forget,
+/// the removed bot's packets on `seed-load`); those are not the classifier's to fix.
+pub fn beyond_complete(result: &CellResult) -> Vec<String> {
+    let c = result.cell;
+    let reference = pin(Cell { policy: Policy::CompleteDeferral, ..c });
+    let mut out = Vec::new();
+    for inv in result.first.keys() {
+        if *inv != Invariant::Assert && !reference.broken.iter().any(|(b, _)| b == inv) {
+            out.push(format!("{inv} (a complete classifier keeps it here)"));
+        }
+    }
+    for a in result.assert_lines.keys() {
+        if !reference.asserts.iter().any(|(b, _)| b == a) {
+            out.push(format!("{} (a complete classifier never trips it here)", a.location()));
+        }
+    }
+    let mut sites: Vec<Site> = result.race_kinds.keys().map(|k| k.site).collect();
+    sites.dedup();
+    for s in sites {
+        if !reference.races.iter().any(|g| g.contains(&s)) {
+            out.push(format!("data race on {} (a complete classifier leaves none there)", s.name()));
+        }
+    }
+    out
+}
+
 /// The (policy, dispatch) cells whose pinned truth holds on every named scenario: what the fuzz
 /// target `schedule` may not break on any scenario it makes up.
 pub fn safe_cells() -> Vec<(Policy, Dispatch)> {

@@ -103,6 +103,27 @@ pub fn category_of(set_name: &str) -> Option<SeedCategory> {
         .or_else(|| SeedCategory::ALL.into_iter().find(|c| c.name() == set_name))
 }
 
+/// The classifier a file gives, as the model runs it: every entry of a set in that set's
+/// category. A set whose name is none of the module's eight is an error, as is every problem
+/// [`load_classifier`] reports.
+pub fn seed_classifier(path: &Path) -> Result<(model::classifier::SeedClassifier, Loaded), ClassifierError> {
+    let loaded = load_classifier(path, &model_opcode_names())?;
+    let mut entries = Vec::new();
+    let mut problems = Vec::new();
+    for set in &loaded.source.sets {
+        match set.category() {
+            Some(c) => {
+                entries.extend(set.entries.iter().filter_map(|e| Opcode::from_name(&e.opcode)).map(|op| (c, op)))
+            }
+            None => problems.push(Problem::UnknownSet { set: set.name.clone(), line: set.line }),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ClassifierError { path: path.to_path_buf(), problems });
+    }
+    Ok((model::classifier::SeedClassifier::from_entries(&entries), loaded))
+}
+
 /// The names of the model's opcode table (`model::opcodes::Opcode`), for [`ClassifierSource::validate`].
 pub fn model_opcode_names() -> Vec<&'static str> {
     Opcode::all().map(Opcode::name).collect()
@@ -208,6 +229,13 @@ pub enum Problem {
         /// The row's line.
         line: usize,
     },
+    /// A set that is none of the module's eight (its name says which category it is).
+    UnknownSet {
+        /// The set.
+        set: String,
+        /// Its line.
+        line: usize,
+    },
     /// An entry that is not in the opcode table.
     UnknownOpcode {
         /// The entry's line.
@@ -230,6 +258,7 @@ impl Problem {
             | Problem::NotAName { line, .. }
             | Problem::BadHeader { line }
             | Problem::BadRow { line }
+            | Problem::UnknownSet { line, .. }
             | Problem::UnknownOpcode { line, .. } => Some(*line),
         }
     }
@@ -247,6 +276,11 @@ impl fmt::Display for Problem {
             Problem::NotAName { set, text, .. } => write!(f, "set {set}: `{text}` is not an opcode name"),
             Problem::BadHeader { .. } => write!(f, "expected the header `category\\topcode…`"),
             Problem::BadRow { .. } => write!(f, "a row needs a category and an opcode, separated by a tab"),
+            Problem::UnknownSet { set, .. } => write!(
+                f,
+                "set {set} is none of the module's eight ({}); the suite needs each set's category",
+                SET_CATEGORIES.map(|(n, _)| n).join(", ")
+            ),
             Problem::UnknownOpcode { name, nearest, .. } => {
                 write!(f, "{name} is not a known opcode")?;
                 if !nearest.is_empty() {

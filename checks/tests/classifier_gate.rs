@@ -1,0 +1,147 @@
+//! `verify --classifier FILE` as the gate of the module's repository: the user's classifier runs
+//! as `seed-deferral`, and the exit status says whether it adds any violation to what a complete,
+//! fail-closed classifier shows in the same cell (0), does (1, with a counterexample and the
+//! replay command that names the file), or cannot be read (2).
+//!
+//! `cargo test -p checks --release --test classifier_gate`
+
+use model::classifier::{Classifier, CompleteClassifier, Route};
+use model::Opcode;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn verify(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_verify")).args(args).output().expect("verify runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A TSV classifier that defers what the complete classifier defers, less `without`.
+fn complete_tsv(dir: &Path, name: &str, without: &[&str]) -> PathBuf {
+    let mut text = String::from("category\topcode\n");
+    for op in Opcode::all() {
+        if CompleteClassifier.route(op) != Route::BotWorker && !without.contains(&op.name()) {
+            text.push_str(&format!("spell\t{}\n", op.name()));
+        }
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write the classifier");
+    path
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    dir
+}
+
+const CELLS: [&str; 6] =
+    ["--checker", "loom", "--scenario", "move-stop-49416,quest-accept-49416,cast-then-move", "--format", "json"];
+
+/// A classifier that defers every state-changing opcode passes, with both dispatch modes.
+#[test]
+fn a_classifier_that_defers_every_state_changing_opcode_passes() {
+    let path = complete_tsv(&scratch("gate-complete"), "complete.tsv", &[]);
+    let (code, stdout, stderr) = verify(&[&["--classifier", path.to_str().unwrap()][..], &CELLS[..]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("gate passed"), "{stderr}");
+    assert!(stdout.contains("\"policy\": \"seed-deferral\""), "the classifier ran as seed-deferral");
+}
+
+/// Taking `CMSG_MOVE_STOP` or the quest accept out of that classifier turns the gate red, with
+/// the counterexample's invariant or assert and a replay command that names the file.
+#[test]
+fn removing_the_stop_or_the_quest_accept_turns_the_gate_red() {
+    let dir = scratch("gate-holes");
+    for (name, opcode, scenario) in [
+        ("no-stop.tsv", "CMSG_MOVE_STOP", "move-stop-49416"),
+        ("no-quest.tsv", "CMSG_QUEST_GIVER_ACCEPT_QUEST", "quest-accept-49416"),
+    ] {
+        let path = complete_tsv(&dir, name, &[opcode]);
+        let (code, _, stderr) = verify(&[&["--classifier", path.to_str().unwrap()][..], &CELLS[..]].concat());
+        assert_eq!(code, 1, "{opcode}: {stderr}");
+        let gate_line = format!("GATE {scenario} / seed-deferral / fire-and-forget / loom:");
+        assert!(stderr.contains(&gate_line), "{opcode}: {stderr}");
+        assert!(stderr.contains("SpellAuras.cpp:") || stderr.contains("Unit.cpp:"), "an assert: {stderr}");
+        assert!(stderr.contains(&format!("--classifier '{}' replay seed-deferral", path.display())), "{stderr}");
+    }
+}
+
+/// The seed's classifier read from its C++ form gives exactly the verdicts of the bundled one.
+#[test]
+fn the_seeds_cpp_gives_todays_verdicts() {
+    let cpp = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sources/classifier/seed_classifier.cpp");
+    let args = ["--policy", "seed-deferral", "--checker", "loom", "--scenario", "move-stop-49416,cast-then-move"];
+    let (_, bundled, _) = verify(&[&args[..], &["--format", "json"]].concat());
+    let (code, from_cpp, stderr) =
+        verify(&[&["--classifier", cpp.to_str().unwrap()][..], &args[..], &["--format", "json"]].concat());
+    assert_eq!(code, 1, "the seed's classifier fails the gate: {stderr}");
+    // Same results but for the pinned-truth flag, which gate mode does not use.
+    let strip = |s: &str| s.lines().filter(|l| !l.contains("matches_expected")).collect::<Vec<_>>().join("\n");
+    assert_eq!(strip(&bundled), strip(&from_cpp));
+}
+
+/// Bad paths, unreadable or empty files exit 2 with the file's name and what is wrong; nothing
+/// panics.
+#[test]
+fn bad_classifier_files_exit_2() {
+    let dir = scratch("gate-bad");
+    let empty = dir.join("empty.cpp");
+    std::fs::write(&empty, "").unwrap();
+    let no_sets = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sources/classifier/no_sets.cpp");
+    let misspelled = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sources/classifier/misspelled.cpp");
+    let unknown_set = dir.join("unknown-set.cpp");
+    std::fs::write(
+        &unknown_set,
+        "static std::unordered_set<OpcodeClient> const s_miscOpcodes = { CMSG_CAST_SPELL };\n",
+    )
+    .unwrap();
+    let missing = dir.join("missing.cpp");
+    for (path, message) in [
+        (missing.as_path(), "cannot be read"),
+        (empty.as_path(), "is empty"),
+        (no_sets.as_path(), "has no opcode set"),
+        (misspelled.as_path(), "CMSG_CAST_SPEL is not a known opcode; nearest: CMSG_CAST_SPELL"),
+        (unknown_set.as_path(), "set s_miscOpcodes is none of the module's eight"),
+    ] {
+        let (code, _, stderr) = verify(&["--classifier", path.to_str().unwrap(), "classify", "CMSG_CAST_SPELL"]);
+        assert_eq!(code, 2, "{}: {stderr}", path.display());
+        assert!(stderr.contains(message), "{}: {stderr}", path.display());
+        assert!(stderr.contains(&path.display().to_string()), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+/// `verify drift --trinitycore DIR` on a checkout that is not the one the model was read from:
+/// the citations whose file or function is gone are listed as rows to re-read, the opcode
+/// table's differences are listed, and the exit status is 1; a directory that is no checkout is
+/// 2. (The real tree the model cites holds every citation: `checks/tests/sources_drift.rs`.)
+#[test]
+fn drift_lists_what_to_re_read() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sources");
+    let dir = scratch("drift-checkout");
+    let copy = |from: &Path, to: &Path| {
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from, to).unwrap();
+    };
+    let protocol = "src/server/game/Server/Protocol";
+    for f in ["Opcodes.h", "Opcodes.cpp"] {
+        copy(&fixtures.join("tc").join(protocol).join(f), &dir.join(protocol).join(f));
+    }
+    let auras = "src/server/game/Spells/Auras/SpellAuras.cpp";
+    copy(&fixtures.join("drift/tc").join(auras), &dir.join(auras));
+    let (code, stdout, stderr) = verify(&["drift", "--trinitycore", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("re-read row 2: src/server/game/Spells/Auras/SpellAuras.cpp:353-391"), "{stdout}");
+    assert!(stdout.contains("no function Aura::TryRefreshStackOrCreate in the file"), "{stdout}");
+    assert!(stdout.contains("re-read row 4: src/server/game/Entities/Unit/Unit.cpp:3549-3584"), "{stdout}");
+    assert!(stdout.contains("missing file"), "{stdout}");
+    assert!(stdout.contains("client opcode table: 14 opcodes in the checkout, 1008 bundled"), "{stdout}");
+    assert!(stdout.contains("changed: CMSG_CAST_SPELL: bundled STATUS_LOGGEDIN"), "{stdout}");
+    let (code, _, stderr) = verify(&["drift", "--trinitycore", fixtures.join("classifier").to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("is not a TrinityCore checkout"), "{stderr}");
+}
