@@ -12,6 +12,7 @@ pub mod expected;
 pub mod explore;
 pub mod fuzzing;
 pub mod gaps;
+pub mod holes;
 pub mod report;
 pub mod sources;
 pub mod trace;

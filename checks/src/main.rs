@@ -152,6 +152,14 @@ enum Command {
         /// Opcode name or wire value.
         opcode: String,
     },
+    /// Hunt the holes of the seed-deferral classifier (yours with `--classifier`): one small
+    /// scenario per handler kind it keeps on the bot worker, explored by loom, each shown with a
+    /// counterexample or harmless up to the bound. Exit 1 when a hole breaks something.
+    Holes {
+        /// loom's preemption bound.
+        #[arg(long, default_value_t = 2)]
+        bound: usize,
+    },
     /// Hold the model's citations and opcode table against a TrinityCore checkout: every
     /// FIDELITY.md row citing a TrinityCore file is checked (function still there, cited
     /// statement still near its line), and the checkout's client opcode table is compared with
@@ -608,6 +616,17 @@ fn main() -> ExitCode {
         }
         Some(Command::Classify { opcode }) => classify(&opcode),
         Some(Command::Drift { trinitycore }) => drift(&trinitycore),
+        Some(Command::Holes { bound }) => {
+            let holes = checks::holes::hunt(bound);
+            out!("{}", checks::holes::render(&holes, bound));
+            let broken = holes.iter().filter(|h| h.results.iter().any(|(_, _, f)| f.is_some())).count();
+            eprintln!("verify holes: {broken} of {} kinds kept on the bot worker break something", holes.len());
+            if broken == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
         Some(Command::Gaps { format }) => {
             let format = match format {
                 Format::Text => gaps::Format::Text,

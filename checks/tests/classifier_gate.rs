@@ -145,3 +145,29 @@ fn drift_lists_what_to_re_read() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("is not a TrinityCore checkout"), "{stderr}");
 }
+
+/// `verify holes`: the seed's classifier leaves holes that loom shows (the movement-stop family
+/// against the heartbeat, world-global handlers of two bots even with the barrier); a classifier
+/// that defers every state-changing opcode keeps no kind on the worker, so there is nothing to
+/// hunt and the exit status is 0.
+#[test]
+fn holes_are_shown_with_counterexamples() {
+    let (code, stdout, stderr) = verify(&["holes"]);
+    assert_eq!(code, 1, "{stderr}");
+    let section = |kind: &str| {
+        let start = stdout.find(&format!("## {kind} —")).unwrap_or_else(|| panic!("no {kind} section: {stdout}"));
+        let rest = &stdout[start + 3..];
+        rest[..rest.find("\n## ").unwrap_or(rest.len())].to_string()
+    };
+    let stop = section("move-stop");
+    assert!(stop.contains("CMSG_MOVE_STOP"), "the section lists the opcodes it covers: {stop}");
+    assert!(stop.contains("- fire-and-forget: **data-race"), "{stop}");
+    let group = section("world-global");
+    assert!(group.contains("- barrier: **data-race: Group::m_memberSlots"), "{group}");
+    assert!(section("cast").contains("- fire-and-forget: nothing beyond a complete classifier"), "the cast is dropped");
+
+    let path = complete_tsv(&scratch("holes-complete"), "complete.tsv", &[]);
+    let (code, stdout, stderr) = verify(&["--classifier", path.to_str().unwrap(), "holes"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stderr.contains("0 of 0 kinds"), "{stderr}");
+}
