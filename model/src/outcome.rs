@@ -612,41 +612,35 @@ impl Ghost {
     pub fn event(&self, lane: Lane, event: Event) {
         self.state().push(lane, event);
     }
+    /// Runs `f` on the detector, when the run has one.
+    fn detect(&self, f: impl FnOnce(&mut Detector)) {
+        if let Some(d) = self.state().detector.as_mut() {
+            f(d);
+        }
+    }
     /// `parent` starts `child` (a happens-before edge).
     pub fn fork(&self, parent: Lane, child: Lane) {
-        if let Some(d) = self.state().detector.as_mut() {
-            d.fork(parent, child);
-        }
+        self.detect(|d| d.fork(parent, child));
     }
     /// `parent` joined `child` (a happens-before edge).
     pub fn join(&self, parent: Lane, child: Lane) {
-        if let Some(d) = self.state().detector.as_mut() {
-            d.join(parent, child);
-        }
+        self.detect(|d| d.join(parent, child));
     }
     /// `lane` acquired `lock`.
     pub fn acquire(&self, lane: Lane, lock: LockId) {
-        if let Some(d) = self.state().detector.as_mut() {
-            d.acquire(lane, lock);
-        }
+        self.detect(|d| d.acquire(lane, lock));
     }
     /// `lane` released `lock`.
     pub fn release(&self, lane: Lane, lock: LockId) {
-        if let Some(d) = self.state().detector.as_mut() {
-            d.release(lane, lock);
-        }
+        self.detect(|d| d.release(lane, lock));
     }
     /// `lane` took `lock` shared (a reader).
     pub fn acquire_shared(&self, lane: Lane, lock: LockId) {
-        if let Some(d) = self.state().detector.as_mut() {
-            d.acquire_shared(lane, lock);
-        }
+        self.detect(|d| d.acquire_shared(lane, lock));
     }
     /// `lane` released its shared hold of `lock`.
     pub fn release_shared(&self, lane: Lane, lock: LockId) {
-        if let Some(d) = self.state().detector.as_mut() {
-            d.release_shared(lane, lock);
-        }
+        self.detect(|d| d.release_shared(lane, lock));
     }
     /// `lane` accessed `location` from the model line `at`.
     pub fn access(&self, lane: Lane, location: Location, kind: Kind, at: &'static std::panic::Location<'static>) {

@@ -103,6 +103,12 @@ const _: () = assert!(matches!(AURA_LIFECYCLE[0], Site::OwnedAuras) && matches!(
 pub(super) const ALL_BUT_MAP_LIST: &[Site] = Site::ALL.split_at(Site::ALL.len() - 1).0;
 const _: () = assert!(matches!(Site::ALL[Site::ALL.len() - 1], Site::MapPlayers));
 
+/// What a deferral policy breaks with fire-and-forget once no aura race is left: the
+/// disconnection path (a busy update lock disconnects the bot: its queued packets are lost, 2
+/// preemptions; the running update then reads the freed player, 3) and the worker's own reads of
+/// the player against the next tick's writes (`data-race`, 0).
+const DEFERRAL_FAF: &[(Invariant, Reach)] = &[(UseAfterFree, Loom(3)), (DataRace, Loom(0)), (ExactlyOnce, Loom(2))];
+
 /// The movement-stop and quest-accept races, unsynchronized: the bot's autocast and the map
 /// heartbeat's both reach `TryRefreshStackOrCreate`.
 const MOVE_STOP_RACE: &[(AssertFailure, Reach)] = &[
@@ -155,7 +161,7 @@ pub const PINS: &[Pin] = &[
         scenario: Crash49416,
         policies: DEFERRAL,
         dispatches: FAF,
-        broken: &[(UseAfterFree, Loom(3)), (DataRace, Loom(0)), (ExactlyOnce, Loom(2))],
+        broken: DEFERRAL_FAF,
         asserts: &[],
         races: &[LOGOUT, &[Site::AppliedAuras]],
         why: "the deferred cast is lost when a busy update lock disconnects the bot; the running update then reads \
@@ -182,7 +188,7 @@ pub const PINS: &[Pin] = &[
         scenario: MoveStop49416,
         policies: DEFERRAL,
         dispatches: FAF,
-        broken: &[(UseAfterFree, Loom(3)), (DataRace, Loom(0)), (ExactlyOnce, Loom(2))],
+        broken: DEFERRAL_FAF,
         asserts: &[],
         races: &[LOGOUT, &[Site::Position, Site::AppliedAuras]],
         why: "complete deferral runs the stop on the world thread; the AI's reads on the worker still race it, and \
@@ -219,7 +225,7 @@ pub const PINS: &[Pin] = &[
         scenario: QuestAccept49416,
         policies: DEFERRAL,
         dispatches: FAF,
-        broken: &[(UseAfterFree, Loom(3)), (DataRace, Loom(0)), (ExactlyOnce, Loom(2))],
+        broken: DEFERRAL_FAF,
         asserts: &[],
         races: &[LOGOUT, &[Site::AppliedAuras]],
         why: "the quest accept is deferred and no aura race is left; the AI's HasAura on the worker races the \
@@ -254,7 +260,7 @@ pub const PINS: &[Pin] = &[
         scenario: CastThenMove,
         policies: COMPLETE,
         dispatches: FAF,
-        broken: &[(UseAfterFree, Loom(3)), (DataRace, Loom(0)), (ExactlyOnce, Loom(2))],
+        broken: DEFERRAL_FAF,
         asserts: &[],
         races: &[LOGOUT, &[Site::Position]],
         why: "two updates of one session never overlap (the update lock), so complete deferral keeps order; the \
@@ -396,7 +402,7 @@ pub const PINS: &[Pin] = &[
         scenario: MixedPlaces,
         policies: COMPLETE,
         dispatches: FAF,
-        broken: &[(UseAfterFree, Loom(3)), (DataRace, Loom(0)), (ExactlyOnce, Loom(2))],
+        broken: DEFERRAL_FAF,
         asserts: &[],
         races: &[LOGOUT, &[Site::Position, Site::PlayerData]],
         why: "everything is deferred and runs in order; the AI's reads on the worker race the world thread's \
