@@ -1,13 +1,54 @@
-//! Generates the opcode table from `data/*.tsv`, the single source of truth.
+//! Generates the opcode table, the single source of truth for the opcode space.
 //!
-//! `data/trinitycore-client-opcodes.tsv` holds TrinityCore's 1,008 client opcodes (name, wire
-//! value, session status, processing place, handler); `data/seed-classifier-opcodes.tsv` the
-//! seed's 62 deferred opcodes by category. Nothing here is retyped by hand: the `Opcode` enum,
-//! the table, the wire-value index and the seed's category list are all written from the files.
+//! By default it is read from `data/trinitycore-client-opcodes.tsv`: TrinityCore's 1,008 client
+//! opcodes (name, wire value, session status, processing place, handler). With the environment
+//! variable `TRINITYCORE_DIR` set to a TrinityCore checkout, it is read from that checkout's
+//! `Opcodes.h` (wire values) and `Opcodes.cpp` (`DEFINE_HANDLER` lines) instead, so that the whole
+//! suite runs on that server version. Both go through `cpp-sources`, the parser the checks use,
+//! and the bundled TSV is what that parser writes from a checkout (see `checks/tests/sources_parse.rs`).
+//! `data/seed-classifier-opcodes.tsv` holds the seed's 62 deferred opcodes by category. Nothing
+//! here is retyped by hand: the `Opcode` enum, the table, the wire-value index, the seed's
+//! category list and the table's origin are all written from the files.
+//!
+//! A bad table stops the build with the file, the line and what is wrong.
 
+use cpp_sources::trinitycore::{self, OpcodeRow};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::{env, fs, path::Path};
+
+/// Stops the build with a message cargo shows as it is.
+fn fail(message: String) -> ! {
+    eprintln!("error: {message}");
+    panic!("{message}");
+}
+
+/// The table and a description of where it came from.
+fn read_table(bundled: &Path) -> (Vec<OpcodeRow>, String) {
+    println!("cargo:rerun-if-env-changed=TRINITYCORE_DIR");
+    match env::var_os("TRINITYCORE_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => {
+            let dir = Path::new(&dir);
+            if dir.is_relative() {
+                fail(format!(
+                    "TRINITYCORE_DIR={} must be an absolute path (the build script runs in model/)",
+                    dir.display()
+                ));
+            }
+            for rel in [trinitycore::OPCODES_H, trinitycore::OPCODES_CPP] {
+                println!("cargo:rerun-if-changed={}", dir.join(rel).display());
+            }
+            match trinitycore::read_checkout(dir) {
+                Ok(t) => (t.rows, format!("{}", dir.display())),
+                Err(e) => fail(format!("TRINITYCORE_DIR={}: cannot read its opcode table:\n{e}", dir.display())),
+            }
+        }
+        None => match trinitycore::read_tsv(bundled) {
+            Ok(rows) => (rows, "bundled".to_string()),
+            Err(e) => fail(format!("the bundled opcode table:\n{e}")),
+        },
+    }
+}
 
 fn main() {
     let dir = env::var("CARGO_MANIFEST_DIR").unwrap();
@@ -17,7 +58,7 @@ fn main() {
     println!("cargo:rerun-if-changed={}", seed_path.display());
     println!("cargo:rerun-if-changed=build.rs");
 
-    let table = fs::read_to_string(&table_path).expect("read the opcode table");
+    let (table, source) = read_table(&table_path);
     let seed = fs::read_to_string(&seed_path).expect("read the seed classifier table");
 
     struct Row {
@@ -28,15 +69,8 @@ fn main() {
         handler: String,
     }
     let mut rows = Vec::new();
-    for (n, line) in table.lines().enumerate().skip(1) {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let f: Vec<&str> = line.split('\t').collect();
-        assert_eq!(f.len(), 5, "line {}: expected 5 tab-separated fields", n + 1);
-        let value = u32::from_str_radix(f[1].trim_start_matches("0x"), 16)
-            .unwrap_or_else(|_| panic!("line {}: bad wire value {}", n + 1, f[1]));
-        let status = match f[2] {
+    for r in &table {
+        let status = match r.status.as_str() {
             "STATUS_AUTHED" => "Authed",
             "STATUS_LOGGEDIN" => "LoggedIn",
             "STATUS_TRANSFER" => "Transfer",
@@ -44,23 +78,34 @@ fn main() {
             "STATUS_NEVER" => "Never",
             "STATUS_UNHANDLED" => "Unhandled",
             "STATUS_IGNORED" => "Ignored",
-            other => panic!("line {}: unknown status {other}", n + 1),
+            other => fail(format!("{source}: line {} ({}): unknown session status {other}", r.line, r.name)),
         };
-        let place = match f[3] {
+        let place = match r.processing.as_str() {
             "PROCESS_INPLACE" => "Inplace",
             "PROCESS_THREADUNSAFE" => "ThreadUnsafe",
             "PROCESS_THREADSAFE" => "ThreadSafe",
-            other => panic!("line {}: unknown processing place {other}", n + 1),
+            other => fail(format!("{source}: line {} ({}): unknown processing place {other}", r.line, r.name)),
         };
-        rows.push(Row { name: f[0].to_string(), value, status, place, handler: f[4].to_string() });
+        rows.push(Row { name: r.name.clone(), value: r.value, status, place, handler: r.handler.clone() });
     }
     let names: BTreeSet<&str> = rows.iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(names.len(), rows.len(), "opcode names must be unique");
+    if names.len() != rows.len() {
+        fail(format!("{source}: opcode names must be unique"));
+    }
     let values: BTreeSet<u32> = rows.iter().map(|r| r.value).collect();
-    assert_eq!(values.len(), rows.len(), "wire values must be unique");
+    if values.len() != rows.len() {
+        fail(format!("{source}: wire values must be unique"));
+    }
 
     let mut out = String::new();
-    writeln!(out, "// @generated by model/build.rs from data/trinitycore-client-opcodes.tsv and data/seed-classifier-opcodes.tsv. Do not edit.").unwrap();
+    writeln!(out, "// @generated by model/build.rs from the opcode table ({source}) and data/seed-classifier-opcodes.tsv. Do not edit.").unwrap();
+    writeln!(
+        out,
+        "/// Where the opcode table was read from: `bundled` (model/data/trinitycore-client-opcodes.tsv), or the"
+    )
+    .unwrap();
+    writeln!(out, "/// TrinityCore checkout `TRINITYCORE_DIR` named at build time.").unwrap();
+    writeln!(out, "pub const TABLE_SOURCE: &str = {source:?};\n").unwrap();
     writeln!(out, "/// Every client opcode of TrinityCore's table, in the table's (alphabetical) order.").unwrap();
     writeln!(out, "#[allow(non_camel_case_types, missing_docs)]").unwrap();
     writeln!(out, "#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]").unwrap();
@@ -109,11 +154,19 @@ fn main() {
             "trade" => "Trade",
             other => panic!("seed line {}: unknown category {other}", n + 1),
         };
-        let row = rows
-            .iter()
-            .find(|r| r.name == f[1])
-            .unwrap_or_else(|| panic!("seed line {}: {} is not in the opcode table", n + 1, f[1]));
-        assert_eq!(row.handler, f[4], "seed line {}: handler disagrees with the opcode table", n + 1);
+        // The seed is a fixed document: on the bundled table every entry must match it; on a
+        // checkout's, an opcode the server no longer has cannot be deferred and is left out.
+        let bundled = source == "bundled";
+        let Some(row) = rows.iter().find(|r| r.name == f[1]) else {
+            if bundled {
+                fail(format!("seed line {}: {} is not in the opcode table", n + 1, f[1]));
+            }
+            println!("cargo:warning=the seed's {} is not in {source}'s opcode table: left out of its classifier", f[1]);
+            continue;
+        };
+        if bundled && row.handler != f[4] {
+            fail(format!("seed line {}: handler {} disagrees with the opcode table: {}", n + 1, f[4], row.handler));
+        }
         seed_rows.push((cat, f[1].to_string()));
     }
     writeln!(out, "/// The seed's deferred opcodes with their category, in the seed table's order.").unwrap();

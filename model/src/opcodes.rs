@@ -31,6 +31,21 @@ pub enum Status {
     Ignored,
 }
 
+impl Status {
+    /// TrinityCore's name, e.g. `STATUS_LOGGEDIN`.
+    pub fn tc_name(self) -> &'static str {
+        match self {
+            Status::Authed => "STATUS_AUTHED",
+            Status::LoggedIn => "STATUS_LOGGEDIN",
+            Status::Transfer => "STATUS_TRANSFER",
+            Status::LoggedInOrRecentlyLoggedOut => "STATUS_LOGGEDIN_OR_RECENTLY_LOGGOUT",
+            Status::Never => "STATUS_NEVER",
+            Status::Unhandled => "STATUS_UNHANDLED",
+            Status::Ignored => "STATUS_IGNORED",
+        }
+    }
+}
+
 /// TrinityCore's processing place for an opcode (Opcodes.h `PacketProcessing`).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub enum Place {
@@ -550,13 +565,51 @@ fn matches(rule: &Match, name: &str) -> bool {
 
 /// What an opcode's handler does to game state. See [`RULES`] for the rules.
 pub fn handler_kind(info: &OpcodeInfo) -> HandlerKind {
+    kind_basis(info).0
+}
+
+/// The table as rows of a checkout's table (`cpp_sources::trinitycore::OpcodeRow`), in table
+/// order, each `line` its line in the bundled TSV: what `to_tsv` writes back as that TSV, and
+/// what a checkout's table is compared with.
+pub fn table_rows() -> Vec<cpp_sources::trinitycore::OpcodeRow> {
+    OPCODES
+        .iter()
+        .enumerate()
+        .map(|(i, o)| cpp_sources::trinitycore::OpcodeRow {
+            name: o.name.to_string(),
+            value: o.value,
+            status: o.status.tc_name().to_string(),
+            processing: o.place.tc_name().to_string(),
+            handler: o.handler.to_string(),
+            line: i + 2,
+        })
+        .collect()
+}
+
+/// Where an opcode's handler kind comes from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum KindBasis {
+    /// Its status or handler says the server does not run it (`STATUS_UNHANDLED`, `Handle_NULL`, …).
+    NotRun,
+    /// A rule of [`RULES`] names it (by name, prefix, infix or suffix).
+    Rule,
+    /// No rule names it: the kind is the fail-closed guess, [`HandlerKind::PlayerWrite`]. A new
+    /// or renamed opcode of a user's table lands here, and `gaps` lists them for review.
+    Guessed,
+}
+
+/// The handler kind with where it comes from.
+pub fn kind_basis(info: &OpcodeInfo) -> (HandlerKind, KindBasis) {
     if matches!(info.status, Status::Unhandled | Status::Never | Status::Ignored)
         || info.handler.ends_with("Handle_NULL")
         || info.handler.ends_with("Handle_EarlyProccess")
         || info.handler.ends_with("Handle_Deprecated")
     {
-        return HandlerKind::Unhandled;
+        return (HandlerKind::Unhandled, KindBasis::NotRun);
     }
     let short = info.name.strip_prefix("CMSG_").unwrap_or(info.name);
-    RULES.iter().find(|(m, _)| matches(m, short)).map(|&(_, k)| k).unwrap_or(HandlerKind::PlayerWrite)
+    match RULES.iter().find(|(m, _)| matches(m, short)) {
+        Some(&(_, k)) => (k, KindBasis::Rule),
+        None => (HandlerKind::PlayerWrite, KindBasis::Guessed),
+    }
 }

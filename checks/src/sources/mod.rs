@@ -9,27 +9,29 @@
 //!   checkout (did a cited function move or change?) and against `FIDELITY.md`'s table;
 //! - [`cpp`]: the small C++ lexer and function finder the three share.
 //!
+//! [`cpp`] and [`trinitycore`] live in the `cpp-sources` crate, which has no dependencies: the
+//! model's build script reads the opcode table (bundled, or a checkout's with `TRINITYCORE_DIR`)
+//! with the same parser.
+//!
 //! Nothing here panics on bad input: files are read as bytes (invalid UTF-8 is replaced, line
 //! numbers are kept), and every failure is a typed error that names the file and, where there is
 //! one, the line.
 
 pub mod classifier;
-pub mod cpp;
 pub mod drift;
-pub mod trinitycore;
 
-use std::path::Path;
+pub use cpp_sources::{cpp, numbered_lines, read_lossy, trinitycore};
 
-/// Reads a file as text: invalid UTF-8 is replaced by U+FFFD, which keeps every line in place.
-/// The error is the OS's reason, for the caller to pair with the path.
-pub fn read_lossy(path: &Path) -> Result<String, String> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
-        Err(e) => Err(e.to_string()),
-    }
+/// The opcode table this build runs on (`model::opcodes::OPCODES`, generated from the bundled TSV
+/// or from `TRINITYCORE_DIR`'s checkout), as rows to compare with a checkout's.
+pub fn built_table() -> Vec<trinitycore::OpcodeRow> {
+    model::opcodes::table_rows()
 }
 
-/// The lines of `text` without their `\n` or `\r\n`, numbered from 1.
-pub fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).enumerate().map(|(i, l)| (i + 1, l))
+/// Where the built table comes from, in words: `the bundled table` or `the table of DIR`.
+pub fn built_table_source() -> String {
+    match model::opcodes::TABLE_SOURCE {
+        "bundled" => "the bundled table".to_string(),
+        dir => format!("the table of {dir}"),
+    }
 }

@@ -7,7 +7,7 @@
 //!   `UNKNOWN_OPCODE`): `+`, `-`, `|`, `<<`, `>>`, parentheses.
 //! - `DEFINE_HANDLER` may span lines; the handler may be written with or without `&`
 //!   (`&WorldSession::Handle_NULL`, `WorldSession::Handle_Deprecated`); commented-out lines and
-//!   `#if 0` branches are not read, other `#ifdef` branches are (see [`super::cpp`]). The
+//!   `#if 0` branches are not read, other `#ifdef` branches are (see [`crate::cpp`]). The
 //!   `#define DEFINE_HANDLER` line itself is a directive, not a use.
 //! - A `DEFINE_HANDLER` whose opcode is not in the enum is an error at its file and line; all of
 //!   them are reported. Enum members without a `DEFINE_HANDLER` are listed in
@@ -16,8 +16,8 @@
 //! - Rows come in `Opcodes.cpp` order, which is the bundled table's order; [`to_tsv`] keeps the
 //!   order it is given.
 
-use super::cpp::{self, Tok, TokKind};
-use super::{numbered_lines, read_lossy};
+use crate::cpp::{self, Tok, TokKind};
+use crate::{numbered_lines, read_lossy};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -557,6 +557,81 @@ pub fn read_checkout(dir: &Path) -> Result<TrinityTable, TrinityError> {
         (Some(m), Some(hd)) if problems.is_empty() => join(&cpp_path, &m, &hd),
         _ => Err(TrinityError { problems }),
     }
+}
+
+/// One difference between two opcode tables (rows are matched by name; order and lines are
+/// ignored).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum RowDiff {
+    /// In the second table only.
+    Added(OpcodeRow),
+    /// In the first table only.
+    Removed(OpcodeRow),
+    /// In both, with another value, status, processing place or handler.
+    Changed {
+        /// The first table's row.
+        ours: OpcodeRow,
+        /// The second table's row.
+        theirs: OpcodeRow,
+    },
+}
+
+impl fmt::Display for RowDiff {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cols = |r: &OpcodeRow| format!("{:#X} {} {} {}", r.value, r.status, r.processing, r.handler);
+        match self {
+            RowDiff::Added(r) => write!(f, "new: {} ({})", r.name, cols(r)),
+            RowDiff::Removed(r) => write!(f, "gone: {} ({})", r.name, cols(r)),
+            RowDiff::Changed { ours, theirs } => {
+                write!(f, "changed: {}: {} → {}", ours.name, cols(ours), cols(theirs))
+            }
+        }
+    }
+}
+
+/// The differences from `ours` to `theirs`, by opcode name in byte order.
+pub fn diff(ours: &[OpcodeRow], theirs: &[OpcodeRow]) -> Vec<RowDiff> {
+    use std::collections::BTreeMap;
+    let key = |r: &OpcodeRow| (r.value, r.status.clone(), r.processing.clone(), r.handler.clone());
+    let a: BTreeMap<&str, &OpcodeRow> = ours.iter().map(|r| (r.name.as_str(), r)).collect();
+    let b: BTreeMap<&str, &OpcodeRow> = theirs.iter().map(|r| (r.name.as_str(), r)).collect();
+    let names: std::collections::BTreeSet<&str> = a.keys().chain(b.keys()).copied().collect();
+    names
+        .into_iter()
+        .filter_map(|n| match (a.get(n), b.get(n)) {
+            (Some(o), Some(t)) if key(o) != key(t) => {
+                Some(RowDiff::Changed { ours: (*o).clone(), theirs: (*t).clone() })
+            }
+            (Some(_), Some(_)) => None,
+            (Some(o), None) => Some(RowDiff::Removed((*o).clone())),
+            (None, Some(t)) => Some(RowDiff::Added((*t).clone())),
+            (None, None) => None,
+        })
+        .collect()
+}
+
+/// Writes `rows` as a checkout's `Opcodes.h` (the `OpcodeClient` enum) and `Opcodes.cpp` (one
+/// `DEFINE_HANDLER` each, in row order) under `dir`, in TrinityCore's layout: the inverse of
+/// [`read_checkout`], for tests and for trying a table change before it lands in a server.
+pub fn write_checkout(dir: &Path, rows: &[OpcodeRow]) -> std::io::Result<()> {
+    let mut h = String::from("#include \"Define.h\"\n\nenum OpcodeClient : uint32\n{\n");
+    for r in rows {
+        h.push_str(&format!("    {:<64}= 0x{:06X},\n", r.name, r.value));
+    }
+    h.push_str("};\n");
+    let mut c = String::from("void OpcodeTable::Initialize()\n{\n");
+    for r in rows {
+        c.push_str(&format!("    DEFINE_HANDLER({}, {}, {}, &{});\n", r.name, r.status, r.processing, r.handler));
+    }
+    c.push_str("}\n");
+    for (rel, text) in [(OPCODES_H, h), (OPCODES_CPP, c)] {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, text)?;
+    }
+    Ok(())
 }
 
 /// The rows as the bundled TSV: [`TSV_HEADER`], then one line per row, value as `0x%X`, each line
