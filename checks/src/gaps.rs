@@ -11,7 +11,7 @@
 //! are joined before bot updates start).
 
 use model::classifier::{Classifier, CompleteClassifier, Dispatch, Policy, Route, SeedClassifier};
-use model::opcodes::{HandlerKind, Opcode, Place, SeedCategory, Status, OPCODE_COUNT, SEED_DEFERRED};
+use model::opcodes::{HandlerKind, KindBasis, Opcode, Place, SeedCategory, Status, OPCODE_COUNT, SEED_DEFERRED};
 use model::outcome::ThreadKind;
 use model::scenario::{Scenario, ScenarioName, SEED_LOAD_MIX};
 use model::sync::Std;
@@ -67,6 +67,9 @@ impl Format {
 /// The whole report.
 #[derive(Clone, Debug, Serialize)]
 pub struct GapReport {
+    /// Where this build's opcode table comes from: `bundled`, or the TrinityCore checkout it was
+    /// built on (`TRINITYCORE_DIR`).
+    pub table: &'static str,
     /// Client opcodes in the table.
     pub opcodes: usize,
     /// Opcodes TrinityCore handles: status not UNHANDLED, NEVER or IGNORED, and a real handler
@@ -82,6 +85,10 @@ pub struct GapReport {
     pub left_on_worker: Vec<PlaceGap>,
     /// Spell-capable opcodes ([`SPELL_CAPABLE`]) the seed leaves on the bot worker, by kind.
     pub spell_capable_on_worker: Vec<KindGroup>,
+    /// Handled opcodes no handler-kind rule names: their kind is the fail-closed guess,
+    /// player-write (`model::opcodes::KindBasis::Guessed`). A new or renamed opcode of the
+    /// table lands here; each is worth a look at its handler.
+    pub guessed: Vec<Entry>,
     /// Opcode names of the seed document that this table spells differently.
     pub renamed: Vec<Rename>,
     /// Set sizes the seed document states beside those of its data file.
@@ -392,6 +399,7 @@ pub fn report() -> GapReport {
     let seed = SeedClassifier::get();
     let spell_capable = seed_left_on_worker().filter(|op| SPELL_CAPABLE.contains(&op.kind())).collect::<Vec<_>>();
     GapReport {
+        table: model::opcodes::TABLE_SOURCE,
         opcodes: OPCODE_COUNT,
         handled: Opcode::all().filter(|&op| handled(op)).count(),
         handled_by_status: Opcode::all()
@@ -401,6 +409,10 @@ pub fn report() -> GapReport {
         places: place_counts(),
         left_on_worker: left_on_worker(),
         spell_capable_on_worker: by_kind(spell_capable.into_iter()),
+        guessed: Opcode::all()
+            .filter(|&op| handled(op) && model::opcodes::kind_basis(op.info()).1 == KindBasis::Guessed)
+            .map(|op| Entry { name: op.name(), place: op.info().place.tc_name() })
+            .collect(),
         renamed: renamed(),
         set_sizes: set_sizes(),
         worker_share: worker_share(&Arc::new(ScenarioName::SeedLoad.build()), Dispatch::Barrier),
@@ -550,9 +562,13 @@ fn render_doc(r: &GapReport, s: &Style) -> String {
     let mut out = String::new();
     let title = "Gap report: the seed's packet-deferral classifier against TrinityCore's opcode table";
     (s.title)(&mut out, title);
+    let table = match r.table {
+        "bundled" => "the bundled table (model/data/trinitycore-client-opcodes.tsv)".to_string(),
+        dir => format!("the table of the checkout {dir}"),
+    };
     let _ = writeln!(
         out,
-        "\n{} client opcodes; {} handled: status not UNHANDLED, NEVER or IGNORED ({}), less {} whose handler is \
+        "\nOpcode table: {table}. {} client opcodes; {} handled: status not UNHANDLED, NEVER or IGNORED ({}), less {} whose handler is \
          Handle_NULL, Handle_EarlyProccess or Handle_Deprecated. The seed defers {} to the main thread and leaves \
          every other opcode on the bot worker, the {} unhandled ones included (they are dropped there).",
         r.opcodes,
@@ -626,6 +642,18 @@ fn render_doc(r: &GapReport, s: &Style) -> String {
             g.opcodes.iter().map(|e| format!("{} ({})", (s.code)(e.name), short_place(e.place))).collect();
         (s.list)(&mut out, &format!("{} ({})", g.kind, g.opcodes.len()), &names);
     }
+
+    (s.heading)(&mut out, "Opcodes the handler-kind rules had to guess");
+    let _ = writeln!(
+        out,
+        "{} handled opcodes match no handler-kind rule, so the model takes them as player-write (fail \
+         closed: their handler is assumed to write its player's state). Read the handler of any you \
+         rely on; a rule that names it makes the model exact for it.\n",
+        r.guessed.len()
+    );
+    let names: Vec<String> =
+        r.guessed.iter().map(|e| format!("{} ({})", (s.code)(e.name), short_place(e.place))).collect();
+    (s.list)(&mut out, &format!("player-write, guessed ({})", names.len()), &names);
 
     (s.heading)(&mut out, "Seed document names that differ in this table");
     for rn in &r.renamed {

@@ -47,6 +47,13 @@ struct Cli {
     /// file it cannot read or parse.
     #[arg(long, global = true, value_name = "FILE")]
     classifier: Option<std::path::PathBuf>,
+    /// Your TrinityCore checkout (the directory holding `src/server/game/`). The suite runs on
+    /// the client opcode table it is built on: the bundled one, or the checkout's when built with
+    /// `TRINITYCORE_DIR=DIR`. With this option every command first holds that table against
+    /// DIR's `Opcodes.h` and `Opcodes.cpp` and stops (exit 2, with the command that rebuilds on
+    /// DIR) when they differ; `drift` also checks the model's citations against DIR.
+    #[arg(long, global = true, value_name = "DIR")]
+    trinitycore: Option<std::path::PathBuf>,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -160,15 +167,12 @@ enum Command {
         #[arg(long, default_value_t = 2)]
         bound: usize,
     },
-    /// Hold the model's citations and opcode table against a TrinityCore checkout: every
-    /// FIDELITY.md row citing a TrinityCore file is checked (function still there, cited
+    /// Hold the model's citations and opcode table against the checkout `--trinitycore DIR`:
+    /// every FIDELITY.md row citing a TrinityCore file is checked (function still there, cited
     /// statement still near its line), and the checkout's client opcode table is compared with
-    /// the bundled one. Exit 0 when nothing drifted, 1 with the rows to re-read, 2 on bad input.
-    Drift {
-        /// The checkout's root (holding `src/server/game/`).
-        #[arg(long, value_name = "DIR")]
-        trinitycore: std::path::PathBuf,
-    },
+    /// the one this build runs on. Exit 0 when nothing drifted, 1 with the rows to re-read, 2 on
+    /// bad input.
+    Drift,
     /// The seed's classifier against TrinityCore's processing places: what it leaves on the bot worker.
     Gaps {
         /// Output format.
@@ -497,7 +501,6 @@ fn classify(query: &str) -> ExitCode {
 /// The citation fingerprints and FIDELITY.md, built in so that `drift` runs from anywhere.
 const CITATIONS: &str = include_str!("../data/citations.tsv");
 const FIDELITY: &str = include_str!("../../FIDELITY.md");
-const BUNDLED_OPCODES: &str = include_str!("../../model/data/trinitycore-client-opcodes.tsv");
 
 fn drift(dir: &std::path::Path) -> ExitCode {
     use checks::sources::{drift, trinitycore};
@@ -534,34 +537,15 @@ fn drift(dir: &std::path::Path) -> ExitCode {
     }
     outln!("  {} in place, {} drifted", results.len() - moved.len(), moved.len());
     bad += moved.len();
-    let bundled =
-        trinitycore::parse_tsv(std::path::Path::new("model/data/trinitycore-client-opcodes.tsv"), BUNDLED_OPCODES);
-    match (trinitycore::read_checkout(dir), bundled) {
-        (Ok(theirs), Ok(ours)) => {
-            let key = |r: &trinitycore::OpcodeRow| {
-                (r.name.clone(), r.value, r.status.clone(), r.processing.clone(), r.handler.clone())
-            };
-            let ours: std::collections::BTreeMap<String, _> = ours.iter().map(|r| (r.name.clone(), key(r))).collect();
-            let theirs: std::collections::BTreeMap<String, _> =
-                theirs.rows.iter().map(|r| (r.name.clone(), key(r))).collect();
-            let mut diffs = Vec::new();
-            for (name, row) in &theirs {
-                match ours.get(name) {
-                    None => diffs.push(format!("new in the checkout: {name}")),
-                    Some(o) if o != row => diffs.push(format!(
-                        "changed: {name}: bundled {} {} {} {:#X}, checkout {} {} {} {:#X}",
-                        o.2, o.3, o.4, o.1, row.2, row.3, row.4, row.1
-                    )),
-                    Some(_) => {}
-                }
-            }
-            diffs.extend(
-                ours.keys().filter(|n| !theirs.contains_key(*n)).map(|n| format!("gone from the checkout: {n}")),
-            );
+    match trinitycore::read_checkout(dir) {
+        Ok(theirs) => {
+            let ours = checks::sources::built_table();
+            let diffs = trinitycore::diff(&ours, &theirs.rows);
             outln!(
-                "client opcode table: {} opcodes in the checkout, {} bundled, {} differences",
-                theirs.len(),
+                "client opcode table: {} opcodes in the checkout, {} in {} this build runs on, {} differences",
+                theirs.rows.len(),
                 ours.len(),
+                checks::sources::built_table_source(),
                 diffs.len()
             );
             for d in &diffs {
@@ -569,12 +553,8 @@ fn drift(dir: &std::path::Path) -> ExitCode {
             }
             bad += diffs.len();
         }
-        (Err(e), _) => {
+        Err(e) => {
             eprintln!("verify drift: {e}");
-            return ExitCode::from(2);
-        }
-        (_, Err(e)) => {
-            eprintln!("verify drift: the bundled table: {e}");
             return ExitCode::from(2);
         }
     }
@@ -586,8 +566,60 @@ fn drift(dir: &std::path::Path) -> ExitCode {
     }
 }
 
+/// Holds the table this build runs on against the checkout at `dir`: `Err` with the message and
+/// exit code when the checkout cannot be read (2) or its table differs (2, with the command that
+/// rebuilds the suite on it).
+fn same_table(dir: &std::path::Path) -> Result<(), String> {
+    use checks::sources::trinitycore;
+    let theirs = trinitycore::read_checkout(dir).map_err(|e| e.to_string())?;
+    let diffs = trinitycore::diff(&checks::sources::built_table(), &theirs.rows);
+    if diffs.is_empty() {
+        return Ok(());
+    }
+    let mut msg = format!(
+        "this build runs on {}, and the checkout's client opcode table differs from it in {} opcode{}:",
+        checks::sources::built_table_source(),
+        diffs.len(),
+        if diffs.len() == 1 { "" } else { "s" }
+    );
+    for d in diffs.iter().take(SHOWN_DIFFS) {
+        msg.push_str(&format!("\n  {d}"));
+    }
+    if diffs.len() > SHOWN_DIFFS {
+        msg.push_str(&format!(
+            "\n  … and {} more (`verify drift --trinitycore DIR` lists them all)",
+            diffs.len() - SHOWN_DIFFS
+        ));
+    }
+    let args: Vec<String> = std::env::args().skip(1).map(|a| shell_quote(&a)).collect();
+    msg.push_str(&format!(
+        "\nbuild the suite on it (the opcode enum is generated at build time):\n  TRINITYCORE_DIR={} cargo run --release -- {}",
+        shell_quote(&std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()).display().to_string()),
+        args.join(" ")
+    ));
+    Err(msg)
+}
+
+/// Differences `same_table` shows before pointing to `drift`.
+const SHOWN_DIFFS: usize = 10;
+
+/// `s` quoted for a POSIX shell when it needs it.
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let (Some(dir), false) = (&cli.trinitycore, matches!(cli.command, Some(Command::Drift))) {
+        if let Err(e) = same_table(dir) {
+            eprintln!("verify: {}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+    }
     if let Some(path) = &cli.classifier {
         match checks::sources::classifier::seed_classifier(path) {
             Ok((classifier, loaded)) => {
@@ -615,7 +647,13 @@ fn main() -> ExitCode {
             explain(policy, scenario, dispatch, format, bound, invariant)
         }
         Some(Command::Classify { opcode }) => classify(&opcode),
-        Some(Command::Drift { trinitycore }) => drift(&trinitycore),
+        Some(Command::Drift) => match &cli.trinitycore {
+            Some(dir) => drift(dir),
+            None => {
+                eprintln!("verify drift: name the checkout to hold the model against: --trinitycore DIR");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Holes { bound }) => {
             let holes = checks::holes::hunt(bound);
             out!("{}", checks::holes::render(&holes, bound));

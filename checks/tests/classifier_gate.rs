@@ -139,11 +139,62 @@ fn drift_lists_what_to_re_read() {
     assert!(stdout.contains("no function Aura::TryRefreshStackOrCreate in the file"), "{stdout}");
     assert!(stdout.contains("re-read row 4: src/server/game/Entities/Unit/Unit.cpp:3549-3584"), "{stdout}");
     assert!(stdout.contains("missing file"), "{stdout}");
-    assert!(stdout.contains("client opcode table: 14 opcodes in the checkout, 1008 bundled"), "{stdout}");
-    assert!(stdout.contains("changed: CMSG_CAST_SPELL: bundled STATUS_LOGGEDIN"), "{stdout}");
+    assert!(
+        stdout
+            .contains("client opcode table: 14 opcodes in the checkout, 1008 in the bundled table this build runs on"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "changed: CMSG_CAST_SPELL: 0x3A017C STATUS_LOGGEDIN PROCESS_THREADSAFE WorldSession::HandleCastSpellOpcode → \
+             0x3A01D0 STATUS_LOGGEDIN PROCESS_THREADSAFE WorldSession::HandleCastSpellOpcode"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("gone: CMSG_ADD_TOY (0x"), "{stdout}");
     let (code, _, stderr) = verify(&["drift", "--trinitycore", fixtures.join("classifier").to_str().unwrap()]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("is not a TrinityCore checkout"), "{stderr}");
+}
+
+/// `--trinitycore DIR` on any command holds the table this build runs on against DIR's: the same
+/// table (written from the bundled one) lets the command run, a different one stops it with exit
+/// 2, the differences and the command that rebuilds the suite on DIR; no checkout is exit 2.
+/// `drift` without a checkout is exit 2 too.
+#[test]
+fn a_checkout_with_another_table_asks_for_a_build_on_it() {
+    let bundled = cpp_sources::trinitycore::read_tsv(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../model/data/trinitycore-client-opcodes.tsv"),
+    )
+    .unwrap();
+    let same = scratch("same-table-checkout");
+    let write = |dir: &Path, rows| cpp_sources::trinitycore::write_checkout(dir, rows).unwrap();
+    write(&same, &bundled);
+    let (code, stdout, stderr) = verify(&["classify", "CMSG_CAST_SPELL", "--trinitycore", same.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("CMSG_CAST_SPELL (0x3A017C)"), "{stdout}");
+
+    let other = scratch("other-table-checkout");
+    let mut rows = bundled.clone();
+    rows.iter_mut().find(|r| r.name == "CMSG_SORT_BAGS").unwrap().processing = "PROCESS_THREADSAFE".into();
+    write(&other, &rows);
+    let (code, stdout, stderr) = verify(&["--trinitycore", other.to_str().unwrap(), "classify", "CMSG_CAST_SPELL"]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stdout.is_empty(), "the command ran on the wrong table: {stdout}");
+    assert!(stderr.contains("differs from it in 1 opcode:"), "{stderr}");
+    assert!(stderr.contains("changed: CMSG_SORT_BAGS"), "{stderr}");
+    let canonical = std::fs::canonicalize(&other).unwrap();
+    assert!(
+        stderr.contains(&format!("TRINITYCORE_DIR={} cargo run --release -- --trinitycore", canonical.display())),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = verify(&["--trinitycore", "/nonexistent/tc", "gaps"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("/nonexistent/tc") && stderr.contains("Opcodes.h"), "{stderr}");
+    let (code, _, stderr) = verify(&["drift"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--trinitycore DIR"), "{stderr}");
 }
 
 /// `verify holes`: the seed's classifier leaves holes that loom shows (the movement-stop family

@@ -346,6 +346,15 @@ fn bundled_table_parses() {
     assert_eq!((rows[0].name.as_str(), rows[0].value), ("CMSG_ABANDON_NPE_RESPONSE", 0x3A02A4));
     let text = std::fs::read_to_string(repo("model/data/trinitycore-client-opcodes.tsv")).unwrap();
     assert_eq!(to_tsv(&rows), text);
+    // Bundled table → a checkout's Opcodes.h and Opcodes.cpp → the checkout parser → the same
+    // TSV, byte for byte: the writer the build tests use is the parser's exact inverse.
+    let dir = scratch("bundled-as-checkout");
+    checks::sources::trinitycore::write_checkout(&dir, &rows).unwrap();
+    let table = read_checkout(&dir).unwrap();
+    assert_eq!(to_tsv(&table.rows), text);
+    assert!(table.missing_handlers.is_empty() && table.repeated_handlers.is_empty());
+    // And it is the table this build runs on.
+    assert_eq!(to_tsv(&checks::sources::built_table()), text);
 }
 
 /// The bare git mirror of the TrinityCore tree the bundled table was read from (override with
