@@ -19,7 +19,7 @@
 //! | [`session`] | the bot session: receive queue, deferred queue, update lock, logout request |
 //! | [`world`] | the world tick, map updates, the bot session manager and its disconnections, handlers |
 //! | [`scenario`] | the seven scenarios (six small enough for loom) |
-//! | [`outcome`] | ghost state, the trace, the eight invariants |
+//! | [`outcome`] | lanes and the trace vocabulary (`lane`), the ghost recorder (`ghost`), the outcome and the eight invariants (`invariants`) |
 //! | [`race`] | the happens-before data-race detector: vector clocks, locations, races |
 
 #![warn(missing_docs)]
