@@ -17,9 +17,7 @@ fn first_find<S: Scheduler + 'static>(scheduler: S, limit: usize) -> Option<usiz
     let scenario = Arc::new(ScenarioName::QuestAccept49416.build());
     let state = Arc::new(Mutex::new((0usize, None::<usize>)));
     let s = state.clone();
-    let mut config = shuttle::Config::new();
-    config.silence_warnings = true;
-    shuttle::Runner::new(scheduler, config).run(move || {
+    checks::engines::run_shuttle(scheduler, move || {
         let o = run::<Shuttle>(&scenario, Policy::Unsynchronized, Dispatch::FireAndForget);
         let mut st = s.lock().unwrap();
         st.0 += 1;
@@ -37,12 +35,9 @@ fn median(mut v: Vec<usize>) -> usize {
 }
 
 fn main() {
-    checks::engines::init();
     let n = 5_000;
-    let mut config = shuttle::Config::new();
-    config.silence_warnings = true;
     let t = Instant::now();
-    shuttle::Runner::new(RandomScheduler::new_from_seed(1, n), config).run(|| {
+    checks::engines::run_shuttle(RandomScheduler::new_from_seed(1, n), || {
         shuttle::thread::spawn(|| {}).join().unwrap();
     });
     let base = n as f64 / t.elapsed().as_secs_f64();
@@ -55,13 +50,10 @@ fn main() {
     // judged: what the ghost recorder and the judging cost beside the engine's own work.
     let scenario = Arc::new(ScenarioName::Crash49416.build());
     let bare = |trace_cap: usize, detect_races: bool| {
-        let mut config = shuttle::Config::new();
-        config.silence_warnings = true;
-        config.stack_size = 1 << 20;
         let s = scenario.clone();
         let options = RunOptions { trace_cap, detect_races };
         let t = Instant::now();
-        shuttle::Runner::new(RandomScheduler::new_from_seed(1, n), config).run(move || {
+        checks::engines::run_shuttle(RandomScheduler::new_from_seed(1, n), move || {
             let o = run_with_options::<Shuttle>(&s, Policy::Unsynchronized, Dispatch::FireAndForget, options);
             std::hint::black_box((o.trace.len(), o.races.len()));
         });

@@ -135,15 +135,11 @@ fn rows_of<'a>(rows: &'a [Row], c: &Candidate) -> impl Iterator<Item = &'a Row> 
 /// One run of `seed-load` under the candidate: shuttle's random scheduler with [`LOAD_SEED`], its
 /// first schedule, so the figures are the same on every machine.
 pub fn load_run(policy: Policy, dispatch: Dispatch) -> Outcome {
-    crate::engines::init();
     let scenario = Arc::new(ScenarioName::SeedLoad.build());
     let slot = Arc::new(Mutex::new(None));
     let s = slot.clone();
-    let mut config = shuttle::Config::new();
-    config.silence_warnings = true;
-    config.stack_size = 1 << 20;
     let scheduler = shuttle::scheduler::RandomScheduler::new_from_seed(LOAD_SEED, 1);
-    shuttle::Runner::new(scheduler, config).run(move || {
+    crate::engines::run_shuttle(scheduler, move || {
         *s.lock().unwrap() = Some(model::world::run_with_trace_cap::<Shuttle>(&scenario, policy, dispatch, 0));
     });
     let outcome = slot.lock().unwrap().take();

@@ -341,13 +341,6 @@ impl<S: Scheduler> Scheduler for Recording<S> {
     }
 }
 
-fn shuttle_config() -> shuttle::Config {
-    let mut config = shuttle::Config::new();
-    config.stack_size = 1 << 20;
-    config.silence_warnings = true;
-    config
-}
-
 /// Runs `scheduler` over the cell, keeping each invariant's first schedule. A cell with no
 /// concurrency at all (every decision had one runnable task: the barrier joins each thread as
 /// soon as it is spawned) has exactly one schedule; it is run once and reported exhaustive, since
@@ -378,7 +371,7 @@ fn explore_shuttle_with<S: Scheduler + 'static>(
     {
         let tally = tally.clone();
         let rec_state = rec_state.clone();
-        shuttle::Runner::new(recording, shuttle_config()).run(move || {
+        crate::engines::run_shuttle(recording, move || {
             // No trace while exploring: the kept schedules are replayed with one afterwards.
             let outcome = run_with_trace_cap::<Shuttle>(&scenario, cell.policy, cell.dispatch, 0);
             let mut t = tally.lock().unwrap();
@@ -431,14 +424,8 @@ fn explore_loom(cell: Cell, bound: Option<usize>) -> Tally {
     let scenario = Arc::new(cell.scenario.build());
     assert!(scenario.threads() <= 5, "{} needs {} threads; loom allows 5", scenario.name, scenario.threads());
     let tally = Arc::new(Mutex::new(Tally::default()));
-    let mut builder = loom::model::Builder::new();
-    builder.preemption_bound = bound;
-    builder.max_branches = 100_000;
-    builder.checkpoint_file = None;
-    builder.log = false;
-    builder.location = false;
     let t = tally.clone();
-    builder.check(move || {
+    crate::engines::run_loom(bound, move || {
         let outcome = run::<Loom>(&scenario, cell.policy, cell.dispatch);
         t.lock().unwrap().record(outcome);
     });
@@ -475,7 +462,6 @@ pub fn deepen(cell: Cell, max_bound: usize) -> Vec<CellResult> {
 
 /// Explores `cell` under `checker` with `budget`.
 pub fn explore(cell: Cell, checker: Checker, budget: Budget) -> CellResult {
-    crate::engines::init();
     let start = Instant::now();
     let n = budget.schedules;
     let (tally, exhaustive, bound) = match checker {
@@ -523,7 +509,6 @@ pub fn explore(cell: Cell, checker: Checker, budget: Budget) -> CellResult {
 /// scheduler) for the same violation as `target` (same invariant and, for `assert`, same line), up to `budget.schedules` schedules
 /// per try; returns the counterexample with its replayable schedule.
 pub fn refind_with_shuttle(cell: Cell, target: &Violation, budget: Budget) -> Option<Counterexample> {
-    crate::engines::init();
     for seed in [budget.seed, budget.seed.wrapping_add(1)] {
         for depth in [budget.pct_depth, budget.pct_depth + 1] {
             let (tally, _) = explore_shuttle(
@@ -589,14 +574,13 @@ pub fn parse_schedule(schedule: &str) -> Option<Schedule> {
 
 /// Replays one shuttle schedule of `cell` and returns its outcome.
 pub fn replay(cell: Cell, schedule: &str) -> Result<Outcome, ReplayError> {
-    crate::engines::init();
     let decoded = parse_schedule(schedule).ok_or_else(|| ReplayError::BadSchedule(schedule.to_string()))?;
     let scenario: Arc<Scenario> = Arc::new(cell.scenario.build());
     let slot = Arc::new(Mutex::new(None));
     let s = slot.clone();
     let mut scheduler = ReplayScheduler::new_from_schedule(decoded);
     scheduler.set_allow_incomplete();
-    shuttle::Runner::new(scheduler, shuttle_config()).run(move || {
+    crate::engines::run_shuttle(scheduler, move || {
         *s.lock().unwrap() = Some(run::<Shuttle>(&scenario, cell.policy, cell.dispatch));
     });
     let outcome = slot.lock().unwrap().take();

@@ -107,7 +107,6 @@ impl Target {
     /// packet lost or run twice, a run past the step cap, or (for `schedule_unsynchronized`) the
     /// race it hunts.
     pub fn judge(self, data: &[u8]) -> Result<(), Finding> {
-        crate::engines::init();
         match self {
             Target::Schedule => ScheduleCase::decode(data, false).judge(),
             Target::ScheduleUnsynchronized => ScheduleCase::decode(data, true).judge(),
@@ -217,16 +216,11 @@ pub fn run_on_bytes(
     choices: &[u8],
     trace_cap: usize,
 ) -> Option<Outcome> {
-    crate::engines::init();
     let scheduler = ByteScheduler::new(choices);
     let capped = scheduler.capped.clone();
-    let mut config = shuttle::Config::new();
-    config.stack_size = 1 << 20;
-    config.silence_warnings = true;
-    config.failure_persistence = shuttle::FailurePersistence::None;
     let slot = Arc::new(Mutex::new(None));
     let (s, scenario) = (slot.clone(), scenario.clone());
-    shuttle::Runner::new(scheduler, config).run(move || {
+    crate::engines::run_shuttle(scheduler, move || {
         *s.lock().unwrap() = Some(run_with_trace_cap::<Shuttle>(&scenario, policy, dispatch, trace_cap));
     });
     let outcome = slot.lock().unwrap().take();

@@ -94,17 +94,10 @@ fn explore(
     bound: usize,
     reference: &BTreeSet<Key>,
 ) -> (u64, BTreeSet<Key>, Option<(Outcome, Key)>) {
-    crate::engines::init();
     type State = (u64, BTreeSet<Key>, Option<(Outcome, Key)>);
     let state: Arc<Mutex<State>> = Arc::default();
     let (s, scenario, reference) = (state.clone(), scenario.clone(), reference.clone());
-    let mut builder = loom::model::Builder::new();
-    builder.preemption_bound = Some(bound);
-    builder.max_branches = 100_000;
-    builder.checkpoint_file = None;
-    builder.log = false;
-    builder.location = false;
-    builder.check(move || {
+    crate::engines::run_loom(Some(bound), move || {
         let o = model::world::run::<Loom>(&scenario, policy, dispatch);
         let mut st = s.lock().unwrap();
         st.0 += 1;

@@ -28,12 +28,9 @@ struct Seen {
 /// first aura, as the server means it to.) Checked over every schedule loom explores.
 #[test]
 fn two_creates_make_two_applications_and_never_trip_174() {
-    checks::engines::init();
     let seen = Arc::new(Mutex::new(Seen::default()));
     let s = seen.clone();
-    let mut builder = loom::model::Builder::new();
-    builder.preemption_bound = Some(3);
-    builder.check(move || {
+    checks::engines::run_loom(Some(3), move || {
         let ghost = Ghost::new(1, 1_000);
         let auras = Arc::new(UnitAuras::<Loom>::new(0, 4, false));
         let (a, g) = (auras.clone(), ghost.clone());

@@ -10,6 +10,7 @@ use checks::engines::{Loom, Shuttle};
 use checks::explore::{explore, refind_with_shuttle, replay, Budget, Cell, Checker};
 use model::world::run;
 use model::{AssertFailure, Dispatch, Invariant, Policy, ScenarioName};
+use shuttle::scheduler::RandomScheduler;
 use std::sync::Arc;
 
 const CRASH_174: &str = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174";
@@ -31,24 +32,20 @@ fn crash_on_174(outcome: &model::Outcome) {
 #[test]
 #[should_panic(expected = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174")]
 fn loom_quest_accept_unsynchronized_trips_174() {
-    checks::engines::init();
     let scenario = Arc::new(ScenarioName::QuestAccept49416.build());
-    let mut builder = loom::model::Builder::new();
-    builder.preemption_bound = Some(2);
-    builder.check(move || crash_on_174(&run::<Loom>(&scenario, Policy::Unsynchronized, Dispatch::FireAndForget)));
+    checks::engines::run_loom(Some(2), move || {
+        crash_on_174(&run::<Loom>(&scenario, Policy::Unsynchronized, Dispatch::FireAndForget))
+    });
 }
 
 /// shuttle's random scheduler, fixed seed, finds the same crash line.
 #[test]
 #[should_panic(expected = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174")]
 fn shuttle_quest_accept_unsynchronized_trips_174() {
-    checks::engines::init();
     let scenario = Arc::new(ScenarioName::QuestAccept49416.build());
-    shuttle::check_random_with_seed(
-        move || crash_on_174(&run::<Shuttle>(&scenario, Policy::Unsynchronized, Dispatch::FireAndForget)),
-        Budget::default().seed,
-        2_000,
-    );
+    checks::engines::run_shuttle(RandomScheduler::new_from_seed(Budget::default().seed, 2_000), move || {
+        crash_on_174(&run::<Shuttle>(&scenario, Policy::Unsynchronized, Dispatch::FireAndForget))
+    });
 }
 
 /// The seed's story as the server runs it: a bot's `CMSG_CAST_SPELL` of 49416 never reaches an

@@ -27,10 +27,9 @@ struct Model {
 /// Runs `body` (given the model) under loom over every schedule; returns, per schedule, the
 /// races the detector found.
 fn explore(body: fn(Arc<Model>)) -> Vec<Vec<Race>> {
-    checks::engines::init();
     let seen: Arc<Mutex<Vec<Vec<Race>>>> = Arc::default();
     let s = seen.clone();
-    loom::model::Builder::new().check(move || {
+    checks::engines::run_loom(None, move || {
         let model = Arc::new(Model {
             ghost: Ghost::new(0, 0),
             field: Field::new(Site::Group, 0, 0, 0),

@@ -72,10 +72,7 @@ fn deferring_while_the_world_thread_drains_loses_and_repeats_nothing() {
     use model::outcome::Ghost;
     use model::session::BotSession;
     use std::sync::Arc;
-    checks::engines::init();
-    let mut builder = loom::model::Builder::new();
-    builder.preemption_bound = Some(3);
-    builder.check(|| {
+    checks::engines::run_loom(Some(3), || {
         let ghost = Ghost::new(1, 0);
         let session = Arc::new(BotSession::<Loom>::new(0));
         let (s, g) = (session.clone(), ghost.clone());
