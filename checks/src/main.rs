@@ -113,8 +113,8 @@ enum Format {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Run the matrix (the default).
-    Verify,
+    /// Run the matrix (the default; the matrix options work before or after `verify`).
+    Verify(MatrixArgs),
     /// Replay a shuttle schedule of one cell and show what it breaks.
     Replay {
         /// Policy.
@@ -639,7 +639,8 @@ fn main() -> ExitCode {
         }
     }
     match cli.command {
-        None | Some(Command::Verify) => run_matrix(&cli.matrix),
+        None => run_matrix(&cli.matrix),
+        Some(Command::Verify(matrix)) => run_matrix(&matrix),
         Some(Command::Replay { policy, scenario, schedule, dispatch, full }) => {
             replay(policy, scenario, dispatch, &schedule, full)
         }

@@ -2,9 +2,9 @@
 //! timings, every counterexample trace, the classification table), replay of every kept
 //! schedule, and byte-identical JSON.
 //!
-//! `cargo test -p checks --release --test verify_matrix` (about 20 s: loom at bound 2, 2,000
+//! `cargo test -p checks --release --test verify_matrix` (about 90 s on 2 cores: loom at bound 2, 2,000
 //! seeded schedules per shuttle checker, 300 on seed-load). Deeper loom bounds run under
-//! `RUSTFLAGS="--cfg loom" cargo test -p checks --release --test loom_deep`.
+//! `cargo test -p checks --release --test loom_deep -- --ignored`.
 
 use checks::explore::{replay, Budget, Checker};
 use checks::report::{self, Plan, Row};
