@@ -5,19 +5,13 @@
 //!
 //! `cargo test -p checks --release --test classifier_gate`
 
+mod common;
+
 use model::classifier::{Classifier, CompleteClassifier, Route};
 use model::Opcode;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn verify(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_verify")).args(args).output().expect("verify runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{scratch, verify};
 
 /// A TSV classifier that defers what the complete classifier defers, less `without`.
 fn complete_tsv(dir: &Path, name: &str, without: &[&str]) -> PathBuf {
@@ -30,12 +24,6 @@ fn complete_tsv(dir: &Path, name: &str, without: &[&str]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("write the classifier");
     path
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    dir
 }
 
 const CELLS: [&str; 6] =

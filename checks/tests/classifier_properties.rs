@@ -6,6 +6,8 @@
 //! file and replayed first on every run; commit that file. The seed-classifier finding is an insta
 //! snapshot in the top-level `snapshots/` folder.
 
+mod common;
+
 use checks::gaps::{self, DenseTable};
 use model::classifier::{Classifier, CompleteClassifier, Policy, Route, SeedClassifier, TrinityCoreRouting};
 use model::opcodes::{
@@ -194,9 +196,7 @@ fn seed_classifier_leaves_shared_state_on_the_worker() {
         .iter()
         .map(|op| format!("{:<60} {:<22} {}\n", op.name(), op.info().place.tc_name(), op.kind().name()))
         .collect();
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
+    let mut settings = common::snapshot_settings();
     settings.set_info(&format!("{} opcodes", unsound.len()));
     settings.bind(|| insta::assert_snapshot!("seed_classifier_shared_state_on_worker", listing));
 }

@@ -3,11 +3,14 @@
 //!
 //! `cargo test -p checks --release --test cli`
 
+mod common;
+
 use std::process::Command;
 
+/// `verify args`: exit code and standard error.
 fn verify(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_verify")).args(args).output().expect("verify runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+    let (code, _, stderr) = common::verify(args);
+    (code, stderr)
 }
 
 /// A bad `--bound`, `--jobs`, `--shard`, policy, schedule or opcode exits 2 with a message that

@@ -4,6 +4,8 @@
 //! (after a deliberate change: `INSTA_UPDATE=always cargo test -p checks --release --test gaps_snapshots`,
 //! then read and commit the files in `snapshots/`).
 
+mod common;
+
 use checks::gaps::{self, Format, GapReport};
 use model::classifier::{Dispatch, Policy};
 use model::outcome::Lane;
@@ -12,12 +14,7 @@ use model::sync::Std;
 use model::Opcode;
 use std::sync::{Arc, OnceLock};
 
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    s
-}
+use common::snapshot_settings as settings;
 
 fn report() -> &'static GapReport {
     static REPORT: OnceLock<GapReport> = OnceLock::new();

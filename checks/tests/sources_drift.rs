@@ -1,6 +1,8 @@
 //! Citation drift: `checks/data/citations.tsv` against a TrinityCore checkout and against
 //! `FIDELITY.md`.
 
+mod common;
+
 use checks::sources::drift::{
     check_drift, check_fidelity_consistency, fidelity_citations, parse_citations, read_citations, Citation, CitedRange,
     Drift, DriftKind, Missing,
@@ -9,20 +11,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn manifest(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-fn repo(rel: &str) -> PathBuf {
-    manifest("..").join(rel)
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("sources_drift-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use common::{manifest, repo, scratch};
 
 fn real_citations() -> Vec<Citation> {
     read_citations(&manifest("data/citations.tsv")).unwrap_or_else(|e| panic!("{e}"))

@@ -1,5 +1,7 @@
 //! The parsing layer: classifier files (C++ and TSV) and a TrinityCore checkout's opcode table.
 
+mod common;
+
 use checks::sources::classifier::{
     category_of, load_classifier, load_classifier_str, model_opcode_names, parse_classifier, read_classifier,
     Duplicate, Entry, Format, OpcodeSet, Problem, SET_CATEGORIES,
@@ -11,21 +13,7 @@ use model::opcodes::SeedCategory;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sources").join(rel)
-}
-
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
-}
-
-/// A fresh directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("sources_parse-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use common::{fixture, repo, scratch};
 
 fn entries(set: &OpcodeSet) -> Vec<(&str, usize)> {
     set.entries.iter().map(|e| (e.opcode.as_str(), e.line)).collect()

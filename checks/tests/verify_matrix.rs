@@ -6,6 +6,8 @@
 //! seeded schedules per shuttle checker, 300 on seed-load). Deeper loom bounds run under
 //! `cargo test -p checks --release --test loom_deep -- --ignored`.
 
+mod common;
+
 use checks::explore::{replay, Budget, Checker};
 use checks::report::{self, Plan, Row};
 use checks::trace;
@@ -14,12 +16,7 @@ use model::opcodes::OPCODES;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    s
-}
+use common::snapshot_settings as settings;
 
 /// The default budget: loom at bound 2, 2,000 seeded schedules per shuttle checker (the crash
 /// line's shuttle rules need that many), 300 on seed-load.
