@@ -5,7 +5,7 @@
 //! Run: `cargo bench -p checks --bench classifier -- --warm-up-time 1 --measurement-time 3`
 //! Figures and the machine they came from are in BENCHMARKS.md.
 
-use checks::gaps::{self, DenseTable};
+use checks::audit::baseline::{self, DenseTable};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use model::classifier::{Classifier, CompleteClassifier, SeedClassifier};
 use model::opcodes::{Opcode, Payload, OPCODE_COUNT};
@@ -114,7 +114,7 @@ fn queue(c: &mut Criterion) {
 }
 
 fn sizes(_: &mut Criterion) {
-    let b = gaps::session_bytes();
+    let b = baseline::session_bytes();
     println!(
         "bytes: BotSession<Std> {} (receive queue, deferred queue, their mutexes, bot id, in-world flag); \
          Mutex<VecDeque<Packet>> {}; Packet {}",

@@ -5,7 +5,7 @@
 //!
 //! `cargo run --release -p checks --example exploration_figures`
 
-use checks::engines::Shuttle;
+use checks::explore::Shuttle;
 use checks::explore::{explore, Budget, Cell, Checker};
 use model::world::{run, run_with_options, RunOptions};
 use model::{Dispatch, Invariant, Policy, ScenarioName};
@@ -17,7 +17,7 @@ fn first_find<S: Scheduler + 'static>(scheduler: S, limit: usize) -> Option<usiz
     let scenario = Arc::new(ScenarioName::QuestAccept49416.build());
     let state = Arc::new(Mutex::new((0usize, None::<usize>)));
     let s = state.clone();
-    checks::engines::run_shuttle(scheduler, move || {
+    checks::explore::run_shuttle(scheduler, move || {
         let o = run::<Shuttle>(&scenario, Policy::Unsynchronized, Dispatch::FireAndForget);
         let mut st = s.lock().unwrap();
         st.0 += 1;
@@ -37,7 +37,7 @@ fn median(mut v: Vec<usize>) -> usize {
 fn main() {
     let n = 5_000;
     let t = Instant::now();
-    checks::engines::run_shuttle(RandomScheduler::new_from_seed(1, n), || {
+    checks::explore::run_shuttle(RandomScheduler::new_from_seed(1, n), || {
         shuttle::thread::spawn(|| {}).join().unwrap();
     });
     let base = n as f64 / t.elapsed().as_secs_f64();
@@ -53,7 +53,7 @@ fn main() {
         let s = scenario.clone();
         let options = RunOptions { trace_cap, detect_races };
         let t = Instant::now();
-        checks::engines::run_shuttle(RandomScheduler::new_from_seed(1, n), move || {
+        checks::explore::run_shuttle(RandomScheduler::new_from_seed(1, n), move || {
             let o = run_with_options::<Shuttle>(&s, Policy::Unsynchronized, Dispatch::FireAndForget, options);
             std::hint::black_box((o.trace.len(), o.races.len()));
         });

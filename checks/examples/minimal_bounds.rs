@@ -4,7 +4,7 @@
 //! `cargo run --release -p checks --example minimal_bounds -- [MAX_BOUND] [DISPATCH] [SCENARIO]`
 //! (default 3, both dispatch modes, every small scenario).
 
-use checks::bounds::{describe, minimal_bounds};
+use checks::explore::bounds::{describe, minimal_bounds};
 use checks::explore::Cell;
 use model::{Dispatch, Policy, ScenarioName};
 use std::time::Instant;

@@ -1,18 +1,17 @@
-//! Engines and verdicts for the model.
+//! Engines, verdicts and audits for the model. The tree shows the roles:
 //!
-//! - [`engines`]: the loom and shuttle backends of [`model::sync::Backend`];
-//! - [`explore`]: runs a (policy, scenario, dispatch) cell under a checker and counts schedules,
-//!   keeping the first counterexample of each invariant with a replayable schedule;
-//! - [`trace`]: counterexample traces as lanes (text) or a Mermaid sequence diagram.
+//! | module | role |
+//! |---|---|
+//! | [`explore`] | one entry point ([`explore::explore`]) over one file per engine: loom, shuttle, OS threads; schedules counted, first counterexamples kept and replayable |
+//! | [`expected`] | the pinned truth of every cell, the one table the gate, the fuzz targets and the candidate comparison read |
+//! | [`report`] | the matrix (plan, rows, worker threads) and its renderings: JSON, tables, traces, the gap report |
+//! | [`audit`] | the classifier's gaps and holes, the candidate fixes compared, the seed document, the worker share, benchmark baselines |
+//! | [`fuzzing`] | the fuzz targets: registry, byte scheduler, input codec, judges, corpus |
+//! | [`sources`] | the user's inputs: a classifier (C++ or TSV), a TrinityCore checkout, the citations |
 
-pub mod bounds;
-pub mod compare;
-pub mod engines;
+pub mod audit;
 pub mod expected;
 pub mod explore;
 pub mod fuzzing;
-pub mod gaps;
-pub mod holes;
 pub mod report;
 pub mod sources;
-pub mod trace;

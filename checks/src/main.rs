@@ -3,10 +3,13 @@
 //! With no subcommand it runs the whole matrix (policies × scenarios × dispatch modes ×
 //! checkers) and exits non-zero when any result differs from the truth pinned for it.
 
+use checks::audit::{compare, gaps};
+use checks::expected;
+use checks::explore::bounds;
 use checks::explore::{self, Budget, Cell, Checker};
-use checks::report::{self, Plan, Row};
-use checks::{bounds, compare, expected, gaps, trace};
-use clap::{Parser, Subcommand, ValueEnum};
+use checks::report::trace;
+use checks::report::{self, Format, Plan, Row};
+use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::classifier::{Classifier, CompleteClassifier, SeedClassifier, TrinityCoreRouting};
 use model::{Dispatch, Invariant, Opcode, Policy, ScenarioName};
@@ -102,13 +105,6 @@ struct MatrixArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-}
-
-#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Text,
-    Json,
-    Markdown,
 }
 
 #[derive(Subcommand, Debug)]
@@ -656,8 +652,8 @@ fn main() -> ExitCode {
             }
         },
         Some(Command::Holes { bound }) => {
-            let holes = checks::holes::hunt(bound);
-            out!("{}", checks::holes::render(&holes, bound));
+            let holes = checks::audit::holes::hunt(bound);
+            out!("{}", checks::audit::holes::render(&holes, bound));
             let broken = holes.iter().filter(|h| h.results.iter().any(|(_, _, f)| f.is_some())).count();
             eprintln!("verify holes: {broken} of {} kinds kept on the bot worker break something", holes.len());
             if broken == 0 {
@@ -667,12 +663,7 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::Gaps { format }) => {
-            let format = match format {
-                Format::Text => gaps::Format::Text,
-                Format::Json => gaps::Format::Json,
-                Format::Markdown => gaps::Format::Markdown,
-            };
-            out!("{}", gaps::render(&gaps::report(), format));
+            out!("{}", report::gaps::render(&gaps::report(), format));
             ExitCode::SUCCESS
         }
     }

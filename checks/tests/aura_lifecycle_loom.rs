@@ -4,7 +4,7 @@
 //! `cargo test -p checks --release --test aura_lifecycle_loom` (every schedule of two casts at
 //! preemption bound 3: well under a second).
 
-use checks::engines::Loom;
+use checks::explore::Loom;
 use model::aura::UnitAuras;
 use model::outcome::{Event, Ghost, Integrity, Lane};
 use model::{AssertFailure, Crash};
@@ -30,7 +30,7 @@ struct Seen {
 fn two_creates_make_two_applications_and_never_trip_174() {
     let seen = Arc::new(Mutex::new(Seen::default()));
     let s = seen.clone();
-    checks::engines::run_loom(Some(3), move || {
+    checks::explore::run_loom(Some(3), move || {
         let ghost = Ghost::new(1, 1_000);
         let auras = Arc::new(UnitAuras::<Loom>::new(0, 4, false));
         let (a, g) = (auras.clone(), ghost.clone());

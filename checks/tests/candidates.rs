@@ -71,12 +71,12 @@ fn the_seed_with_the_mutex_still_breaks_the_aura_lifecycle_on_the_movement_stop(
 /// movement stop still trips Unit.cpp:3602 and breaks aura-integrity.
 #[test]
 fn the_bounded_wait_is_explored_both_ways_and_does_not_stop_the_race() {
-    use checks::engines::Loom;
+    use checks::explore::Loom;
     use std::sync::{Arc, Mutex};
     let scenario = Arc::new(ScenarioName::MoveStop49416.build());
     let seen: Arc<Mutex<(bool, bool)>> = Arc::default();
     let s = seen.clone();
-    checks::engines::run_loom(Some(1), move || {
+    checks::explore::run_loom(Some(1), move || {
         let o = model::world::run::<Loom>(&scenario, Policy::SeedDeferral, Dispatch::BoundedWait);
         let mut s = s.lock().unwrap();
         for (_, e) in &o.trace {

@@ -8,7 +8,8 @@
 
 mod common;
 
-use checks::gaps::{self, DenseTable};
+use checks::audit::baseline::DenseTable;
+use checks::audit::gaps;
 use model::classifier::{Classifier, CompleteClassifier, Policy, Route, SeedClassifier, TrinityCoreRouting};
 use model::opcodes::{
     decode_wire, DecodeError, HandlerKind, Opcode, Payload, Place, SeedCategory, OPCODES, OPCODE_COUNT, SEED_DEFERRED,

@@ -6,8 +6,8 @@
 //! `cargo test -p checks --release --test crash_49416` (loom at preemption bounds 2 and 3: the
 //! quest-accept race needs 2 preemptions to reach line 174, the movement-stop race 3).
 
-use checks::engines::{Loom, Shuttle};
 use checks::explore::{explore, refind_with_shuttle, replay, Budget, Cell, Checker};
+use checks::explore::{Loom, Shuttle};
 use model::world::run;
 use model::{AssertFailure, Dispatch, Invariant, Policy, ScenarioName};
 use shuttle::scheduler::RandomScheduler;
@@ -33,7 +33,7 @@ fn crash_on_174(outcome: &model::Outcome) {
 #[should_panic(expected = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174")]
 fn loom_quest_accept_unsynchronized_trips_174() {
     let scenario = Arc::new(ScenarioName::QuestAccept49416.build());
-    checks::engines::run_loom(Some(2), move || {
+    checks::explore::run_loom(Some(2), move || {
         crash_on_174(&run::<Loom>(&scenario, Policy::Unsynchronized, Dispatch::FireAndForget))
     });
 }
@@ -43,7 +43,7 @@ fn loom_quest_accept_unsynchronized_trips_174() {
 #[should_panic(expected = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174")]
 fn shuttle_quest_accept_unsynchronized_trips_174() {
     let scenario = Arc::new(ScenarioName::QuestAccept49416.build());
-    checks::engines::run_shuttle(RandomScheduler::new_from_seed(Budget::default().seed, 2_000), move || {
+    checks::explore::run_shuttle(RandomScheduler::new_from_seed(Budget::default().seed, 2_000), move || {
         crash_on_174(&run::<Shuttle>(&scenario, Policy::Unsynchronized, Dispatch::FireAndForget))
     });
 }

@@ -6,7 +6,10 @@
 
 mod common;
 
-use checks::gaps::{self, Format, GapReport};
+use checks::audit::gaps::{self, GapReport};
+use checks::audit::worker_share::worker_share;
+use checks::report::gaps::render;
+use checks::report::Format;
 use model::classifier::{Dispatch, Policy};
 use model::outcome::Lane;
 use model::scenario::ScenarioName;
@@ -25,20 +28,20 @@ fn report() -> &'static GapReport {
 /// the handler-kind rules, the seed's sets or the measured worker share shows up as a diff.
 #[test]
 fn gap_report_text() {
-    settings().bind(|| insta::assert_snapshot!("gap_report_text", gaps::render(report(), Format::Text)));
+    settings().bind(|| insta::assert_snapshot!("gap_report_text", render(report(), Format::Text)));
 }
 
 /// The Markdown render of the gap report is exactly the committed one.
 #[test]
 fn gap_report_markdown() {
-    settings().bind(|| insta::assert_snapshot!("gap_report_markdown", gaps::render(report(), Format::Markdown)));
+    settings().bind(|| insta::assert_snapshot!("gap_report_markdown", render(report(), Format::Markdown)));
 }
 
 /// The JSON render is exactly the committed one, parses back, and carries the same counts as
 /// the report it came from.
 #[test]
 fn gap_report_json() {
-    let json = gaps::render(report(), Format::Json);
+    let json = render(report(), Format::Json);
     let value: serde_json::Value = serde_json::from_str(&json).expect("the JSON render parses");
     assert_eq!(value["opcodes"], 1008);
     assert_eq!(value["seed_deferred"], 62);
@@ -51,7 +54,7 @@ fn gap_report_json() {
 fn gap_report_is_deterministic() {
     let again = gaps::report();
     for format in Format::ALL {
-        assert_eq!(gaps::render(report(), format), gaps::render(&again, format), "{}", format.name());
+        assert_eq!(render(report(), format), render(&again, format), "{}", format.name());
     }
 }
 
@@ -144,6 +147,6 @@ fn barrier_lanes_do_not_depend_on_timing() {
         }
     }
     for _ in 0..3 {
-        assert_eq!(gaps::worker_share(&scenario, Dispatch::Barrier), report().worker_share);
+        assert_eq!(worker_share(&scenario, Dispatch::Barrier), report().worker_share);
     }
 }

@@ -11,9 +11,9 @@ const CHILD: &str = "PANIC_HOOKS_CHILD";
 
 /// In the child: run both engines, panic inside a shuttle run (caught), then outside (caught).
 fn child() {
-    checks::engines::run_loom(Some(1), || {});
+    checks::explore::run_loom(Some(1), || {});
     let inside = std::panic::catch_unwind(|| {
-        checks::engines::run_shuttle(shuttle::scheduler::RandomScheduler::new_from_seed(0, 1), || {
+        checks::explore::run_shuttle(shuttle::scheduler::RandomScheduler::new_from_seed(0, 1), || {
             panic!("deliberate panic inside a shuttle run");
         })
     });

@@ -2,7 +2,7 @@
 //! schedule: the detector must find a race exactly where the model's synchronization leaves two
 //! accesses unordered, in every schedule, whatever order the engine ran them in.
 
-use checks::engines::Loom;
+use checks::explore::Loom;
 use model::field::{self, Field, Lock};
 use model::outcome::{Ghost, Lane};
 use model::race::{Kind, LockId, LockKind, Race, Site};
@@ -29,7 +29,7 @@ struct Model {
 fn explore(body: fn(Arc<Model>)) -> Vec<Vec<Race>> {
     let seen: Arc<Mutex<Vec<Vec<Race>>>> = Arc::default();
     let s = seen.clone();
-    checks::engines::run_loom(None, move || {
+    checks::explore::run_loom(None, move || {
         let model = Arc::new(Model {
             ghost: Ghost::new(0, 0),
             field: Field::new(Site::Group, 0, 0, 0),

@@ -67,12 +67,12 @@ fn logout_racing_a_running_update_is_explored() {
 /// defers runs exactly once, in queue order.
 #[test]
 fn deferring_while_the_world_thread_drains_loses_and_repeats_nothing() {
-    use checks::engines::Loom;
+    use checks::explore::Loom;
     use model::opcodes::{Opcode, Packet, Payload};
     use model::outcome::Ghost;
     use model::session::BotSession;
     use std::sync::Arc;
-    checks::engines::run_loom(Some(3), || {
+    checks::explore::run_loom(Some(3), || {
         let ghost = Ghost::new(1, 0);
         let session = Arc::new(BotSession::<Loom>::new(0));
         let (s, g) = (session.clone(), ghost.clone());

@@ -9,8 +9,8 @@
 mod common;
 
 use checks::explore::{replay, Budget, Checker};
+use checks::report::trace;
 use checks::report::{self, Plan, Row};
-use checks::trace;
 use model::classifier::{Classifier, CompleteClassifier, SeedClassifier, TrinityCoreRouting};
 use model::opcodes::OPCODES;
 use std::fmt::Write as _;
@@ -58,7 +58,7 @@ fn verdict_matrix_snapshot() {
 /// enhancement" still aborts (:168), and the later module's bounded wait still does too.
 #[test]
 fn which_fix_to_ship_snapshot() {
-    use checks::compare::{compare, render_markdown};
+    use checks::audit::compare::{compare, render_markdown};
     let table = compare(rows());
     let row = |name: &str| table.iter().find(|c| c.candidate == name).unwrap_or_else(|| panic!("no row {name}"));
     assert!(row("map-routing / barrier").clean);
@@ -167,7 +167,7 @@ fn a_bad_schedule_is_an_error_not_a_panic() {
 /// at bound 1 show none; Unit.cpp:3602 needs 1, and the single schedule at bound 0 shows none.
 #[test]
 fn loom_findings_carry_their_minimal_bound() {
-    use checks::bounds::Finding;
+    use checks::explore::bounds::Finding;
     use model::{AssertFailure, Dispatch, Policy, ScenarioName};
     let row = rows()
         .iter()

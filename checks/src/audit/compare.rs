@@ -7,7 +7,7 @@
 //! random scheduler, fixed seed, first schedule): the share of handlers that ran on a bot worker,
 //! and the ticks a packet waited between the tick it was sent for and the tick its handler ran.
 
-use crate::engines::Shuttle;
+use crate::explore::Shuttle;
 use crate::report::{assert_short, Row};
 use model::outcome::{Outcome, ThreadKind};
 use model::race::Site;
@@ -139,7 +139,7 @@ pub fn load_run(policy: Policy, dispatch: Dispatch) -> Outcome {
     let slot = Arc::new(Mutex::new(None));
     let s = slot.clone();
     let scheduler = shuttle::scheduler::RandomScheduler::new_from_seed(LOAD_SEED, 1);
-    crate::engines::run_shuttle(scheduler, move || {
+    crate::explore::run_shuttle(scheduler, move || {
         *s.lock().unwrap() = Some(model::world::run_with_trace_cap::<Shuttle>(&scenario, policy, dispatch, 0));
     });
     let outcome = slot.lock().unwrap().take();

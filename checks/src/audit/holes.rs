@@ -10,8 +10,8 @@
 //! dispatch modes run; the report groups the classifier's opcodes by the scenario that covers
 //! them.
 
-use crate::engines::Loom;
-use crate::trace;
+use crate::explore::Loom;
+use crate::report::trace;
 use model::classifier::Route;
 use model::opcodes::{HandlerKind, Opcode, Payload};
 use model::player::{PlayerStart, AREA_4755, AREA_4756, QUEST_14078, SPELL_49416};
@@ -97,7 +97,7 @@ fn explore(
     type State = (u64, BTreeSet<Key>, Option<(Outcome, Key)>);
     let state: Arc<Mutex<State>> = Arc::default();
     let (s, scenario, reference) = (state.clone(), scenario.clone(), reference.clone());
-    crate::engines::run_loom(Some(bound), move || {
+    crate::explore::run_loom(Some(bound), move || {
         let o = model::world::run::<Loom>(&scenario, policy, dispatch);
         let mut st = s.lock().unwrap();
         st.0 += 1;

@@ -1,0 +1,273 @@
+//! Explores one cell of the matrix — a (policy, scenario, dispatch) triple — under one checker,
+//! counts the schedules it ran, and keeps the first counterexample of each broken invariant.
+//! [`explore`] is the one entry point; one file per engine sits behind it:
+//!
+//! | file | engine |
+//! |---|---|
+//! | [`loom`] | loom: every schedule up to a preemption bound ([`Loom`], [`run_loom`]) |
+//! | [`shuttle`] | shuttle: random, PCT and DFS, with recorded, replayable schedules ([`Shuttle`], [`run_shuttle`], [`replay`]) |
+//! | [`std_threads`] | real OS threads (timing-dependent, not in the default matrix) |
+//! | [`hooks`] | the engines' panic hooks, kept to engine threads ([`engine`]) |
+//! | [`tally`] | what one exploration's schedules did |
+//! | [`bounds`] | the minimal loom bound of each finding |
+//!
+//! Neither engine is asked to find a panic: the model records a tripped assert instead of
+//! panicking (the server would stop; the model's thread stops), so exploration runs to its end
+//! and every schedule is judged on all eight invariants. That is what makes the counts exact
+//! (loom reports none) and lets one run show both the assert and, say, a double effect. Loom
+//! gives no schedule: its counterexample keeps the failing iteration and its trace, and the same
+//! violation is then re-found under shuttle ([`refind_with_shuttle`]) to get a schedule that
+//! replays.
+
+pub mod bounds;
+pub mod hooks;
+pub mod loom;
+pub mod shuttle;
+pub mod std_threads;
+mod tally;
+
+pub use self::loom::{run_loom, Loom};
+pub use self::shuttle::{
+    parse_schedule, refind_with_shuttle, replay, run_shuttle, schedule_string, shuttle_config, Recording, ReplayError,
+    Shuttle,
+};
+pub use hooks::{engine, init};
+
+use ::shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler};
+use model::outcome::{Event, Lane};
+use model::race::{Race, RaceKey};
+use model::{AssertFailure, Dispatch, Invariant, Policy, ScenarioName, Violation};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// A way to explore schedules.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Checker {
+    /// loom: every schedule up to a preemption bound.
+    Loom,
+    /// shuttle's random scheduler, fixed seed.
+    Random,
+    /// shuttle's PCT scheduler, fixed seed and depth.
+    Pct,
+    /// shuttle's depth-first enumeration (no partial-order reduction), up to a budget.
+    Dfs,
+    /// Real OS threads: whatever the machine's timing gives.
+    Std,
+}
+
+impl Checker {
+    /// All checkers, in report order.
+    pub const ALL: [Checker; 5] = [Checker::Loom, Checker::Random, Checker::Pct, Checker::Dfs, Checker::Std];
+    /// Name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Checker::Loom => "loom",
+            Checker::Random => "shuttle-random",
+            Checker::Pct => "shuttle-pct",
+            Checker::Dfs => "shuttle-dfs",
+            Checker::Std => "std",
+        }
+    }
+    /// Parses a name.
+    pub fn from_name(name: &str) -> Option<Checker> {
+        Checker::ALL.into_iter().find(|c| c.name() == name)
+    }
+    /// Whether the checker can run `scenario` (loom and DFS only the small ones).
+    pub fn runs(self, scenario: ScenarioName) -> bool {
+        !matches!(self, Checker::Loom | Checker::Dfs) || scenario.is_small()
+    }
+    /// Whether the same arguments give the same counts on every run.
+    pub fn deterministic(self) -> bool {
+        self != Checker::Std
+    }
+}
+
+/// How strong a result is.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Strength {
+    /// Every schedule was explored: loom with no preemption bound, shuttle's DFS run to its end,
+    /// or a cell with a single schedule. "holds" is a proof.
+    Proved,
+    /// loom explored every schedule up to a preemption bound. "holds" is a proof for schedules
+    /// with at most that many preemptions.
+    Bounded,
+    /// Schedules were sampled (shuttle random or PCT, DFS cut by its budget, std). "holds" means
+    /// none of them broke anything.
+    Sampled,
+}
+
+impl Strength {
+    /// The JSON name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Strength::Proved => "proved",
+            Strength::Bounded => "bounded",
+            Strength::Sampled => "sampled",
+        }
+    }
+}
+
+/// How far to explore.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// loom's preemption bound; `None` explores every schedule.
+    pub bound: Option<usize>,
+    /// Schedules for the shuttle schedulers and runs for std.
+    pub schedules: usize,
+    /// PCT depth (the races modelled need two preemptions, so depth 3).
+    pub pct_depth: usize,
+    /// Seed of the random and PCT schedulers.
+    pub seed: u64,
+    /// The prove profile: loom explores bound 0, 1, 2, ... up to this bound and stops as soon as
+    /// one more preemption adds no schedule (the search has saturated: every schedule is
+    /// explored, and "holds" is proved). `bound` is then ignored for loom.
+    pub prove: Option<usize>,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget { bound: Some(2), schedules: 2_000, pct_depth: 3, seed: 0x49416, prove: None }
+    }
+}
+
+/// One cell of the matrix.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Cell {
+    /// Policy.
+    pub policy: Policy,
+    /// Scenario.
+    pub scenario: ScenarioName,
+    /// Bot dispatch mode.
+    pub dispatch: Dispatch,
+}
+
+/// The first schedule that broke one invariant.
+#[derive(Clone, Debug)]
+pub struct Counterexample {
+    /// What broke.
+    pub violation: Violation,
+    /// Which explored schedule (1-based) first showed it.
+    pub schedule_index: u64,
+    /// The run's whole trace.
+    pub trace: Vec<(Lane, Event)>,
+    /// A shuttle schedule that replays it (shuttle checkers; loom after [`refind_with_shuttle`]).
+    pub schedule: Option<String>,
+    /// How many times that shuttle schedule preempts a thread that could have gone on (an upper
+    /// bound on the preemptions the violation needs).
+    pub preemptions: Option<usize>,
+}
+
+/// What exploring one cell under one checker found.
+#[derive(Clone, Debug)]
+pub struct CellResult {
+    /// The cell.
+    pub cell: Cell,
+    /// The checker.
+    pub checker: Checker,
+    /// Schedules run.
+    pub schedules: u64,
+    /// True when every schedule (up to the bound, for loom) was run.
+    pub exhaustive: bool,
+    /// loom's preemption bound (`None`: unbounded), or PCT's depth.
+    pub bound: Option<usize>,
+    /// How strong the result is.
+    pub strength: Strength,
+    /// For each broken invariant, how many schedules broke it.
+    pub violating: BTreeMap<Invariant, u64>,
+    /// For each broken invariant, its first counterexample.
+    pub first: BTreeMap<Invariant, Counterexample>,
+    /// For each tripped assert, how many schedules tripped it.
+    pub assert_lines: BTreeMap<AssertFailure, u64>,
+    /// For each tripped assert, its first counterexample.
+    pub first_by_line: BTreeMap<AssertFailure, Counterexample>,
+    /// For each kind of data race (field and the two accesses' thread kinds), how many schedules
+    /// showed it, anywhere in the run (not only as the run's first race).
+    pub race_kinds: BTreeMap<RaceKey, u64>,
+    /// For each kind of data race, its first instance (the two accesses name their lanes and
+    /// model lines; the schedule that showed it is not kept).
+    pub first_by_race: BTreeMap<RaceKey, Race>,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+impl CellResult {
+    /// The violation to report: the first broken invariant in invariant order; for `assert`,
+    /// the crash line, SpellAuras.cpp:174, when any schedule tripped it.
+    pub fn reported(&self) -> Option<&Counterexample> {
+        let first = self.first.values().next()?;
+        if first.violation.invariant == Invariant::Assert {
+            if let Some(c) = self.first_by_line.get(&AssertFailure::AlreadyApplied) {
+                return Some(c);
+            }
+        }
+        Some(first)
+    }
+}
+
+/// The prove profile under loom: bounds `0..=max_bound` in turn, stopping at the first bound
+/// whose schedule count equals the one before (saturated). Returns every bound's result; the
+/// last is marked [`Strength::Proved`] when the search saturated.
+pub fn deepen(cell: Cell, max_bound: usize) -> Vec<CellResult> {
+    let mut series: Vec<CellResult> = Vec::new();
+    for bound in 0..=max_bound {
+        let mut r = explore(cell, Checker::Loom, Budget { bound: Some(bound), ..Budget::default() });
+        let saturated = series.last().is_some_and(|prev| prev.schedules == r.schedules);
+        if saturated {
+            r.strength = Strength::Proved;
+        }
+        series.push(r);
+        if saturated {
+            break;
+        }
+    }
+    series
+}
+
+/// Explores `cell` under `checker` with `budget`.
+pub fn explore(cell: Cell, checker: Checker, budget: Budget) -> CellResult {
+    let start = Instant::now();
+    let n = budget.schedules;
+    let (tally, exhaustive, bound) = match checker {
+        Checker::Loom => (self::loom::explore_loom(cell, budget.bound), true, budget.bound),
+        Checker::Random => {
+            let (t, only) = self::shuttle::explore_shuttle(cell, RandomScheduler::new_from_seed(budget.seed, n), None);
+            (t, only, None)
+        }
+        Checker::Pct => {
+            let (t, only) = self::shuttle::explore_shuttle(
+                cell,
+                PctScheduler::new_from_seed(budget.seed, budget.pct_depth, n),
+                None,
+            );
+            (t, only, Some(budget.pct_depth))
+        }
+        Checker::Dfs => {
+            let (t, only) = self::shuttle::explore_shuttle(cell, DfsScheduler::new(Some(n), false), None);
+            let done = only || (t.schedules as usize) < n;
+            (t, done, None)
+        }
+        Checker::Std => (std_threads::explore_std(cell, n), false, None),
+    };
+    let strength = match (checker, exhaustive, bound) {
+        (Checker::Loom, _, Some(_)) => Strength::Bounded,
+        (Checker::Loom, _, None) => Strength::Proved,
+        (Checker::Std, _, _) => Strength::Sampled,
+        (_, true, _) => Strength::Proved,
+        (_, false, _) => Strength::Sampled,
+    };
+    CellResult {
+        cell,
+        checker,
+        schedules: tally.schedules,
+        exhaustive,
+        bound,
+        strength,
+        violating: tally.violating,
+        first: tally.first,
+        assert_lines: tally.assert_lines,
+        first_by_line: tally.first_by_line,
+        race_kinds: tally.race_kinds,
+        first_by_race: tally.first_by_race,
+        elapsed: start.elapsed(),
+    }
+}

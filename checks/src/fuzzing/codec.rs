@@ -1,0 +1,183 @@
+//! The `schedule` targets' input: a [`ScheduleCase`] (bots, maps, ticks, packets, a cell) read
+//! from fuzz bytes with `arbitrary`, and written back as the same bytes
+//! ([`ScheduleCase::encode`]), so that the seed corpus is generated from the named scenarios.
+
+use super::*;
+use arbitrary::Unstructured;
+use model::opcodes::{Payload, OPCODES};
+use model::player::PlayerStart;
+use model::{Dispatch, HandlerKind, Opcode, Outcome, Policy, Scenario};
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+/// One `schedule` input: a scenario, the cell it runs under, and the schedule bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScheduleCase {
+    /// The scenario (within [`MAX_BOTS`], [`MAX_MAPS`], [`MAX_TICKS`], [`MAX_PACKETS_PER_TICK`]).
+    pub scenario: Scenario,
+    /// The policy.
+    pub policy: Policy,
+    /// The dispatch mode.
+    pub dispatch: Dispatch,
+    /// What is left of the input: the schedule choices.
+    pub choices: Vec<u8>,
+}
+
+/// The handled opcodes of each handler kind, in table order (fuzzed packets pick a kind, then
+/// one of its opcodes, so rare kinds are as easy to reach as common ones).
+pub(super) fn opcodes_of_kind(kind: HandlerKind) -> &'static [Opcode] {
+    static BY_KIND: OnceLock<Vec<Vec<Opcode>>> = OnceLock::new();
+    let all = BY_KIND.get_or_init(|| {
+        HandlerKind::ALL.iter().map(|&k| OPCODES.iter().map(|i| i.opcode).filter(|o| o.kind() == k).collect()).collect()
+    });
+    &all[HandlerKind::ALL.iter().position(|&k| k == kind).unwrap()]
+}
+
+/// Reads one byte and picks from `options` by it (modulo); an exhausted input reads 0.
+pub(super) fn pick<T: Copy>(u: &mut Unstructured<'_>, options: &[T]) -> T {
+    options[u.arbitrary::<u8>().unwrap_or(0) as usize % options.len()]
+}
+
+/// The index that [`pick`] (or a two-byte read, for opcodes) turns into `value`.
+pub(super) fn index_of<T: PartialEq + fmt::Debug>(options: &[T], value: &T) -> usize {
+    options.iter().position(|o| o == value).unwrap_or_else(|| panic!("{value:?} is not among the options"))
+}
+
+/// The byte that [`pick`] reads as `value`.
+pub(super) fn byte_of<T: PartialEq + fmt::Debug>(options: &[T], value: &T) -> u8 {
+    index_of(options, value) as u8
+}
+
+pub(super) fn player_start(u: &mut Unstructured<'_>, maps: u8) -> PlayerStart {
+    PlayerStart {
+        map: u.arbitrary::<u8>().unwrap_or(0) % maps,
+        area: pick(u, &AREAS),
+        area_update_id: pick(u, &AREAS),
+        has_quest: u.arbitrary::<u8>().unwrap_or(0) & 1 == 1,
+    }
+}
+
+pub(super) fn encode_player_start(out: &mut Vec<u8>, p: &PlayerStart) {
+    out.extend([p.map, byte_of(&AREAS, &p.area), byte_of(&AREAS, &p.area_update_id), p.has_quest as u8]);
+}
+
+/// Ticks `1..=ticks` whose bit is set in `mask`.
+pub(super) fn ticks_of_mask(mask: u8, ticks: u32) -> Vec<u32> {
+    (1..=ticks).filter(|t| mask & (1 << (t - 1)) != 0).collect()
+}
+
+pub(super) fn mask_of_ticks(ticks: &[u32]) -> u8 {
+    ticks.iter().fold(0, |m, t| m | 1 << (t - 1))
+}
+
+impl ScheduleCase {
+    /// Reads a case. Any bytes make a case: an exhausted input reads zeros. With `racy`, the
+    /// cell byte is read and then replaced by [`RACY_CELL`], so both schedule targets share one
+    /// input format and one corpus format.
+    pub fn decode(data: &[u8], racy: bool) -> ScheduleCase {
+        let mut u = Unstructured::new(data);
+        let byte = |u: &mut Unstructured<'_>| u.arbitrary::<u8>().unwrap_or(0);
+        let (policy, dispatch) = if racy {
+            byte(&mut u);
+            RACY_CELL
+        } else {
+            pick(&mut u, safe_cells())
+        };
+        let bots = 1 + byte(&mut u) as usize % MAX_BOTS;
+        let maps = 1 + byte(&mut u) % MAX_MAPS;
+        let ticks = 1 + byte(&mut u) as u32 % MAX_TICKS;
+        let map_update_ticks = ticks_of_mask(byte(&mut u), ticks);
+        let heartbeat_ticks = ticks_of_mask(byte(&mut u), ticks);
+        let logout = byte(&mut u) as usize % (bots * ticks as usize + 1);
+        let logouts = match logout {
+            0 => vec![],
+            k => vec![(1 + ((k - 1) / bots) as u32, ((k - 1) % bots) as u8)],
+        };
+        let mut players = Vec::new();
+        let mut traffic = Vec::new();
+        for _ in 0..bots {
+            players.push(player_start(&mut u, maps));
+            let mut per_tick = Vec::new();
+            for _ in 0..ticks {
+                let n = byte(&mut u) as usize % (MAX_PACKETS_PER_TICK + 1);
+                let packets = (0..n)
+                    .map(|_| {
+                        let of_kind = opcodes_of_kind(pick(&mut u, &HandlerKind::ALL));
+                        let opcode = of_kind[u.arbitrary::<u16>().unwrap_or(0) as usize % of_kind.len()];
+                        let payload = Payload {
+                            spell: pick(&mut u, &SPELLS),
+                            area: pick(&mut u, &AREAS),
+                            quest: pick(&mut u, &QUESTS),
+                        };
+                        (opcode, payload)
+                    })
+                    .collect();
+                per_tick.push(packets);
+            }
+            traffic.push(per_tick);
+        }
+        let scenario = Scenario {
+            name: "fuzzed".to_string(),
+            maps,
+            players,
+            traffic,
+            ticks,
+            map_update_ticks,
+            heartbeat_ticks,
+            logouts,
+        };
+        ScheduleCase { scenario, policy, dispatch, choices: u.take_rest().to_vec() }
+    }
+
+    /// The bytes [`ScheduleCase::decode`] reads back as this case. Panics when the case is out of
+    /// the fuzzed bounds or holds a value the input format cannot express.
+    pub fn encode(&self) -> Vec<u8> {
+        let s = &self.scenario;
+        let cell = (self.policy, self.dispatch);
+        let cell_byte = if cell == RACY_CELL { 0 } else { byte_of(safe_cells(), &cell) };
+        let bots = s.players.len();
+        assert!(
+            (1..=MAX_BOTS).contains(&bots) && (1..=MAX_MAPS).contains(&s.maps) && (1..=MAX_TICKS).contains(&s.ticks)
+        );
+        assert!(s.logouts.len() <= 1, "at most one logout");
+        let logout = s.logouts.first().map_or(0, |&(t, b)| 1 + (t as usize - 1) * bots + b as usize);
+        let mut out = vec![
+            cell_byte,
+            bots as u8 - 1,
+            s.maps - 1,
+            s.ticks as u8 - 1,
+            mask_of_ticks(&s.map_update_ticks),
+            mask_of_ticks(&s.heartbeat_ticks),
+            logout as u8,
+        ];
+        for (bot, start) in s.players.iter().enumerate() {
+            encode_player_start(&mut out, start);
+            for tick in 1..=s.ticks {
+                let packets = s.packets(bot, tick);
+                assert!(packets.len() <= MAX_PACKETS_PER_TICK);
+                out.push(packets.len() as u8);
+                for (opcode, p) in packets {
+                    out.push(byte_of(&HandlerKind::ALL, &opcode.kind()));
+                    out.extend((index_of(opcodes_of_kind(opcode.kind()), opcode) as u16).to_le_bytes());
+                    out.extend([byte_of(&SPELLS, &p.spell), byte_of(&AREAS, &p.area), byte_of(&QUESTS, &p.quest)]);
+                }
+            }
+        }
+        out.extend(&self.choices);
+        out
+    }
+
+    /// Runs the case on its schedule. `None` when the run passed the step cap.
+    pub fn run(&self, trace_cap: usize) -> Option<Outcome> {
+        run_on_bytes(&Arc::new(self.scenario.clone()), self.policy, self.dispatch, &self.choices, trace_cap)
+    }
+
+    /// The verdict: under a safe cell, every violation is a finding, `data-race` included;
+    /// under [`RACY_CELL`], the race's consequences are (an assert, a use after free, a double
+    /// effect, an aura-integrity break): `data-race` itself breaks on every input there, since
+    /// nothing is synchronized, and would make every input a find.
+    pub fn judge(&self) -> Result<(), Finding> {
+        let outcome = self.run(FUZZ_TRACE_CAP).ok_or(Finding::StepCap)?;
+        judge_outcome(self.policy, self.dispatch, outcome.check())
+    }
+}
