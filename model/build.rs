@@ -10,9 +10,24 @@
 //! here is retyped by hand: the `Opcode` enum, the table, the wire-value index, the seed's
 //! category list and the table's origin are all written from the files.
 //!
+//! Each opcode's handler kind is computed here, once, by the handler-kind rules of
+//! `src/opcodes/rules.rs`, which this script compiles as a module of its own (with
+//! `src/named.rs`, whose macro it uses): every `OpcodeInfo` row carries its `kind` and `basis`,
+//! and `OPCODES_OF_KIND` lists the opcodes of each kind, for whichever table was read.
+//!
 //! A bad table stops the build with the file, the line and what is wrong.
 
+// The crate's own files, shared with it: the name-table macro, then the handler-kind rules.
+#[allow(dead_code)]
+#[macro_use]
+#[path = "src/named.rs"]
+mod named;
+#[allow(dead_code)]
+#[path = "src/opcodes/rules.rs"]
+mod rules;
+
 use cpp_sources::trinitycore::{self, OpcodeRow};
+use rules::{kind_basis_of, HandlerKind, KindBasis};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::{env, fs, path::Path};
@@ -57,6 +72,8 @@ fn main() {
     println!("cargo:rerun-if-changed={}", table_path.display());
     println!("cargo:rerun-if-changed={}", seed_path.display());
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/named.rs");
+    println!("cargo:rerun-if-changed=src/opcodes/rules.rs");
 
     let (table, source) = read_table(&table_path);
     let seed = fs::read_to_string(&seed_path).expect("read the seed classifier table");
@@ -67,6 +84,8 @@ fn main() {
         status: &'static str,
         place: &'static str,
         handler: String,
+        kind: HandlerKind,
+        basis: KindBasis,
     }
     let mut rows = Vec::new();
     for r in &table {
@@ -86,7 +105,8 @@ fn main() {
             "PROCESS_THREADSAFE" => "ThreadSafe",
             other => fail(format!("{source}: line {} ({}): unknown processing place {other}", r.line, r.name)),
         };
-        rows.push(Row { name: r.name.clone(), value: r.value, status, place, handler: r.handler.clone() });
+        let (kind, basis) = kind_basis_of(&r.name, &r.status, &r.handler);
+        rows.push(Row { name: r.name.clone(), value: r.value, status, place, handler: r.handler.clone(), kind, basis });
     }
     let names: BTreeSet<&str> = rows.iter().map(|r| r.name.as_str()).collect();
     if names.len() != rows.len() {
@@ -121,10 +141,22 @@ fn main() {
     for r in &rows {
         writeln!(
             out,
-            "    OpcodeInfo {{ opcode: Opcode::{n}, name: \"{n}\", value: {v:#08X}, status: Status::{s}, place: Place::{p}, handler: \"{h}\" }},",
-            n = r.name, v = r.value, s = r.status, p = r.place, h = r.handler
+            "    OpcodeInfo {{ opcode: Opcode::{n}, name: \"{n}\", value: {v:#08X}, status: Status::{s}, place: Place::{p}, handler: \"{h}\", kind: HandlerKind::{k:?}, basis: KindBasis::{b:?} }},",
+            n = r.name, v = r.value, s = r.status, p = r.place, h = r.handler, k = r.kind, b = r.basis
         )
         .unwrap();
+    }
+    writeln!(out, "];\n").unwrap();
+    writeln!(out, "/// The opcodes of each handler kind, in `HandlerKind::ALL` order, each in table order").unwrap();
+    writeln!(out, "/// (see [`HandlerKind::opcodes`]).").unwrap();
+    writeln!(out, "pub static OPCODES_OF_KIND: [&[Opcode]; {}] = [", HandlerKind::ALL.len()).unwrap();
+    for kind in HandlerKind::ALL {
+        writeln!(out, "    // {}", kind.name()).unwrap();
+        writeln!(out, "    &[").unwrap();
+        for r in rows.iter().filter(|r| r.kind == kind) {
+            writeln!(out, "        Opcode::{},", r.name).unwrap();
+        }
+        writeln!(out, "    ],").unwrap();
     }
     writeln!(out, "];\n").unwrap();
     let mut by_value: Vec<(u32, &str)> = rows.iter().map(|r| (r.value, r.name.as_str())).collect();

@@ -19,16 +19,17 @@ pub enum Route {
     EitherThread,
 }
 
-impl Route {
-    /// Short name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Route::BotWorker => "bot-worker",
-            Route::MainThread => "main-thread",
-            Route::MapThread => "map-thread",
-            Route::EitherThread => "either-thread",
-        }
+named! {
+    impl Route {
+        /// All four, in declaration order.
+        const ALL;
+        /// Short name.
+        fn name;
     }
+    BotWorker => "bot-worker",
+    MainThread => "main-thread",
+    MapThread => "map-thread",
+    EitherThread => "either-thread",
 }
 
 /// A classifier: a total function from opcodes to routes, with a reason for every opcode it
@@ -258,40 +259,30 @@ pub enum Policy {
     PlayerLock,
 }
 
+named! {
+    impl Policy {
+        /// All nine, in report order: the four classifiers, then the candidate fixes.
+        const ALL;
+        /// The policy's name.
+        fn name;
+        /// Parses a name.
+        fn from_name;
+    }
+    Unsynchronized => "unsynchronized",
+    SeedDeferral => "seed-deferral",
+    CompleteDeferral => "complete-deferral",
+    MapRouting => "map-routing",
+    EffectLock => "effect-lock",
+    SeedEffectLock => "seed-deferral+effect-lock",
+    CompleteEffectLock => "complete-deferral+effect-lock",
+    SeedAuraCache => "seed-deferral+aura-cache",
+    PlayerLock => "player-lock",
+}
+
 impl Policy {
-    /// All nine, in report order: the four classifiers, then the candidate fixes.
-    pub const ALL: [Policy; 9] = [
-        Policy::Unsynchronized,
-        Policy::SeedDeferral,
-        Policy::CompleteDeferral,
-        Policy::MapRouting,
-        Policy::EffectLock,
-        Policy::SeedEffectLock,
-        Policy::CompleteEffectLock,
-        Policy::SeedAuraCache,
-        Policy::PlayerLock,
-    ];
     /// The four policies that differ by their classifier alone.
     pub const CLASSIFIERS: [Policy; 4] =
         [Policy::Unsynchronized, Policy::SeedDeferral, Policy::CompleteDeferral, Policy::MapRouting];
-    /// The policy's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Policy::EffectLock => "effect-lock",
-            Policy::SeedEffectLock => "seed-deferral+effect-lock",
-            Policy::CompleteEffectLock => "complete-deferral+effect-lock",
-            Policy::SeedAuraCache => "seed-deferral+aura-cache",
-            Policy::PlayerLock => "player-lock",
-            Policy::Unsynchronized => "unsynchronized",
-            Policy::SeedDeferral => "seed-deferral",
-            Policy::CompleteDeferral => "complete-deferral",
-            Policy::MapRouting => "map-routing",
-        }
-    }
-    /// Parses a name.
-    pub fn from_name(name: &str) -> Option<Policy> {
-        Policy::ALL.into_iter().find(|p| p.name() == name)
-    }
     /// The policy's classifier.
     pub fn classifier(self) -> &'static dyn Classifier {
         match self {
@@ -341,19 +332,16 @@ pub enum Dispatch {
     BoundedWait,
 }
 
-impl Dispatch {
-    /// All three, in report order.
-    pub const ALL: [Dispatch; 3] = [Dispatch::FireAndForget, Dispatch::Barrier, Dispatch::BoundedWait];
-    /// Name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Dispatch::FireAndForget => "fire-and-forget",
-            Dispatch::Barrier => "barrier",
-            Dispatch::BoundedWait => "bounded-wait",
-        }
+named! {
+    impl Dispatch {
+        /// All three, in report order.
+        const ALL;
+        /// Name.
+        fn name;
+        /// Parses a name.
+        fn from_name;
     }
-    /// Parses a name.
-    pub fn from_name(name: &str) -> Option<Dispatch> {
-        Dispatch::ALL.into_iter().find(|d| d.name() == name)
-    }
+    FireAndForget => "fire-and-forget",
+    Barrier => "barrier",
+    BoundedWait => "bounded-wait",
 }

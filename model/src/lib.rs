@@ -21,8 +21,13 @@
 //! | [`scenario`] | the seven scenarios (six small enough for loom) |
 //! | [`outcome`] | lanes and the trace vocabulary (`lane`), the ghost recorder (`ghost`), the outcome and the eight invariants (`invariants`) |
 //! | [`race`] | the happens-before data-race detector: vector clocks, locations, races |
+//! | [`named`] | the enums' name tables: [`Named`] and the macro that writes `ALL`, `name` and `from_name` |
 
 #![warn(missing_docs)]
+
+// First, so that its `named!` macro is in scope in every module below.
+#[macro_use]
+pub mod named;
 
 pub mod aura;
 pub mod classifier;
@@ -39,6 +44,7 @@ pub mod world;
 
 pub use classifier::{Dispatch, Policy};
 pub use crash::{AssertFailure, Crash};
+pub use named::Named;
 pub use opcodes::{HandlerKind, Opcode, Packet, Payload};
 pub use outcome::{Invariant, Outcome, Violation};
 pub use scenario::{Scenario, ScenarioName};

@@ -2,13 +2,20 @@
 //! `build.rs`), packets, the wire decoder, and the handler kinds: what each opcode's handler does
 //! to game state.
 //!
-//! The handler-kind rules ([`handler_kind`]) are the one reviewable place where the model says
-//! what a handler touches. They are ordered, first match wins, and fail closed: an opcode no rule
-//! names is taken to write its player's state. Only two kinds touch no shared game state
-//! ([`HandlerKind::SessionLocal`], [`HandlerKind::StaticQuery`]), and both are explicit allowlists
-//! of names, so a new or renamed opcode can never land there by accident.
+//! The handler-kind rules (`opcodes/rules.rs`, see [`kind_basis_of`]) are the one reviewable
+//! place where the model says what a handler touches. They are ordered, first match wins, and
+//! fail closed: an opcode no rule names is taken to write its player's state. Only two kinds
+//! touch no shared game state ([`HandlerKind::SessionLocal`], [`HandlerKind::StaticQuery`]), and
+//! both are explicit allowlists of names, so a new or renamed opcode can never land there by
+//! accident. `build.rs` applies them once, to the table it reads: every [`OpcodeInfo`] carries its
+//! [`kind`](OpcodeInfo::kind) and [`basis`](OpcodeInfo::basis), and [`HandlerKind::opcodes`] lists
+//! the opcodes of each kind.
 
 use std::fmt;
+
+mod rules;
+
+pub use rules::{kind_basis_of, HandlerKind, KindBasis};
 
 include!(concat!(env!("OUT_DIR"), "/opcodes_generated.rs"));
 
@@ -31,19 +38,20 @@ pub enum Status {
     Ignored,
 }
 
-impl Status {
-    /// TrinityCore's name, e.g. `STATUS_LOGGEDIN`.
-    pub fn tc_name(self) -> &'static str {
-        match self {
-            Status::Authed => "STATUS_AUTHED",
-            Status::LoggedIn => "STATUS_LOGGEDIN",
-            Status::Transfer => "STATUS_TRANSFER",
-            Status::LoggedInOrRecentlyLoggedOut => "STATUS_LOGGEDIN_OR_RECENTLY_LOGGOUT",
-            Status::Never => "STATUS_NEVER",
-            Status::Unhandled => "STATUS_UNHANDLED",
-            Status::Ignored => "STATUS_IGNORED",
-        }
+named! {
+    impl Status {
+        /// All seven, in declaration order.
+        const ALL;
+        /// TrinityCore's name, e.g. `STATUS_LOGGEDIN`.
+        fn tc_name;
     }
+    Authed => "STATUS_AUTHED",
+    LoggedIn => "STATUS_LOGGEDIN",
+    Transfer => "STATUS_TRANSFER",
+    LoggedInOrRecentlyLoggedOut => "STATUS_LOGGEDIN_OR_RECENTLY_LOGGOUT",
+    Never => "STATUS_NEVER",
+    Unhandled => "STATUS_UNHANDLED",
+    Ignored => "STATUS_IGNORED",
 }
 
 /// TrinityCore's processing place for an opcode (Opcodes.h `PacketProcessing`).
@@ -57,15 +65,16 @@ pub enum Place {
     ThreadSafe,
 }
 
-impl Place {
-    /// TrinityCore's own name.
-    pub fn tc_name(self) -> &'static str {
-        match self {
-            Place::Inplace => "PROCESS_INPLACE",
-            Place::ThreadUnsafe => "PROCESS_THREADUNSAFE",
-            Place::ThreadSafe => "PROCESS_THREADSAFE",
-        }
+named! {
+    impl Place {
+        /// All three, in declaration order.
+        const ALL;
+        /// TrinityCore's own name.
+        fn tc_name;
     }
+    Inplace => "PROCESS_INPLACE",
+    ThreadUnsafe => "PROCESS_THREADUNSAFE",
+    ThreadSafe => "PROCESS_THREADSAFE",
 }
 
 /// The seed's eight deferral categories.
@@ -89,31 +98,21 @@ pub enum SeedCategory {
     Trade,
 }
 
-impl SeedCategory {
-    /// All categories, in the seed's order.
-    pub const ALL: [SeedCategory; 8] = [
-        SeedCategory::Spell,
-        SeedCategory::Item,
-        SeedCategory::Resurrection,
-        SeedCategory::Movement,
-        SeedCategory::Combat,
-        SeedCategory::Quest,
-        SeedCategory::Group,
-        SeedCategory::Trade,
-    ];
-    /// Lower-case name, as in the seed's data file.
-    pub fn name(self) -> &'static str {
-        match self {
-            SeedCategory::Spell => "spell",
-            SeedCategory::Item => "item",
-            SeedCategory::Resurrection => "resurrection",
-            SeedCategory::Movement => "movement",
-            SeedCategory::Combat => "combat",
-            SeedCategory::Quest => "quest",
-            SeedCategory::Group => "group",
-            SeedCategory::Trade => "trade",
-        }
+named! {
+    impl SeedCategory {
+        /// All categories, in the seed's order.
+        const ALL;
+        /// Lower-case name, as in the seed's data file.
+        fn name;
     }
+    Spell => "spell",
+    Item => "item",
+    Resurrection => "resurrection",
+    Movement => "movement",
+    Combat => "combat",
+    Quest => "quest",
+    Group => "group",
+    Trade => "trade",
 }
 
 /// One row of the opcode table.
@@ -131,6 +130,10 @@ pub struct OpcodeInfo {
     pub place: Place,
     /// The handler's name, e.g. `WorldSession::HandleCastSpellOpcode`.
     pub handler: &'static str,
+    /// What the handler does to game state ([`kind_basis_of`], applied by `build.rs`).
+    pub kind: HandlerKind,
+    /// Where [`OpcodeInfo::kind`] comes from.
+    pub basis: KindBasis,
 }
 
 impl Opcode {
@@ -152,7 +155,7 @@ impl Opcode {
     }
     /// What the handler does to game state.
     pub fn kind(self) -> HandlerKind {
-        handler_kind(self.info())
+        self.info().kind
     }
     /// Decodes a wire value; a value not in the table is an error, never a panic.
     pub fn from_value(value: u32) -> Result<Opcode, DecodeError> {
@@ -263,310 +266,32 @@ pub fn encode_wire(opcode: Opcode, payload: Payload) -> Vec<u8> {
     out
 }
 
-/// What a handler does to game state, as far as the race is concerned.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub enum HandlerKind {
-    /// Status UNHANDLED, NEVER or IGNORED, or the `Handle_NULL` handler: the server drops it.
-    Unhandled,
-    /// Touches only the session and the client connection (time sync, account data, addon
-    /// prefixes, screen notifications).
-    SessionLocal,
-    /// Reads immutable data (templates, DB2 stores, realm name) and replies.
-    StaticQuery,
-    /// Reads live state of players or the world and replies; writes nothing.
-    SharedRead,
-    /// Movement that stops, lands, or acknowledges a teleport: writes the position, then
-    /// `UpdateZoneAndAreaId` (MovementHandler.cpp:590-606), and so the area autocast.
-    MoveStop,
-    /// Any other movement: writes the position or movement state.
-    Move,
-    /// Can apply an aura: spell casts and spell-capable uses (items, toys, game objects,
-    /// spell clicks, empowered releases, area triggers).
-    Cast,
-    /// Removes an aura.
-    AuraRemove,
-    /// Changes the quest log: accept, complete, reward, remove (`SendQuestUpdate`, and so the
-    /// `spell_area` autocast).
-    QuestUpdate,
-    /// Writes the player's own state otherwise (items, combat, talents, pets, settings).
-    PlayerWrite,
-    /// State shared between players: group, trade, mail, guild, chat, auction, calendar, LFG.
-    WorldGlobal,
+/// What an opcode's handler does to game state. See [`kind_basis_of`] for the rules.
+pub fn handler_kind(info: &OpcodeInfo) -> HandlerKind {
+    info.kind
+}
+
+/// The handler kind with where it comes from.
+pub fn kind_basis(info: &OpcodeInfo) -> (HandlerKind, KindBasis) {
+    (info.kind, info.basis)
 }
 
 impl HandlerKind {
-    /// All kinds.
-    pub const ALL: [HandlerKind; 11] = [
-        HandlerKind::Unhandled,
-        HandlerKind::SessionLocal,
-        HandlerKind::StaticQuery,
-        HandlerKind::SharedRead,
-        HandlerKind::MoveStop,
-        HandlerKind::Move,
-        HandlerKind::Cast,
-        HandlerKind::AuraRemove,
-        HandlerKind::QuestUpdate,
-        HandlerKind::PlayerWrite,
-        HandlerKind::WorldGlobal,
-    ];
-    /// Short name.
-    pub fn name(self) -> &'static str {
-        match self {
-            HandlerKind::Unhandled => "unhandled",
-            HandlerKind::SessionLocal => "session-local",
-            HandlerKind::StaticQuery => "static-query",
-            HandlerKind::SharedRead => "shared-read",
-            HandlerKind::MoveStop => "move-stop",
-            HandlerKind::Move => "move",
-            HandlerKind::Cast => "cast",
-            HandlerKind::AuraRemove => "aura-remove",
-            HandlerKind::QuestUpdate => "quest-update",
-            HandlerKind::PlayerWrite => "player-write",
-            HandlerKind::WorldGlobal => "world-global",
-        }
-    }
-    /// True when the handler touches game state that another thread may touch at the same time
-    /// (anything but session-local work and reads of immutable data).
-    pub fn touches_shared_state(self) -> bool {
-        !matches!(self, HandlerKind::Unhandled | HandlerKind::SessionLocal | HandlerKind::StaticQuery)
-    }
-    /// True when the handler changes game state (the `order` invariant follows these).
-    pub fn changes_state(self) -> bool {
-        self.touches_shared_state() && self != HandlerKind::SharedRead
+    /// The opcodes of this kind, in table order.
+    pub fn opcodes(self) -> &'static [Opcode] {
+        OPCODES_OF_KIND[self as usize]
     }
 }
 
-/// How a rule matches an opcode name (without its `CMSG_` prefix).
-#[derive(Clone, Copy, Debug)]
-enum Match {
-    Exact(&'static [&'static str]),
-    Prefix(&'static [&'static str]),
-    Contains(&'static [&'static str]),
-    Suffix(&'static [&'static str]),
-}
-
-/// The handler-kind rules: ordered, first match wins, anything unmatched is `PlayerWrite`.
-const RULES: &[(Match, HandlerKind)] = &[
-    // The area-update path (MODEL.md §2): the movement-stop family, landing, set-fly, and the
-    // teleport / world-port acks (UpdateZone).
-    (
-        Match::Exact(&[
-            "MOVE_STOP",
-            "MOVE_STOP_STRAFE",
-            "MOVE_STOP_TURN",
-            "MOVE_STOP_SWIM",
-            "MOVE_STOP_PITCH",
-            "MOVE_STOP_ASCEND",
-            "MOVE_FALL_LAND",
-            "MOVE_SET_FLY",
-            "MOVE_TELEPORT_ACK",
-            "WORLD_PORT_RESPONSE",
-        ]),
-        HandlerKind::MoveStop,
-    ),
-    // Spell-capable: everything that can reach Spell::_cast and so _ApplyAura.
-    (
-        Match::Exact(&[
-            "CAST_SPELL",
-            "PET_CAST_SPELL",
-            "USE_ITEM",
-            "USE_TOY",
-            "USE_CRITTER_ITEM",
-            "GAME_OBJ_USE",
-            "GAME_OBJ_REPORT_USE",
-            "SPELL_CLICK",
-            "SPELL_EMPOWER_RELEASE",
-            "SPELL_EMPOWER_RESTART",
-            "AREA_TRIGGER",
-            "SELF_RES",
-            "TRAINER_BUY_SPELL",
-            "BATTLE_PET_SUMMON",
-            "RIDE_VEHICLE_INTERACT",
-        ]),
-        HandlerKind::Cast,
-    ),
-    (
-        Match::Exact(&[
-            "CANCEL_AURA",
-            "PET_CANCEL_AURA",
-            "CANCEL_GROWTH_AURA",
-            "CANCEL_MOUNT_AURA",
-            "CANCEL_MOD_SPEED_NO_CONTROL_AURAS",
-            "CANCEL_CHANNELLING",
-            "TOTEM_DESTROYED",
-        ]),
-        HandlerKind::AuraRemove,
-    ),
-    (
-        Match::Exact(&[
-            "QUEST_GIVER_ACCEPT_QUEST",
-            "QUEST_GIVER_COMPLETE_QUEST",
-            "QUEST_GIVER_CHOOSE_REWARD",
-            "QUEST_LOG_REMOVE_QUEST",
-            "QUEST_CONFIRM_ACCEPT",
-            "ADVENTURE_MAP_START_QUEST",
-        ]),
-        HandlerKind::QuestUpdate,
-    ),
-    // Allowlist: session and connection only.
-    (
-        Match::Exact(&[
-            "TIME_SYNC_RESPONSE",
-            "DISCARDED_TIME_SYNC_ACKS",
-            "UPDATE_AADC_STATUS",
-            "REQUEST_ACCOUNT_DATA",
-            "UPDATE_ACCOUNT_DATA",
-            "SAVE_CUF_PROFILES",
-            "SET_ADVANCED_COMBAT_LOGGING",
-            "LOADING_SCREEN_NOTIFY",
-            "QUEUED_MESSAGES_END",
-            "OVERRIDE_SCREEN_FLASH",
-            "VIOLENCE_LEVEL",
-            "SERVER_TIME_OFFSET_REQUEST",
-            "QUERY_TIME",
-            "OBJECT_UPDATE_FAILED",
-            "OBJECT_UPDATE_RESCUED",
-            "CHAT_REGISTER_ADDON_PREFIXES",
-            "CHAT_UNREGISTER_ALL_ADDON_PREFIXES",
-            "ACCOUNT_NOTIFICATION_ACKNOWLEDGED",
-            "BATTLENET_REQUEST",
-        ]),
-        HandlerKind::SessionLocal,
-    ),
-    // Allowlist: reads of data that never changes after start-up.
-    (
-        Match::Exact(&[
-            "QUERY_CREATURE",
-            "QUERY_GAME_OBJECT",
-            "QUERY_NPC_TEXT",
-            "QUERY_PAGE_TEXT",
-            "QUERY_QUEST_INFO",
-            "QUERY_REALM_NAME",
-            "DB_QUERY_BULK",
-            "HOTFIX_REQUEST",
-            "QUERY_TREASURE_PICKER",
-            "QUERY_QUEST_COMPLETION_NPCS",
-            "UI_MAP_QUEST_LINES_REQUEST",
-            "GET_PVP_OPTIONS_ENABLED",
-            "QUERY_SCENARIO_POI",
-            "GM_TICKET_GET_SYSTEM_STATUS",
-            "GENERATE_RANDOM_CHARACTER_NAME",
-        ]),
-        HandlerKind::StaticQuery,
-    ),
-    // Shared between players.
-    (
-        Match::Prefix(&[
-            "PARTY_",
-            "SET_PARTY_",
-            "LEAVE_GROUP",
-            "CONVERT_RAID",
-            "CHANGE_SUB_GROUP",
-            "SWAP_SUB_GROUPS",
-            "SET_ASSISTANT_LEADER",
-            "SET_EVERYONE_IS_ASSISTANT",
-            "DO_READY_CHECK",
-            "READY_CHECK_RESPONSE",
-            "INITIATE_ROLE_POLL",
-            "SET_ROLE",
-            "UPDATE_RAID_TARGET",
-            "CLEAR_RAID_MARKER",
-            "SET_LOOT_METHOD",
-            "LOOT_ROLL",
-            "MASTER_LOOT_ITEM",
-            "OPT_OUT_OF_LOOT",
-            "SET_RESTRICT_PINGS",
-            "SEND_PING_",
-            "MINIMAP_PING",
-            "RANDOM_ROLL",
-            "SETUP_WARBAND_GROUPS",
-            "MAIL_",
-            "SEND_MAIL",
-            "GUILD_",
-            "AUCTION_",
-            "BLACK_MARKET_",
-            "CALENDAR_",
-            "CHAT_",
-            "MESSAGE_WHISPER",
-            "SEND_TEXT_EMOTE",
-            "EMOTE",
-            "ADD_FRIEND",
-            "DEL_FRIEND",
-            "ADD_IGNORE",
-            "DEL_IGNORE",
-            "SET_CONTACT_NOTES",
-            "SEND_CONTACT_LIST",
-            "WHO",
-            "DF_",
-            "BATTLEMASTER_",
-            "BATTLEFIELD_",
-            "ACCEPT_WARGAME_INVITE",
-            "ACCEPT_GUILD_INVITE",
-            "DECLINE_GUILD_INVITES",
-            "PETITION_",
-            "OFFER_PETITION",
-            "SIGN_PETITION",
-            "TURN_IN_PETITION",
-            "DECLINE_PETITION",
-            "CLUB_FINDER_",
-            "CAN_DUEL",
-            "DUEL_RESPONSE",
-            "PUSH_QUEST_TO_PARTY",
-            "QUEST_PUSH_RESULT",
-            "HOUSING_",
-            "NEIGHBORHOOD_",
-            "DECLINE_NEIGHBORHOOD_INVITES",
-            "SUMMON_RESPONSE",
-            "RESET_INSTANCES",
-            "SET_DUNGEON_DIFFICULTY",
-            "SET_RAID_DIFFICULTY",
-            "INSTANCE_LOCK_RESPONSE",
-            "REPORT_PVP_PLAYER_AFK",
-            "COMPLAINT",
-            "SUPPORT_TICKET_",
-            "CHAR_",
-            "CREATE_CHARACTER",
-            "ENUM_CHARACTERS",
-            "REORDER_CHARACTERS",
-            "UNDELETE_CHARACTER",
-            "CHARACTER_RENAME_REQUEST",
-            "CHECK_CHARACTER_NAME_AVAILABILITY",
-            "MERGE_GUILD_BANK",
-            "MERGE_ITEM_WITH_GUILD_BANK",
-            "SPLIT_GUILD_BANK",
-            "SPLIT_ITEM_TO_GUILD_BANK",
-            "SWAP_GUILD_BANK",
-            "SWAP_ITEM_WITH_GUILD_BANK",
-            "STORE_GUILD_BANK",
-            "AUTO_STORE_GUILD_BANK",
-            "AUTO_GUILD_BANK",
-            "MOVE_GUILD_BANK",
-            "SAVE_GUILD_EMBLEM",
-            "COMMERCE_TOKEN_",
-        ]),
-        HandlerKind::WorldGlobal,
-    ),
-    (Match::Contains(&["_TRADE", "TRADE_GOLD", "TRADE_ITEM", "TRADE_CURRENCY"]), HandlerKind::WorldGlobal),
-    // Reads of live state.
-    (Match::Prefix(&["QUERY_", "REQUEST_", "GET_", "INSPECT", "ITEM_TEXT_QUERY"]), HandlerKind::SharedRead),
-    (Match::Suffix(&["_QUERY", "_LIST", "STATUS_QUERY", "_STATUS"]), HandlerKind::SharedRead),
-    // Every other movement packet writes movement state.
-    (Match::Prefix(&["MOVE_", "SET_ACTIVE_MOVER"]), HandlerKind::Move),
-];
-
-fn matches(rule: &Match, name: &str) -> bool {
-    match rule {
-        Match::Exact(names) => names.contains(&name),
-        Match::Prefix(p) => p.iter().any(|p| name.starts_with(p)),
-        Match::Contains(p) => p.iter().any(|p| name.contains(p)),
-        Match::Suffix(p) => p.iter().any(|p| name.ends_with(p)),
+// `OPCODES_OF_KIND` is in `HandlerKind::ALL` order, which `opcodes` takes to be the declaration
+// order.
+const _: () = {
+    let mut i = 0;
+    while i < HandlerKind::ALL.len() {
+        assert!(HandlerKind::ALL[i] as usize == i, "HandlerKind::ALL is not in declaration order");
+        i += 1;
     }
-}
-
-/// What an opcode's handler does to game state. See [`RULES`] for the rules.
-pub fn handler_kind(info: &OpcodeInfo) -> HandlerKind {
-    kind_basis(info).0
-}
+};
 
 /// The table as rows of a checkout's table (`cpp_sources::trinitycore::OpcodeRow`), in table
 /// order, each `line` its line in the bundled TSV: what `to_tsv` writes back as that TSV, and
@@ -586,30 +311,19 @@ pub fn table_rows() -> Vec<cpp_sources::trinitycore::OpcodeRow> {
         .collect()
 }
 
-/// Where an opcode's handler kind comes from.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum KindBasis {
-    /// Its status or handler says the server does not run it (`STATUS_UNHANDLED`, `Handle_NULL`, …).
-    NotRun,
-    /// A rule of [`RULES`] names it (by name, prefix, infix or suffix).
-    Rule,
-    /// No rule names it: the kind is the fail-closed guess, [`HandlerKind::PlayerWrite`]. A new
-    /// or renamed opcode of a user's table lands here, and `gaps` lists them for review.
-    Guessed,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The handler kind with where it comes from.
-pub fn kind_basis(info: &OpcodeInfo) -> (HandlerKind, KindBasis) {
-    if matches!(info.status, Status::Unhandled | Status::Never | Status::Ignored)
-        || info.handler.ends_with("Handle_NULL")
-        || info.handler.ends_with("Handle_EarlyProccess")
-        || info.handler.ends_with("Handle_Deprecated")
-    {
-        return (HandlerKind::Unhandled, KindBasis::NotRun);
-    }
-    let short = info.name.strip_prefix("CMSG_").unwrap_or(info.name);
-    match RULES.iter().find(|(m, _)| matches(m, short)) {
-        Some(&(_, k)) => (k, KindBasis::Rule),
-        None => (HandlerKind::PlayerWrite, KindBasis::Guessed),
+    #[test]
+    fn the_generated_kinds_are_the_rules_applied_to_the_table() {
+        for info in &OPCODES {
+            let rules = kind_basis_of(info.name, info.status.tc_name(), info.handler);
+            assert_eq!((info.kind, info.basis), rules, "{}", info.name);
+        }
+        for kind in HandlerKind::ALL {
+            let of_kind: Vec<Opcode> = Opcode::all().filter(|o| o.kind() == kind).collect();
+            assert_eq!(kind.opcodes(), of_kind, "{}", kind.name());
+        }
     }
 }

@@ -71,51 +71,33 @@ pub enum Site {
     Group,
 }
 
-impl Site {
-    /// Every site (the map's player list last).
-    pub const ALL: [Site; 17] = [
-        Site::InWorld,
-        Site::Position,
-        Site::AreaUpdateId,
-        Site::QuestLog,
-        Site::PlayerData,
-        Site::OwnedAuras,
-        Site::AppliedAuras,
-        Site::Modifier,
-        Site::AuraRemoved,
-        Site::AuraApplications,
-        Site::EffectMask,
-        Site::EffectsToApply,
-        Site::RemoveMode,
-        Site::ForceExit,
-        Site::SessionPlayer,
-        Site::Group,
-        Site::MapPlayers,
-    ];
-
-    /// The server's name of the field.
-    pub fn name(self) -> &'static str {
-        match self {
-            Site::InWorld => "BaseEntity::m_inWorld",
-            Site::Position => "Position::m_positionX",
-            Site::AreaUpdateId => "Player::m_areaUpdateId",
-            Site::QuestLog => "Player::m_QuestStatus",
-            Site::PlayerData => "Player::m_activePlayerData",
-            Site::OwnedAuras => "Unit::m_ownedAuras",
-            Site::AppliedAuras => "Unit::m_appliedAuras",
-            Site::Modifier => "WorldObject::m_invisibilityDetect",
-            Site::AuraRemoved => "Aura::m_isRemoved",
-            Site::AuraApplications => "Aura::m_applications",
-            Site::EffectMask => "AuraApplication::_effectMask",
-            Site::EffectsToApply => "AuraApplication::_effectsToApply",
-            Site::RemoveMode => "AuraApplication::_removeMode",
-            Site::ForceExit => "WorldSession::forceExit",
-            Site::SessionPlayer => "WorldSession::_player",
-            Site::MapPlayers => "Map::m_mapRefManager",
-            Site::Group => "Group::m_memberSlots",
-        }
+named! {
+    impl Site {
+        /// Every site (the map's player list last).
+        const ALL;
+        /// The server's name of the field.
+        fn name;
     }
+    InWorld => "BaseEntity::m_inWorld",
+    Position => "Position::m_positionX",
+    AreaUpdateId => "Player::m_areaUpdateId",
+    QuestLog => "Player::m_QuestStatus",
+    PlayerData => "Player::m_activePlayerData",
+    OwnedAuras => "Unit::m_ownedAuras",
+    AppliedAuras => "Unit::m_appliedAuras",
+    Modifier => "WorldObject::m_invisibilityDetect",
+    AuraRemoved => "Aura::m_isRemoved",
+    AuraApplications => "Aura::m_applications",
+    EffectMask => "AuraApplication::_effectMask",
+    EffectsToApply => "AuraApplication::_effectsToApply",
+    RemoveMode => "AuraApplication::_removeMode",
+    ForceExit => "WorldSession::forceExit",
+    SessionPlayer => "WorldSession::_player",
+    Group => "Group::m_memberSlots",
+    MapPlayers => "Map::m_mapRefManager",
+}
 
+impl Site {
     /// The file (under `src/server/game/`) and line that declare it.
     pub fn declared(self) -> (&'static str, u32) {
         match self {
@@ -188,14 +170,15 @@ pub enum Kind {
     Write,
 }
 
-impl Kind {
-    /// `read` or `write`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Read => "read",
-            Kind::Write => "write",
-        }
+named! {
+    impl Kind {
+        /// Both, in declaration order.
+        const ALL;
+        /// `read` or `write`.
+        fn name;
     }
+    Read => "read",
+    Write => "write",
 }
 
 /// One access: who made it, which kind, and the model line that made it (whose doc comment cites

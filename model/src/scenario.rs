@@ -3,7 +3,7 @@
 //! The six small ones fit loom (at most 5 threads including the world thread, see
 //! [`Scenario::threads`]); `seed-load` is for shuttle and std.
 
-use crate::opcodes::{HandlerKind, Opcode, Payload, OPCODES};
+use crate::opcodes::{HandlerKind, Opcode, Payload};
 use crate::player::{PlayerStart, AREA_4755, AREA_4756, QUEST_14078, SPELL_49416};
 
 /// The scenario names.
@@ -31,17 +31,25 @@ pub enum ScenarioName {
     SeedLoad,
 }
 
+named! {
+    impl ScenarioName {
+        /// All seven, in report order.
+        const ALL;
+        /// The scenario's name.
+        fn name;
+        /// Parses a name.
+        fn from_name;
+    }
+    Crash49416 => "crash-49416",
+    MoveStop49416 => "move-stop-49416",
+    QuestAccept49416 => "quest-accept-49416",
+    CastThenMove => "cast-then-move",
+    MixedPlaces => "mixed-places",
+    GroupLeave => "group-leave",
+    SeedLoad => "seed-load",
+}
+
 impl ScenarioName {
-    /// All seven, in report order.
-    pub const ALL: [ScenarioName; 7] = [
-        ScenarioName::Crash49416,
-        ScenarioName::MoveStop49416,
-        ScenarioName::QuestAccept49416,
-        ScenarioName::CastThenMove,
-        ScenarioName::MixedPlaces,
-        ScenarioName::GroupLeave,
-        ScenarioName::SeedLoad,
-    ];
     /// The small scenarios, which loom can explore.
     pub const SMALL: [ScenarioName; 6] = [
         ScenarioName::Crash49416,
@@ -51,22 +59,6 @@ impl ScenarioName {
         ScenarioName::MixedPlaces,
         ScenarioName::GroupLeave,
     ];
-    /// The scenario's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            ScenarioName::Crash49416 => "crash-49416",
-            ScenarioName::MoveStop49416 => "move-stop-49416",
-            ScenarioName::QuestAccept49416 => "quest-accept-49416",
-            ScenarioName::CastThenMove => "cast-then-move",
-            ScenarioName::MixedPlaces => "mixed-places",
-            ScenarioName::GroupLeave => "group-leave",
-            ScenarioName::SeedLoad => "seed-load",
-        }
-    }
-    /// Parses a name.
-    pub fn from_name(name: &str) -> Option<ScenarioName> {
-        ScenarioName::ALL.into_iter().find(|s| s.name() == name)
-    }
     /// True when loom can explore it.
     pub fn is_small(self) -> bool {
         self != ScenarioName::SeedLoad
@@ -246,7 +238,7 @@ pub fn mixed_packet(rng: &mut SplitMix) -> (Opcode, Payload) {
         })
         .map(|(k, _)| *k)
         .unwrap_or(HandlerKind::Move);
-    let of_kind: Vec<Opcode> = OPCODES.iter().map(|i| i.opcode).filter(|o| o.kind() == kind).collect();
+    let of_kind = kind.opcodes();
     let opcode = of_kind[rng.below(of_kind.len() as u64) as usize];
     let area = if rng.below(2) == 0 { AREA_4755 } else { AREA_4756 };
     let payload = match kind {

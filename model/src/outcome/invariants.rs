@@ -81,35 +81,23 @@ pub enum Invariant {
     Placement,
 }
 
-impl Invariant {
-    /// All eight, in report order.
-    pub const ALL: [Invariant; 8] = [
-        Invariant::Assert,
-        Invariant::UseAfterFree,
-        Invariant::DoubleEffect,
-        Invariant::AuraIntegrity,
-        Invariant::DataRace,
-        Invariant::ExactlyOnce,
-        Invariant::Order,
-        Invariant::Placement,
-    ];
-    /// The invariant's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Invariant::Assert => "assert",
-            Invariant::UseAfterFree => "use-after-free",
-            Invariant::DoubleEffect => "double-effect",
-            Invariant::AuraIntegrity => "aura-integrity",
-            Invariant::ExactlyOnce => "exactly-once",
-            Invariant::DataRace => "data-race",
-            Invariant::Order => "order",
-            Invariant::Placement => "placement",
-        }
+named! {
+    impl Invariant {
+        /// All eight, in report order.
+        const ALL;
+        /// The invariant's name.
+        fn name;
+        /// Parses a name.
+        fn from_name;
     }
-    /// Parses a name.
-    pub fn from_name(name: &str) -> Option<Invariant> {
-        Invariant::ALL.into_iter().find(|i| i.name() == name)
-    }
+    Assert => "assert",
+    UseAfterFree => "use-after-free",
+    DoubleEffect => "double-effect",
+    AuraIntegrity => "aura-integrity",
+    DataRace => "data-race",
+    ExactlyOnce => "exactly-once",
+    Order => "order",
+    Placement => "placement",
 }
 
 impl fmt::Display for Invariant {

@@ -39,15 +39,16 @@ pub enum ThreadKind {
     BotWorker,
 }
 
-impl ThreadKind {
-    /// Short name.
-    pub fn name(self) -> &'static str {
-        match self {
-            ThreadKind::World => "world",
-            ThreadKind::MapWorker => "map worker",
-            ThreadKind::BotWorker => "bot worker",
-        }
+named! {
+    impl ThreadKind {
+        /// All three, in declaration order.
+        const ALL;
+        /// Short name.
+        fn name;
     }
+    World => "world",
+    MapWorker => "map worker",
+    BotWorker => "bot worker",
 }
 
 impl Lane {
@@ -134,14 +135,15 @@ pub enum Container {
     Applied,
 }
 
-impl Container {
-    /// The server's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Container::Owned => "m_ownedAuras",
-            Container::Applied => "m_appliedAuras",
-        }
+named! {
+    impl Container {
+        /// Both, in declaration order.
+        const ALL;
+        /// The server's name.
+        fn name;
     }
+    Owned => "m_ownedAuras",
+    Applied => "m_appliedAuras",
 }
 
 /// A break of the aura lifecycle that no assert catches.
