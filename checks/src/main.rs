@@ -12,7 +12,7 @@ use checks::report::{self, Format, Plan, Row};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::classifier::{Classifier, CompleteClassifier, SeedClassifier, TrinityCoreRouting};
-use model::{Dispatch, Invariant, Opcode, Policy, ScenarioName};
+use model::{Dispatch, Invariant, Named, Opcode, Policy, ScenarioName};
 use std::process::ExitCode;
 
 /// `println!` that does not panic when stdout is closed early (`verify | head`).
@@ -61,17 +61,17 @@ struct Cli {
 
 #[derive(clap::Args, Debug, Clone)]
 struct MatrixArgs {
-    /// Policies to run (default: all): unsynchronized, seed-deferral, complete-deferral, map-routing, and the candidate fixes effect-lock, seed-deferral+effect-lock, complete-deferral+effect-lock, seed-deferral+aura-cache, player-lock.
-    #[arg(long, value_delimiter = ',', value_parser = parse_policy)]
+    /// Policies to run (default: all): the four classifiers, then the candidate fixes.
+    #[arg(long, value_delimiter = ',', value_parser = named::<Policy>())]
     policy: Vec<Policy>,
-    /// Scenarios (default: all): crash-49416, move-stop-49416, quest-accept-49416, cast-then-move, mixed-places, group-leave, seed-load.
-    #[arg(long, value_delimiter = ',', value_parser = parse_scenario)]
+    /// Scenarios (default: all; loom and shuttle-dfs run the small ones, every scenario but seed-load).
+    #[arg(long, value_delimiter = ',', value_parser = named::<ScenarioName>())]
     scenario: Vec<ScenarioName>,
-    /// Bot dispatch modes (default: all): fire-and-forget, barrier, bounded-wait.
-    #[arg(long, value_delimiter = ',', value_parser = parse_dispatch)]
+    /// Bot dispatch modes (default: all).
+    #[arg(long, value_delimiter = ',', value_parser = named::<Dispatch>())]
     dispatch: Vec<Dispatch>,
-    /// Checkers (default: loom, shuttle-random, shuttle-pct, shuttle-dfs; std is timing-dependent).
-    #[arg(long, value_delimiter = ',', value_parser = parse_checker)]
+    /// Checkers (default: all but std, which is timing-dependent).
+    #[arg(long, value_delimiter = ',', value_parser = named::<Checker>())]
     checker: Vec<Checker>,
     /// Seed of the shuttle random and PCT schedulers.
     #[arg(long, default_value_t = Budget::default().seed)]
@@ -103,7 +103,7 @@ struct MatrixArgs {
     #[arg(long, conflicts_with_all = ["policy", "dispatch"])]
     compare: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_parser = named::<Format>(), default_value = "text")]
     format: Format,
 }
 
@@ -114,15 +114,15 @@ enum Command {
     /// Replay a shuttle schedule of one cell and show what it breaks.
     Replay {
         /// Policy.
-        #[arg(value_parser = parse_policy)]
+        #[arg(value_parser = named::<Policy>())]
         policy: Policy,
         /// Scenario.
-        #[arg(value_parser = parse_scenario)]
+        #[arg(value_parser = named::<ScenarioName>())]
         scenario: ScenarioName,
         /// The schedule string a report printed.
         schedule: String,
         /// Bot dispatch mode.
-        #[arg(long, value_parser = parse_dispatch, default_value = "fire-and-forget")]
+        #[arg(long, value_parser = named::<Dispatch>(), default_value = "fire-and-forget")]
         dispatch: Dispatch,
         /// Show the whole trace instead of the cut one.
         #[arg(long)]
@@ -131,23 +131,23 @@ enum Command {
     /// Explain one cell: its first counterexample as lanes (Markdown: a Mermaid diagram).
     Explain {
         /// Policy.
-        #[arg(value_parser = parse_policy)]
+        #[arg(value_parser = named::<Policy>())]
         policy: Policy,
         /// Scenario.
-        #[arg(value_parser = parse_scenario)]
+        #[arg(value_parser = named::<ScenarioName>())]
         scenario: ScenarioName,
         /// Bot dispatch mode.
-        #[arg(long, value_parser = parse_dispatch, default_value = "fire-and-forget")]
+        #[arg(long, value_parser = named::<Dispatch>(), default_value = "fire-and-forget")]
         dispatch: Dispatch,
         /// Output format (text or markdown).
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        #[arg(long, value_parser = named::<Format>(), default_value = "text")]
         format: Format,
         /// loom's preemption bound for the search (a number, or `none`).
         #[arg(long, default_value = "2", value_parser = parse_bound)]
         bound: LoomBound,
         /// Which invariant's counterexample to show (default: the first broken one; for
         /// `assert`, SpellAuras.cpp:174 when tripped).
-        #[arg(long, value_parser = parse_invariant)]
+        #[arg(long, value_parser = named::<Invariant>())]
         invariant: Option<Invariant>,
     },
     /// Where an opcode runs under each policy: by name (CMSG_CAST_SPELL, cast_spell) or wire value (0x2B0023).
@@ -172,23 +172,19 @@ enum Command {
     /// The seed's classifier against TrinityCore's processing places: what it leaves on the bot worker.
     Gaps {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        #[arg(long, value_parser = named::<Format>(), default_value = "text")]
         format: Format,
     },
 }
 
-fn parse_policy(s: &str) -> Result<Policy, String> {
-    Policy::from_name(s)
-        .ok_or_else(|| format!("unknown policy {s:?}; expected one of: {}", Policy::ALL.map(|p| p.name()).join(", ")))
+/// The parser of a named enum's values: exactly its names, which clap lists in `--help` and in
+/// the error for any other value.
+fn named<T: Named + Send + Sync>() -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::{PossibleValuesParser, TypedValueParser as _};
+    PossibleValuesParser::new(T::ALL.iter().map(|v| v.name()))
+        .try_map(|s| T::from_name(&s).ok_or_else(|| format!("no value named {s:?}")))
 }
-fn parse_scenario(s: &str) -> Result<ScenarioName, String> {
-    ScenarioName::from_name(s).ok_or_else(|| {
-        format!("unknown scenario {s:?}; expected one of: {}", ScenarioName::ALL.map(|p| p.name()).join(", "))
-    })
-}
-fn parse_dispatch(s: &str) -> Result<Dispatch, String> {
-    Dispatch::from_name(s).ok_or_else(|| format!("unknown dispatch {s:?}; expected fire-and-forget or barrier"))
-}
+
 /// Worker threads for `--jobs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Jobs(usize);
@@ -216,15 +212,6 @@ fn parse_bound(s: &str) -> Result<LoomBound, String> {
     }
 }
 
-fn parse_invariant(s: &str) -> Result<Invariant, String> {
-    Invariant::from_name(s).ok_or_else(|| {
-        format!("unknown invariant {s:?}; expected one of: {}", Invariant::ALL.map(|i| i.name()).join(", "))
-    })
-}
-fn parse_checker(s: &str) -> Result<Checker, String> {
-    Checker::from_name(s)
-        .ok_or_else(|| format!("unknown checker {s:?}; expected one of: {}", Checker::ALL.map(|c| c.name()).join(", ")))
-}
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     let err = || format!("bad shard {s:?}: expected K/N with 1 <= K <= N, e.g. 2/4");
     let (k, n) = s.split_once('/').ok_or_else(err)?;

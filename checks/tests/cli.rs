@@ -23,7 +23,7 @@ fn bad_values_are_clear_errors() {
         (&["--jobs", "0"], "bad jobs \"0\""),
         (&["--jobs", "many"], "bad jobs"),
         (&["--shard", "3/2"], "bad shard"),
-        (&["--policy", "seed"], "unknown policy \"seed\""),
+        (&["--policy", "seed"], "invalid value 'seed' for '--policy <POLICY>'"),
         (&["replay", "unsynchronized", "quest-accept-49416", "zz"], "not a valid shuttle schedule string"),
     ];
     for (args, message) in cases {

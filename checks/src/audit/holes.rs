@@ -144,7 +144,7 @@ pub fn hunt(bound: usize) -> Vec<Hole> {
         .filter(|k| k.touches_shared_state())
         .filter_map(|kind| {
             let opcodes: Vec<Opcode> =
-                Opcode::all().filter(|&op| op.kind() == kind && classifier.route(op) == Route::BotWorker).collect();
+                kind.opcodes().iter().copied().filter(|&op| classifier.route(op) == Route::BotWorker).collect();
             let representative = *opcodes.first()?;
             let scenario = Arc::new(scenario_for(kind, representative));
             let results = [Dispatch::FireAndForget, Dispatch::Barrier]

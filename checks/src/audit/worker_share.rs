@@ -4,7 +4,6 @@
 //! where the handlers ran; and the share the documented traffic mix implies.
 
 use model::classifier::{Dispatch, Policy, Route};
-use model::opcodes::Opcode;
 use model::outcome::ThreadKind;
 use model::scenario::{Scenario, SEED_LOAD_MIX};
 use model::sync::Std;
@@ -57,7 +56,7 @@ pub fn expected_worker_share(policy: Policy) -> f64 {
     let kept: f64 = SEED_LOAD_MIX
         .iter()
         .map(|&(kind, w)| {
-            let of_kind: Vec<Opcode> = Opcode::all().filter(|op| op.kind() == kind).collect();
+            let of_kind = kind.opcodes();
             let on_worker = of_kind.iter().filter(|&&op| c.route(op) == Route::BotWorker).count();
             w as f64 * on_worker as f64 / of_kind.len() as f64
         })

@@ -55,23 +55,23 @@ pub enum Checker {
     Std,
 }
 
+model::named! {
+    impl Checker {
+        /// All checkers, in report order.
+        const ALL;
+        /// Name.
+        fn name;
+        /// Parses a name.
+        fn from_name;
+    }
+    Loom => "loom",
+    Random => "shuttle-random",
+    Pct => "shuttle-pct",
+    Dfs => "shuttle-dfs",
+    Std => "std",
+}
+
 impl Checker {
-    /// All checkers, in report order.
-    pub const ALL: [Checker; 5] = [Checker::Loom, Checker::Random, Checker::Pct, Checker::Dfs, Checker::Std];
-    /// Name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Checker::Loom => "loom",
-            Checker::Random => "shuttle-random",
-            Checker::Pct => "shuttle-pct",
-            Checker::Dfs => "shuttle-dfs",
-            Checker::Std => "std",
-        }
-    }
-    /// Parses a name.
-    pub fn from_name(name: &str) -> Option<Checker> {
-        Checker::ALL.into_iter().find(|c| c.name() == name)
-    }
     /// Whether the checker can run `scenario` (loom and DFS only the small ones).
     pub fn runs(self, scenario: ScenarioName) -> bool {
         !matches!(self, Checker::Loom | Checker::Dfs) || scenario.is_small()
@@ -96,15 +96,16 @@ pub enum Strength {
     Sampled,
 }
 
-impl Strength {
-    /// The JSON name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Strength::Proved => "proved",
-            Strength::Bounded => "bounded",
-            Strength::Sampled => "sampled",
-        }
+model::named! {
+    impl Strength {
+        /// All three, strongest first.
+        const ALL;
+        /// The JSON name.
+        fn name;
     }
+    Proved => "proved",
+    Bounded => "bounded",
+    Sampled => "sampled",
 }
 
 /// How far to explore.

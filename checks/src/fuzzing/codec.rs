@@ -4,11 +4,11 @@
 
 use super::*;
 use arbitrary::Unstructured;
-use model::opcodes::{Payload, OPCODES};
+use model::opcodes::Payload;
 use model::player::PlayerStart;
-use model::{Dispatch, HandlerKind, Opcode, Outcome, Policy, Scenario};
+use model::{Dispatch, HandlerKind, Outcome, Policy, Scenario};
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// One `schedule` input: a scenario, the cell it runs under, and the schedule bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,16 +21,6 @@ pub struct ScheduleCase {
     pub dispatch: Dispatch,
     /// What is left of the input: the schedule choices.
     pub choices: Vec<u8>,
-}
-
-/// The handled opcodes of each handler kind, in table order (fuzzed packets pick a kind, then
-/// one of its opcodes, so rare kinds are as easy to reach as common ones).
-pub(super) fn opcodes_of_kind(kind: HandlerKind) -> &'static [Opcode] {
-    static BY_KIND: OnceLock<Vec<Vec<Opcode>>> = OnceLock::new();
-    let all = BY_KIND.get_or_init(|| {
-        HandlerKind::ALL.iter().map(|&k| OPCODES.iter().map(|i| i.opcode).filter(|o| o.kind() == k).collect()).collect()
-    });
-    &all[HandlerKind::ALL.iter().position(|&k| k == kind).unwrap()]
 }
 
 /// Reads one byte and picks from `options` by it (modulo); an exhausted input reads 0.
@@ -102,7 +92,7 @@ impl ScheduleCase {
                 let n = byte(&mut u) as usize % (MAX_PACKETS_PER_TICK + 1);
                 let packets = (0..n)
                     .map(|_| {
-                        let of_kind = opcodes_of_kind(pick(&mut u, &HandlerKind::ALL));
+                        let of_kind = pick(&mut u, &HandlerKind::ALL).opcodes();
                         let opcode = of_kind[u.arbitrary::<u16>().unwrap_or(0) as usize % of_kind.len()];
                         let payload = Payload {
                             spell: pick(&mut u, &SPELLS),
@@ -158,7 +148,7 @@ impl ScheduleCase {
                 out.push(packets.len() as u8);
                 for (opcode, p) in packets {
                     out.push(byte_of(&HandlerKind::ALL, &opcode.kind()));
-                    out.extend((index_of(opcodes_of_kind(opcode.kind()), opcode) as u16).to_le_bytes());
+                    out.extend((index_of(opcode.kind().opcodes(), opcode) as u16).to_le_bytes());
                     out.extend([byte_of(&SPELLS, &p.spell), byte_of(&AREAS, &p.area), byte_of(&QUESTS, &p.quest)]);
                 }
             }

@@ -97,21 +97,21 @@ pub enum Target {
     Packets,
 }
 
+model::named! {
+    impl Target {
+        /// All targets.
+        const ALL;
+        /// The name of the target, its file in `fuzz/fuzz_targets/` and its corpus folder.
+        fn name;
+        /// Parses a name.
+        fn from_name;
+    }
+    Schedule => "schedule",
+    ScheduleUnsynchronized => "schedule_unsynchronized",
+    Packets => "packets",
+}
+
 impl Target {
-    /// All targets.
-    pub const ALL: [Target; 3] = [Target::Schedule, Target::ScheduleUnsynchronized, Target::Packets];
-    /// The name of the target, its file in `fuzz/fuzz_targets/` and its corpus folder.
-    pub fn name(self) -> &'static str {
-        match self {
-            Target::Schedule => "schedule",
-            Target::ScheduleUnsynchronized => "schedule_unsynchronized",
-            Target::Packets => "packets",
-        }
-    }
-    /// Parses a name.
-    pub fn from_name(name: &str) -> Option<Target> {
-        Target::ALL.into_iter().find(|t| t.name() == name)
-    }
     /// Judges one input. `Err` is what the fuzzer stops on: a violation under a safe cell, a wire
     /// packet lost or run twice, a run past the step cap, or (for `schedule_unsynchronized`) the
     /// race it hunts.

@@ -15,7 +15,7 @@ use crate::explore::{explore, refind_with_shuttle, Budget, Cell, CellResult, Che
 use model::{Dispatch, Invariant, Policy, ScenarioName};
 
 /// An output format of every report: the matrix, `explain`, `gaps` and `--compare`.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, clap::ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub enum Format {
     /// Plain text with aligned columns (the matrix adds timings).
     Text,
@@ -25,21 +25,18 @@ pub enum Format {
     Markdown,
 }
 
-impl Format {
-    /// All three.
-    pub const ALL: [Format; 3] = [Format::Text, Format::Json, Format::Markdown];
-    /// Name (`text`, `json`, `markdown`), as the command line spells it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Text => "text",
-            Format::Json => "json",
-            Format::Markdown => "markdown",
-        }
+model::named! {
+    impl Format {
+        /// All three.
+        const ALL;
+        /// Name, as the command line spells it.
+        fn name;
+        /// Parses a name.
+        fn from_name;
     }
-    /// Parses a name.
-    pub fn from_name(name: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.name() == name)
-    }
+    Text => "text",
+    Json => "json",
+    Markdown => "markdown",
 }
 
 /// The classifier file a user gave (`--classifier`), for the replay commands.
