@@ -364,13 +364,13 @@ fn replay(policy: Policy, scenario: ScenarioName, dispatch: Dispatch, schedule: 
     };
     let violations = outcome.check();
     if violations.is_empty() {
-        outln!("{} / {} / {}: every invariant holds on this schedule", scenario.name(), policy.name(), dispatch.name());
+        outln!("{cell}: every invariant holds on this schedule");
         if full {
             out!("{}", trace::render_lanes(&outcome.trace));
         }
     }
     for v in &violations {
-        outln!("{} / {} / {}: {v}", scenario.name(), policy.name(), dispatch.name());
+        outln!("{cell}: {v}");
         let t = if full { outcome.trace.clone() } else { trace::cut(&outcome.trace, v) };
         out!("{}", trace::render_lanes(&t));
     }
@@ -392,7 +392,7 @@ fn explain(
         None => report::run_job(cell, checker, budget),
         Some(i) => report::run_job_for(cell, checker, budget, i),
     };
-    let title = format!("{} / {} / {}", scenario.name(), policy.name(), dispatch.name());
+    let title = cell.to_string();
     let mut found_by = checker;
     let mut note = None;
     if let (None, Some(i), Checker::Loom) = (&row.counterexample, invariant, checker) {

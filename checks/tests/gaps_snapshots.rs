@@ -73,10 +73,10 @@ fn format_names_round_trip() {
 fn worker_share_accounts_for_every_packet() {
     let scenario = Arc::new(ScenarioName::SeedLoad.build());
     for share in &report().worker_share {
-        assert_eq!(share.received, scenario.packet_count(), "{}", share.policy);
-        assert_eq!(share.ran + share.dropped + share.lost, share.received, "{}", share.policy);
-        assert_eq!(share.bot_worker + share.main_thread + share.map_thread, share.ran, "{}", share.policy);
-        assert_eq!(share.asserts, 0, "{}: barrier dispatch serializes map and bot updates", share.policy);
+        assert_eq!(share.received, scenario.packet_count(), "{}", share.policy.name());
+        assert_eq!(share.ran + share.dropped + share.lost, share.received, "{}", share.policy.name());
+        assert_eq!(share.bot_worker + share.main_thread + share.map_thread, share.ran, "{}", share.policy.name());
+        assert_eq!(share.asserts, 0, "{}: barrier dispatch serializes map and bot updates", share.policy.name());
     }
 }
 
@@ -86,11 +86,18 @@ fn worker_share_accounts_for_every_packet() {
 /// above the claimed 80-85% because it leaves almost every kind of traffic on the worker.
 #[test]
 fn worker_share_pinned() {
-    let share = |name: &str| report().worker_share.iter().find(|s| s.policy == name).expect(name).clone();
-    assert_eq!(share(Policy::Unsynchronized.name()).bot_worker_pct, 100.0);
-    assert_eq!(share(Policy::MapRouting.name()).bot_worker, 0);
-    let seed = share(Policy::SeedDeferral.name());
-    let complete = share(Policy::CompleteDeferral.name());
+    let share = |p: Policy| {
+        report()
+            .worker_share
+            .iter()
+            .find(|s| s.policy == p)
+            .unwrap_or_else(|| panic!("no share for {}", p.name()))
+            .clone()
+    };
+    assert_eq!(share(Policy::Unsynchronized).bot_worker_pct, 100.0);
+    assert_eq!(share(Policy::MapRouting).bot_worker, 0);
+    let seed = share(Policy::SeedDeferral);
+    let complete = share(Policy::CompleteDeferral);
     assert!(complete.bot_worker < seed.bot_worker, "the complete classifier defers more than the seed");
     settings().bind(|| {
         insta::assert_snapshot!(
@@ -100,7 +107,7 @@ fn worker_share_pinned() {
                 .iter()
                 .map(|s| format!(
                     "{:<18} ran {:>3}  bot {:>3}  main {:>3}  map {:>3}  bot share {:>5.1}%  mix {:>5.1}%",
-                    s.policy,
+                    s.policy.name(),
                     s.ran,
                     s.bot_worker,
                     s.main_thread,

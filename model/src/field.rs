@@ -16,7 +16,7 @@ use std::ops::{Deref, DerefMut};
 /// A plain, unsynchronized field of the server (`uint32`, `bool`, a pointer, or a container
 /// whose insert or erase the model reduces to one read and one write).
 pub struct Field<B: Backend> {
-    cell: B::Cell,
+    cell: B::Plain,
     location: Location,
 }
 
@@ -24,7 +24,7 @@ impl<B: Backend> Field<B> {
     /// The field `site` of object `owner` (aura or application `index`), holding `value`. The
     /// initial value is written before any thread starts, as a constructor's is.
     pub fn new(site: Site, owner: u8, index: u8, value: u32) -> Self {
-        Field { cell: B::cell(value), location: Location { site, owner, index } }
+        Field { cell: B::plain(value), location: Location { site, owner, index } }
     }
 
     /// The location it stands for.

@@ -1,7 +1,7 @@
 //! The sync backend: the one seam between the model and the engine that runs it.
 //!
 //! Every shared access of the model goes through [`Backend`]: the plain `uint32` fields of the
-//! server ([`Backend::Cell`], read and written as separate accesses), mutexes, thread spawn and
+//! server ([`Backend::Plain`], read and written as separate accesses), mutexes, thread spawn and
 //! join, and yields. Each engine implements the trait once (std threads here, loom and shuttle in
 //! the `checks` crate), so the same model source runs unchanged under all three, and in one
 //! process, because the trait is generic (associated types with lifetimes) rather than a cfg.
@@ -39,7 +39,7 @@ pub trait Backend: Sized + Send + Sync + 'static {
         Self: 'a;
     /// A plain, unsynchronized `uint32` field of the server. Reads and writes are separate
     /// accesses (and separate scheduling points), never one atomic read-modify-write.
-    type Cell: Send + Sync + 'static;
+    type Plain: Send + Sync + 'static;
     /// The handle of a spawned thread.
     type Handle<T: Send + 'static>: Send + 'static;
 
@@ -50,11 +50,11 @@ pub trait Backend: Sized + Send + Sync + 'static {
     /// Locks a mutex if it is free; `None` when another thread holds it.
     fn try_lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Option<Self::Guard<'_, T>>;
     /// A new plain field.
-    fn cell(value: u32) -> Self::Cell;
+    fn plain(value: u32) -> Self::Plain;
     /// Reads a plain field.
-    fn read(cell: &Self::Cell) -> u32;
+    fn read(cell: &Self::Plain) -> u32;
     /// Writes a plain field.
-    fn write(cell: &Self::Cell, value: u32);
+    fn write(cell: &Self::Plain, value: u32);
     /// Spawns a thread.
     fn spawn<T: Send + 'static>(body: impl FnOnce() -> T + Send + 'static) -> Self::Handle<T>;
     /// Joins a thread: everything it did happens-before the return. A panic in the thread is
@@ -72,7 +72,7 @@ impl Backend for Std {
     const NAME: &'static str = "std";
     type Mutex<T: Send + 'static> = std::sync::Mutex<T>;
     type Guard<'a, T: Send + 'static> = std::sync::MutexGuard<'a, T>;
-    type Cell = std::sync::atomic::AtomicU32;
+    type Plain = std::sync::atomic::AtomicU32;
     type Handle<T: Send + 'static> = std::thread::JoinHandle<T>;
 
     fn mutex<T: Send + 'static>(value: T) -> Self::Mutex<T> {
@@ -88,13 +88,13 @@ impl Backend for Std {
             Err(std::sync::TryLockError::WouldBlock) => None,
         }
     }
-    fn cell(value: u32) -> Self::Cell {
+    fn plain(value: u32) -> Self::Plain {
         std::sync::atomic::AtomicU32::new(value)
     }
-    fn read(cell: &Self::Cell) -> u32 {
+    fn read(cell: &Self::Plain) -> u32 {
         cell.load(std::sync::atomic::Ordering::Relaxed)
     }
-    fn write(cell: &Self::Cell, value: u32) {
+    fn write(cell: &Self::Plain, value: u32) {
         cell.store(value, std::sync::atomic::Ordering::Relaxed)
     }
     fn spawn<T: Send + 'static>(body: impl FnOnce() -> T + Send + 'static) -> Self::Handle<T> {

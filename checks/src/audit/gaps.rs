@@ -60,7 +60,8 @@ pub struct GapReport {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PlaceCounts {
     /// TrinityCore's name of the place.
-    pub place: &'static str,
+    #[serde(serialize_with = "crate::report::by_name")]
+    pub place: Place,
     /// Handled opcodes with this place.
     pub handled: usize,
     /// Sent to the main thread by the seed.
@@ -79,14 +80,16 @@ pub struct Entry {
     /// TrinityCore's name.
     pub name: &'static str,
     /// TrinityCore's processing place.
-    pub place: &'static str,
+    #[serde(serialize_with = "crate::report::by_name")]
+    pub place: Place,
 }
 
 /// Opcodes of one handler kind.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct KindGroup {
     /// The handler kind's name.
-    pub kind: &'static str,
+    #[serde(serialize_with = "crate::report::by_name")]
+    pub kind: HandlerKind,
     /// Whether that kind touches shared game state.
     pub shared_state: bool,
     /// The opcodes, in table order.
@@ -97,7 +100,8 @@ pub struct KindGroup {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PlaceGap {
     /// TrinityCore's name of the place.
-    pub place: &'static str,
+    #[serde(serialize_with = "crate::report::by_name")]
+    pub place: Place,
     /// All of them.
     pub count: usize,
     /// Those whose handler touches shared game state.
@@ -111,7 +115,7 @@ fn handled(op: Opcode) -> bool {
 }
 
 fn entry(op: Opcode) -> Entry {
-    Entry { name: op.name(), place: op.info().place.tc_name() }
+    Entry { name: op.name(), place: op.info().place }
 }
 
 /// Groups `ops` by handler kind, in [`HandlerKind::ALL`] order, leaving out empty kinds.
@@ -122,7 +126,7 @@ fn by_kind(ops: impl Iterator<Item = Opcode>) -> Vec<KindGroup> {
     }
     groups
         .into_iter()
-        .map(|(k, opcodes)| KindGroup { kind: k.name(), shared_state: k.touches_shared_state(), opcodes })
+        .map(|(k, opcodes)| KindGroup { kind: k, shared_state: k.touches_shared_state(), opcodes })
         .collect()
 }
 
@@ -147,7 +151,7 @@ fn place_counts() -> Vec<PlaceCounts> {
             let ops: Vec<Opcode> = Opcode::all().filter(|&op| handled(op) && op.info().place == place).collect();
             let on_worker = |c: &dyn Classifier, op: Opcode| c.route(op) == Route::BotWorker;
             PlaceCounts {
-                place: place.tc_name(),
+                place,
                 handled: ops.len(),
                 seed_main_thread: ops.iter().filter(|&&op| !on_worker(seed, op)).count(),
                 seed_bot_worker: ops.iter().filter(|&&op| on_worker(seed, op)).count(),
@@ -167,7 +171,7 @@ fn left_on_worker() -> Vec<PlaceGap> {
         .map(|&place| {
             let ops: Vec<Opcode> = seed_left_on_worker().filter(|op| op.info().place == place).collect();
             PlaceGap {
-                place: place.tc_name(),
+                place,
                 count: ops.len(),
                 shared_state: ops.iter().filter(|op| op.kind().touches_shared_state()).count(),
                 by_kind: by_kind(ops.into_iter()),
@@ -194,7 +198,7 @@ pub fn report() -> GapReport {
         spell_capable_on_worker: by_kind(spell_capable.into_iter()),
         guessed: Opcode::all()
             .filter(|&op| handled(op) && model::opcodes::kind_basis(op.info()).1 == KindBasis::Guessed)
-            .map(|op| Entry { name: op.name(), place: op.info().place.tc_name() })
+            .map(|op| Entry { name: op.name(), place: op.info().place })
             .collect(),
         renamed: renamed(),
         set_sizes: set_sizes(),

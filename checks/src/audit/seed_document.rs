@@ -2,7 +2,7 @@
 //! uses, the ones this table spells differently or splits into families, and the set sizes it
 //! states beside those of its data file.
 
-use model::classifier::{Classifier, SeedClassifier};
+use model::classifier::{Classifier, Route, SeedClassifier};
 use model::opcodes::{Opcode, SeedCategory, SEED_DEFERRED};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -19,11 +19,22 @@ pub const SEED_ALIASES: &[(&str, &str)] = &[("CMSG_GROUP_INVITE", "CMSG_PARTY_IN
 pub struct Rename {
     /// The seed document's name.
     pub seed_name: &'static str,
-    /// How it resolves: `renamed` (one opcode of another name), `family` (every opcode whose
-    /// name extends it), or `missing`.
-    pub resolution: &'static str,
+    /// How it resolves.
+    pub resolution: Resolution,
     /// The table's opcodes, with where the seed's classifier sends each.
     pub table: Vec<Routed>,
+}
+
+/// How a name of the seed document resolves in this table.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Resolution {
+    /// One opcode of another name ([`SEED_ALIASES`]).
+    Renamed,
+    /// Every opcode whose name extends it.
+    Family,
+    /// No opcode.
+    Missing,
 }
 
 /// An opcode and the seed's route for it.
@@ -32,14 +43,16 @@ pub struct Routed {
     /// TrinityCore's name.
     pub name: &'static str,
     /// The seed's route.
-    pub seed_route: &'static str,
+    #[serde(serialize_with = "crate::report::by_name")]
+    pub seed_route: Route,
 }
 
 /// One of the seed's sets: the size its document states and the size of its data file.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct SetSize {
     /// The category.
-    pub category: &'static str,
+    #[serde(serialize_with = "crate::report::by_name")]
+    pub category: SeedCategory,
     /// Opcodes the document's `s_<category>Opcodes` listing names plus its "N more", if it has one.
     pub document: Option<usize>,
     /// Opcodes of the category in the seed's data file.
@@ -66,7 +79,7 @@ pub fn seed_document_names() -> BTreeSet<&'static str> {
 }
 
 fn routed(op: Opcode) -> Routed {
-    Routed { name: op.name(), seed_route: SeedClassifier::get().route(op).name() }
+    Routed { name: op.name(), seed_route: SeedClassifier::get().route(op) }
 }
 
 pub fn renamed() -> Vec<Rename> {
@@ -76,11 +89,11 @@ pub fn renamed() -> Vec<Rename> {
         .map(|seed_name| {
             if let Some(&(_, table)) = SEED_ALIASES.iter().find(|(s, _)| *s == seed_name) {
                 let table = Opcode::from_name(table).map(routed).into_iter().collect();
-                return Rename { seed_name, resolution: "renamed", table };
+                return Rename { seed_name, resolution: Resolution::Renamed, table };
             }
             let prefix = format!("{seed_name}_");
             let family: Vec<Routed> = Opcode::all().filter(|op| op.name().starts_with(&prefix)).map(routed).collect();
-            let resolution = if family.is_empty() { "missing" } else { "family" };
+            let resolution = if family.is_empty() { Resolution::Missing } else { Resolution::Family };
             Rename { seed_name, resolution, table: family }
         })
         .collect()
@@ -105,7 +118,7 @@ pub fn set_sizes() -> Vec<SetSize> {
     SeedCategory::ALL
         .iter()
         .map(|&c| SetSize {
-            category: c.name(),
+            category: c,
             document: document_set_size(c),
             data_file: SEED_DEFERRED.iter().filter(|(cat, _)| *cat == c).count(),
         })

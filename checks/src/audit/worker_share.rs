@@ -17,7 +17,8 @@ pub const SEED_CLAIMED_WORKER_SHARE: (u32, u32) = (80, 85);
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Share {
     /// The policy's name.
-    pub policy: &'static str,
+    #[serde(serialize_with = "crate::report::by_name")]
+    pub policy: Policy,
     /// Packets the bots sent.
     pub received: usize,
     /// Handler runs.
@@ -75,7 +76,7 @@ pub fn worker_share(scenario: &Arc<Scenario>, dispatch: Dispatch) -> Vec<Share> 
             let ran = outcome.runs.len();
             let bot_worker = on(ThreadKind::BotWorker);
             Share {
-                policy: policy.name(),
+                policy,
                 received: outcome.packets.len(),
                 ran,
                 dropped: outcome.packets.iter().filter(|p| !p.rejected.is_empty()).count(),

@@ -521,7 +521,7 @@ pub fn mismatch(result: &CellResult) -> Option<String> {
     }
     if result.checker == Checker::Loom {
         // A proved result (unbounded, or saturated) has seen every schedule.
-        let bound = if result.strength == Strength::Proved { None } else { result.bound };
+        let bound = if result.strength == Strength::Proved { None } else { result.depth.preemption_bound() };
         let at = bound.map_or("every schedule".to_string(), |b| format!("bound {b}"));
         for &(inv, reach) in pin.broken {
             match (loom_expects(reach, bound), found.contains(&inv)) {
@@ -542,7 +542,7 @@ pub fn mismatch(result: &CellResult) -> Option<String> {
     }
     for rule in MUST_TRIP.iter().filter(|r| r.cell == c) {
         let applies = match result.checker {
-            Checker::Loom => result.bound.is_none_or(|b| b >= rule.loom_bound),
+            Checker::Loom => result.depth.preemption_bound().is_none_or(|b| b >= rule.loom_bound),
             other => rule.shuttle.contains(&other) && result.schedules >= rule.shuttle_schedules,
         };
         if applies && !result.assert_lines.contains_key(&A174) {

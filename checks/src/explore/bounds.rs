@@ -62,11 +62,11 @@ pub fn minimal_for(result: &CellResult) -> Vec<MinimalBound> {
     if result.checker != Checker::Loom || result.first.is_empty() {
         return Vec::new();
     }
-    let top = result.bound.unwrap_or(UNBOUNDED_SEARCH + 1);
+    let top = result.depth.preemption_bound().unwrap_or(UNBOUNDED_SEARCH + 1);
     let mut results: Vec<CellResult> = (0..top)
         .map(|bound| explore(result.cell, Checker::Loom, Budget { bound: Some(bound), ..Budget::default() }))
         .collect();
-    if result.bound.is_some() {
+    if result.depth.preemption_bound().is_some() {
         results.push(result.clone());
     }
     fold(&results)

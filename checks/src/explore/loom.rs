@@ -23,7 +23,7 @@ impl Backend for Loom {
     const NAME: &'static str = "loom";
     type Mutex<T: Send + 'static> = loom::sync::Mutex<T>;
     type Guard<'a, T: Send + 'static> = loom::sync::MutexGuard<'a, T>;
-    type Cell = loom::sync::atomic::AtomicU32;
+    type Plain = loom::sync::atomic::AtomicU32;
     type Handle<T: Send + 'static> = loom::thread::JoinHandle<T>;
 
     fn mutex<T: Send + 'static>(value: T) -> Self::Mutex<T> {
@@ -39,13 +39,13 @@ impl Backend for Loom {
             Err(std::sync::TryLockError::WouldBlock) => None,
         }
     }
-    fn cell(value: u32) -> Self::Cell {
+    fn plain(value: u32) -> Self::Plain {
         loom::sync::atomic::AtomicU32::new(value)
     }
-    fn read(cell: &Self::Cell) -> u32 {
+    fn read(cell: &Self::Plain) -> u32 {
         cell.fetch_add(0, SeqCst)
     }
-    fn write(cell: &Self::Cell, value: u32) {
+    fn write(cell: &Self::Plain, value: u32) {
         cell.swap(value, SeqCst);
     }
     fn spawn<T: Send + 'static>(body: impl FnOnce() -> T + Send + 'static) -> Self::Handle<T> {

@@ -131,6 +131,37 @@ impl Default for Budget {
     }
 }
 
+/// How deep one result searched. The JSON's `bound` field is [`Depth::json_bound`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Depth {
+    /// loom, up to this many preemptions.
+    Preemptions(usize),
+    /// loom, every schedule (no preemption bound).
+    Unbounded,
+    /// shuttle's PCT scheduler at this depth.
+    Pct(usize),
+    /// A checker with no depth: shuttle's random scheduler and DFS, OS threads.
+    Undepthed,
+}
+
+impl Depth {
+    /// loom's preemption bound: `Some(k)` for [`Depth::Preemptions`], `None` otherwise (unbounded,
+    /// or not loom).
+    pub fn preemption_bound(self) -> Option<usize> {
+        match self {
+            Depth::Preemptions(k) => Some(k),
+            _ => None,
+        }
+    }
+    /// The number the JSON's `bound` field carries: the preemption bound or the PCT depth.
+    pub fn json_bound(self) -> Option<usize> {
+        match self {
+            Depth::Preemptions(k) | Depth::Pct(k) => Some(k),
+            Depth::Unbounded | Depth::Undepthed => None,
+        }
+    }
+}
+
 /// One cell of the matrix.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub struct Cell {
@@ -140,6 +171,13 @@ pub struct Cell {
     pub scenario: ScenarioName,
     /// Bot dispatch mode.
     pub dispatch: Dispatch,
+}
+
+impl std::fmt::Display for Cell {
+    /// The cell's title in every report, replay and explanation: `scenario / policy / dispatch`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} / {} / {}", self.scenario.name(), self.policy.name(), self.dispatch.name())
+    }
 }
 
 /// The first schedule that broke one invariant.
@@ -169,8 +207,8 @@ pub struct CellResult {
     pub schedules: u64,
     /// True when every schedule (up to the bound, for loom) was run.
     pub exhaustive: bool,
-    /// loom's preemption bound (`None`: unbounded), or PCT's depth.
-    pub bound: Option<usize>,
+    /// How deep the search went: loom's preemption bound, or PCT's depth.
+    pub depth: Depth,
     /// How strong the result is.
     pub strength: Strength,
     /// For each broken invariant, how many schedules broke it.
@@ -228,11 +266,12 @@ pub fn deepen(cell: Cell, max_bound: usize) -> Vec<CellResult> {
 pub fn explore(cell: Cell, checker: Checker, budget: Budget) -> CellResult {
     let start = Instant::now();
     let n = budget.schedules;
-    let (tally, exhaustive, bound) = match checker {
-        Checker::Loom => (self::loom::explore_loom(cell, budget.bound), true, budget.bound),
+    let loom_depth = budget.bound.map_or(Depth::Unbounded, Depth::Preemptions);
+    let (tally, exhaustive, depth) = match checker {
+        Checker::Loom => (self::loom::explore_loom(cell, budget.bound), true, loom_depth),
         Checker::Random => {
             let (t, only) = self::shuttle::explore_shuttle(cell, RandomScheduler::new_from_seed(budget.seed, n), None);
-            (t, only, None)
+            (t, only, Depth::Undepthed)
         }
         Checker::Pct => {
             let (t, only) = self::shuttle::explore_shuttle(
@@ -240,18 +279,18 @@ pub fn explore(cell: Cell, checker: Checker, budget: Budget) -> CellResult {
                 PctScheduler::new_from_seed(budget.seed, budget.pct_depth, n),
                 None,
             );
-            (t, only, Some(budget.pct_depth))
+            (t, only, Depth::Pct(budget.pct_depth))
         }
         Checker::Dfs => {
             let (t, only) = self::shuttle::explore_shuttle(cell, DfsScheduler::new(Some(n), false), None);
             let done = only || (t.schedules as usize) < n;
-            (t, done, None)
+            (t, done, Depth::Undepthed)
         }
-        Checker::Std => (std_threads::explore_std(cell, n), false, None),
+        Checker::Std => (std_threads::explore_std(cell, n), false, Depth::Undepthed),
     };
-    let strength = match (checker, exhaustive, bound) {
-        (Checker::Loom, _, Some(_)) => Strength::Bounded,
-        (Checker::Loom, _, None) => Strength::Proved,
+    let strength = match (checker, exhaustive, depth) {
+        (Checker::Loom, _, Depth::Preemptions(_)) => Strength::Bounded,
+        (Checker::Loom, _, _) => Strength::Proved,
         (Checker::Std, _, _) => Strength::Sampled,
         (_, true, _) => Strength::Proved,
         (_, false, _) => Strength::Sampled,
@@ -261,7 +300,7 @@ pub fn explore(cell: Cell, checker: Checker, budget: Budget) -> CellResult {
         checker,
         schedules: tally.schedules,
         exhaustive,
-        bound,
+        depth,
         strength,
         violating: tally.violating,
         first: tally.first,

@@ -27,7 +27,7 @@ impl Backend for Shuttle {
     const NAME: &'static str = "shuttle";
     type Mutex<T: Send + 'static> = shuttle::sync::Mutex<T>;
     type Guard<'a, T: Send + 'static> = shuttle::sync::MutexGuard<'a, T>;
-    type Cell = shuttle::sync::atomic::AtomicU32;
+    type Plain = shuttle::sync::atomic::AtomicU32;
     type Handle<T: Send + 'static> = shuttle::thread::JoinHandle<T>;
 
     fn mutex<T: Send + 'static>(value: T) -> Self::Mutex<T> {
@@ -43,13 +43,13 @@ impl Backend for Shuttle {
             Err(std::sync::TryLockError::WouldBlock) => None,
         }
     }
-    fn cell(value: u32) -> Self::Cell {
+    fn plain(value: u32) -> Self::Plain {
         shuttle::sync::atomic::AtomicU32::new(value)
     }
-    fn read(cell: &Self::Cell) -> u32 {
+    fn read(cell: &Self::Plain) -> u32 {
         cell.load(SeqCst)
     }
-    fn write(cell: &Self::Cell, value: u32) {
+    fn write(cell: &Self::Plain, value: u32) {
         cell.store(value, SeqCst)
     }
     fn spawn<T: Send + 'static>(body: impl FnOnce() -> T + Send + 'static) -> Self::Handle<T> {

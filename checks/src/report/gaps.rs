@@ -2,6 +2,7 @@
 //! written through a per-format [`Style`].
 
 use crate::audit::gaps::{GapReport, PlaceCounts};
+use crate::audit::seed_document::Resolution;
 use crate::audit::worker_share::SEED_CLAIMED_WORKER_SHARE;
 use crate::report::Format;
 use model::opcodes::Place;
@@ -91,8 +92,9 @@ const MARKDOWN: Style = Style {
     code: |s| format!("`{s}`"),
 };
 
-fn short_place(place: &str) -> &str {
-    place.strip_prefix("PROCESS_").unwrap_or(place)
+fn short_place(place: Place) -> &'static str {
+    let name = place.tc_name();
+    name.strip_prefix("PROCESS_").unwrap_or(name)
 }
 
 fn render_doc(r: &GapReport, s: &Style) -> String {
@@ -122,7 +124,7 @@ fn render_doc(r: &GapReport, s: &Style) -> String {
         .iter()
         .map(|p| {
             vec![
-                p.place.to_string(),
+                p.place.tc_name().to_string(),
                 p.handled.to_string(),
                 p.seed_main_thread.to_string(),
                 p.seed_bot_worker.to_string(),
@@ -147,13 +149,13 @@ fn render_doc(r: &GapReport, s: &Style) -> String {
     );
 
     for gap in &r.left_on_worker {
-        (s.heading)(&mut out, &format!("{} opcodes the seed leaves on the bot worker", gap.place));
+        (s.heading)(&mut out, &format!("{} opcodes the seed leaves on the bot worker", gap.place.tc_name()));
         let _ = writeln!(
             out,
             "{} opcodes; {} of them touch shared game state. TrinityCore runs them {}.\n",
             gap.count,
             gap.shared_state,
-            if gap.place == Place::ThreadSafe.tc_name() {
+            if gap.place == Place::ThreadSafe {
                 "in Map::Update, on the worker that owns the player's map"
             } else {
                 "in World::UpdateSessions, on the world thread"
@@ -162,7 +164,7 @@ fn render_doc(r: &GapReport, s: &Style) -> String {
         for g in &gap.by_kind {
             let names: Vec<String> = g.opcodes.iter().map(|e| (s.code)(e.name)).collect();
             let shared = if g.shared_state { "shared state" } else { "no shared state" };
-            (s.list)(&mut out, &format!("{} ({}, {shared})", g.kind, g.opcodes.len()), &names);
+            (s.list)(&mut out, &format!("{} ({}, {shared})", g.kind.name(), g.opcodes.len()), &names);
         }
     }
 
@@ -177,7 +179,7 @@ fn render_doc(r: &GapReport, s: &Style) -> String {
     for g in &r.spell_capable_on_worker {
         let names: Vec<String> =
             g.opcodes.iter().map(|e| format!("{} ({})", (s.code)(e.name), short_place(e.place))).collect();
-        (s.list)(&mut out, &format!("{} ({})", g.kind, g.opcodes.len()), &names);
+        (s.list)(&mut out, &format!("{} ({})", g.kind.name(), g.opcodes.len()), &names);
     }
 
     (s.heading)(&mut out, "Opcodes the handler-kind rules had to guess");
@@ -194,11 +196,12 @@ fn render_doc(r: &GapReport, s: &Style) -> String {
 
     (s.heading)(&mut out, "Seed document names that differ in this table");
     for rn in &r.renamed {
-        let names: Vec<String> = rn.table.iter().map(|t| format!("{} ({})", (s.code)(t.name), t.seed_route)).collect();
+        let names: Vec<String> =
+            rn.table.iter().map(|t| format!("{} ({})", (s.code)(t.name), t.seed_route.name())).collect();
         let label = match rn.resolution {
-            "renamed" => format!("{} is renamed", (s.code)(rn.seed_name)),
-            "family" => format!("{} is a family of {}", (s.code)(rn.seed_name), rn.table.len()),
-            _ => format!("{} is not in the table", (s.code)(rn.seed_name)),
+            Resolution::Renamed => format!("{} is renamed", (s.code)(rn.seed_name)),
+            Resolution::Family => format!("{} is a family of {}", (s.code)(rn.seed_name), rn.table.len()),
+            Resolution::Missing => format!("{} is not in the table", (s.code)(rn.seed_name)),
         };
         (s.list)(&mut out, &label, &names);
     }
@@ -212,7 +215,7 @@ fn render_doc(r: &GapReport, s: &Style) -> String {
                 Some(n) if n != z.data_file => "differs",
                 _ => "",
             };
-            vec![z.category.to_string(), doc, z.data_file.to_string(), flag.to_string()]
+            vec![z.category.name().to_string(), doc, z.data_file.to_string(), flag.to_string()]
         })
         .collect();
     (s.table)(&mut out, &["seed set", "document says", "data file", "note"], &rows);
@@ -229,7 +232,7 @@ fn render_doc(r: &GapReport, s: &Style) -> String {
         .iter()
         .map(|w| {
             vec![
-                w.policy.to_string(),
+                w.policy.name().to_string(),
                 w.received.to_string(),
                 w.ran.to_string(),
                 w.dropped.to_string(),

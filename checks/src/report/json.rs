@@ -156,7 +156,7 @@ pub fn render_json(rows: &[Row]) -> String {
                 checker: r.result.checker.name(),
                 schedules: r.result.schedules,
                 exhaustive: r.result.exhaustive,
-                bound: r.result.bound,
+                bound: r.result.depth.json_bound(),
                 strength: r.result.strength.name(),
                 verdict: if r.counterexample.is_some() { "violated" } else { "holds" },
                 violation: r.counterexample.as_ref().map(json_violation),

@@ -39,6 +39,12 @@ model::named! {
     Markdown => "markdown",
 }
 
+/// Serializes a named enum as its name (what the CLI parses and the reports print), so that the
+/// JSON of a typed field is the same string as before it was typed.
+pub fn by_name<S: serde::Serializer, T: model::Named>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(value.name())
+}
+
 /// The classifier file a user gave (`--classifier`), for the replay commands.
 static CLASSIFIER_FILE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
@@ -145,7 +151,7 @@ impl Row {
     /// `scenario / policy / dispatch / checker`.
     pub fn title(&self) -> String {
         let c = self.result.cell;
-        format!("{} / {} / {} / {}", c.scenario.name(), c.policy.name(), c.dispatch.name(), self.result.checker.name())
+        format!("{c} / {}", self.result.checker.name())
     }
 }
 

@@ -2,7 +2,7 @@
 //! counterexamples cut to the events that matter, and the time per checker.
 
 use super::{replay_command, trace, Row};
-use crate::explore::{CellResult, Checker, Counterexample, Strength};
+use crate::explore::{Cell, CellResult, Checker, Counterexample, Depth, Strength};
 use model::{Dispatch, Invariant, Policy, ScenarioName};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -58,12 +58,12 @@ pub fn assert_short(a: model::AssertFailure) -> String {
 
 /// The short text of one result: how much was explored, or what broke.
 pub fn cell_text(r: &CellResult) -> String {
-    let how = match (r.strength, r.bound) {
-        (Strength::Proved, Some(k)) if r.checker == Checker::Loom => {
+    let how = match (r.strength, r.depth) {
+        (Strength::Proved, Depth::Preemptions(k)) => {
             format!("proved, {} schedules (saturated at bound {k})", r.schedules)
         }
         (Strength::Proved, _) => format!("proved, {} schedule{}", r.schedules, if r.schedules == 1 { "" } else { "s" }),
-        (Strength::Bounded, Some(k)) => format!("exhaustive to bound {k}, {} schedules", r.schedules),
+        (Strength::Bounded, Depth::Preemptions(k)) => format!("exhaustive to bound {k}, {} schedules", r.schedules),
         _ => format!("{} schedules sampled", r.schedules),
     };
     if r.first.is_empty() {
@@ -127,7 +127,7 @@ pub fn render_table(rows: &[Row], markdown: bool, timings: bool) -> String {
         if markdown {
             let _ = writeln!(out, "| {} | {} | {} | {} |", key.0.name(), key.1.name(), key.2.name(), cells.join(" | "));
         } else {
-            let _ = writeln!(out, "{} / {} / {}", key.0.name(), key.1.name(), key.2.name());
+            let _ = writeln!(out, "{}", Cell { scenario: key.0, policy: key.1, dispatch: key.2 });
             for (c, t) in checkers.iter().zip(cells) {
                 if t != "-" {
                     let _ = writeln!(out, "    {:<15} {}", c.name(), t);
@@ -159,9 +159,9 @@ pub fn render_counterexamples(rows: &[Row], markdown: bool) -> String {
         let Some(row) = candidates.first() else { continue };
         let c = row.counterexample.as_ref().expect("filtered");
         let cut = trace::cut(&c.trace, &c.violation);
-        let (scenario, policy, dispatch) = key;
+        let cell = Cell { scenario: key.0, policy: key.1, dispatch: key.2 };
         if markdown {
-            let _ = writeln!(out, "### {} / {} / {}\n", scenario.name(), policy.name(), dispatch.name());
+            let _ = writeln!(out, "### {cell}\n");
             let _ = writeln!(
                 out,
                 "**{}** (found by {}, schedule {})\n",
@@ -171,7 +171,7 @@ pub fn render_counterexamples(rows: &[Row], markdown: bool) -> String {
             );
             out.push_str(&trace::render_mermaid(&cut));
         } else {
-            let _ = writeln!(out, "== {} / {} / {}: {}", scenario.name(), policy.name(), dispatch.name(), c.violation);
+            let _ = writeln!(out, "== {cell}: {}", c.violation);
             let _ = writeln!(out, "   found by {} at schedule {}", row.result.checker.name(), c.schedule_index);
             if let Some(m) = minimal_of(row, c) {
                 let _ = writeln!(out, "   {}", crate::explore::bounds::describe(m));
