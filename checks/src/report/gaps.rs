@@ -34,22 +34,20 @@ const TEXT: Style = Style {
         let _ = writeln!(out, "\n{h}\n{}", "-".repeat(h.chars().count()));
     },
     table: |out, head, rows| {
-        let widths: Vec<usize> = (0..head.len())
-            .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([head[i].chars().count()]).max().unwrap_or(0))
-            .collect();
-        let line = |cells: Vec<&str>| {
-            let padded: Vec<String> = cells
-                .iter()
-                .enumerate()
-                .map(
-                    |(i, c)| if i == 0 { format!("{c:<w$}", w = widths[i]) } else { format!("{c:>w$}", w = widths[i]) },
-                )
-                .collect();
-            padded.join("  ").trim_end().to_string()
-        };
-        let _ = writeln!(out, "{}", line(head.to_vec()));
-        for r in rows {
-            let _ = writeln!(out, "{}", line(r.iter().map(String::as_str).collect()));
+        use comfy_table::{presets::NOTHING, CellAlignment, ContentArrangement, Table};
+        let mut table = Table::new();
+        table.load_preset(NOTHING).set_content_arrangement(ContentArrangement::Disabled).set_header(head.to_vec());
+        for row in rows {
+            table.add_row(row.clone());
+        }
+        for (i, column) in table.column_iter_mut().enumerate() {
+            column.set_padding((0, 2));
+            if i > 0 {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        for line in table.lines() {
+            let _ = writeln!(out, "{}", line.trim_end());
         }
     },
     list: |out, label, items| {
