@@ -65,6 +65,9 @@ fn cells(args: &[&str]) -> Vec<[String; 4]> {
         .collect()
 }
 
+/// Narrows the matrix to one scenario, dispatch mode and checker (the policy is left to add).
+const ONE_CELL: [&str; 6] = ["--checker", "loom", "--scenario", "crash-49416", "--dispatch", "barrier"];
+
 /// Each filter runs exactly what it names, for every value it accepts: with the other three
 /// narrowed to one value each (shuttle-random for seed-load, which loom does not explore), `--policy P` (resp. `--scenario`, `--dispatch`, `--checker`)
 /// gives exactly one result, and it is P's. A filter that matched the wrong name (or every
@@ -99,16 +102,7 @@ fn filters_run_exactly_what_they_name() {
             assert_eq!(got[0].each_ref().map(String::as_str), chosen, "{args:?} ran another cell");
         }
     }
-    let got = cells(&[
-        "--checker",
-        "loom",
-        "--scenario",
-        "crash-49416",
-        "--dispatch",
-        "barrier",
-        "--policy",
-        "unsynchronized,map-routing",
-    ]);
+    let got = cells(&[&ONE_CELL[..], &["--policy", "unsynchronized,map-routing"]].concat());
     let policies: Vec<&str> = got.iter().map(|c| c[0].as_str()).collect();
     assert_eq!(policies, ["unsynchronized", "map-routing"]);
 }
@@ -116,16 +110,6 @@ fn filters_run_exactly_what_they_name() {
 /// The matrix options work after the `verify` subcommand too (`verify verify --format json`).
 #[test]
 fn the_verify_subcommand_takes_the_matrix_options() {
-    let got = cells(&[
-        "verify",
-        "--checker",
-        "loom",
-        "--scenario",
-        "crash-49416",
-        "--dispatch",
-        "barrier",
-        "--policy",
-        "map-routing",
-    ]);
+    let got = cells(&[&["verify"][..], &ONE_CELL, &["--policy", "map-routing"]].concat());
     assert_eq!(got, [["map-routing", "crash-49416", "barrier", "loom"].map(String::from)]);
 }

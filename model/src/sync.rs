@@ -64,46 +64,76 @@ pub trait Backend: Sized + Send + Sync + 'static {
     fn yield_now();
 }
 
+/// Implements [`Backend`] for an engine whose `sync` and `thread` modules mirror `std`'s, as
+/// std's, loom's and shuttle's do: `sync::{Mutex, MutexGuard, atomic::AtomicU32}` and
+/// `thread::{JoinHandle, spawn, yield_now}`. A poisoned lock is taken anyway (a panicking thread
+/// is the model's finding, not the engine's), and a panic in a joined thread is re-raised. Only
+/// the plain field's read and write differ between engines, and are given:
+///
+/// ```ignore
+/// model::sync_backend!(Loom, "loom", sync = loom::sync, thread = loom::thread,
+///     read = |field| field.fetch_add(0, SeqCst), write = |field, value| { field.swap(value, SeqCst); });
+/// ```
+#[macro_export]
+macro_rules! sync_backend {
+    (
+        $engine:ty, $name:literal,
+        sync = $($sync:ident)::+,
+        thread = $($thread:ident)::+,
+        read = |$r:ident| $read:expr,
+        write = |$w:ident, $v:ident| $write:expr $(,)?
+    ) => {
+        impl $crate::sync::Backend for $engine {
+            const NAME: &'static str = $name;
+            type Mutex<T: Send + 'static> = $($sync)::+::Mutex<T>;
+            type Guard<'a, T: Send + 'static> = $($sync)::+::MutexGuard<'a, T>;
+            type Plain = $($sync)::+::atomic::AtomicU32;
+            type Handle<T: Send + 'static> = $($thread)::+::JoinHandle<T>;
+
+            fn mutex<T: Send + 'static>(value: T) -> Self::Mutex<T> {
+                $($sync)::+::Mutex::new(value)
+            }
+            fn lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Self::Guard<'_, T> {
+                mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+            }
+            fn try_lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Option<Self::Guard<'_, T>> {
+                match mutex.try_lock() {
+                    Ok(g) => Some(g),
+                    Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+                    Err(std::sync::TryLockError::WouldBlock) => None,
+                }
+            }
+            fn plain(value: u32) -> Self::Plain {
+                $($sync)::+::atomic::AtomicU32::new(value)
+            }
+            fn read($r: &Self::Plain) -> u32 {
+                $read
+            }
+            fn write($w: &Self::Plain, $v: u32) {
+                $write
+            }
+            fn spawn<T: Send + 'static>(body: impl FnOnce() -> T + Send + 'static) -> Self::Handle<T> {
+                $($thread)::+::spawn(body)
+            }
+            fn join<T: Send + 'static>(handle: Self::Handle<T>) -> T {
+                handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }
+            fn yield_now() {
+                $($thread)::+::yield_now()
+            }
+        }
+    };
+}
+
 /// Real OS threads and `std::sync`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Std;
 
-impl Backend for Std {
-    const NAME: &'static str = "std";
-    type Mutex<T: Send + 'static> = std::sync::Mutex<T>;
-    type Guard<'a, T: Send + 'static> = std::sync::MutexGuard<'a, T>;
-    type Plain = std::sync::atomic::AtomicU32;
-    type Handle<T: Send + 'static> = std::thread::JoinHandle<T>;
-
-    fn mutex<T: Send + 'static>(value: T) -> Self::Mutex<T> {
-        std::sync::Mutex::new(value)
-    }
-    fn lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Self::Guard<'_, T> {
-        mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-    fn try_lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Option<Self::Guard<'_, T>> {
-        match mutex.try_lock() {
-            Ok(g) => Some(g),
-            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
-            Err(std::sync::TryLockError::WouldBlock) => None,
-        }
-    }
-    fn plain(value: u32) -> Self::Plain {
-        std::sync::atomic::AtomicU32::new(value)
-    }
-    fn read(cell: &Self::Plain) -> u32 {
-        cell.load(std::sync::atomic::Ordering::Relaxed)
-    }
-    fn write(cell: &Self::Plain, value: u32) {
-        cell.store(value, std::sync::atomic::Ordering::Relaxed)
-    }
-    fn spawn<T: Send + 'static>(body: impl FnOnce() -> T + Send + 'static) -> Self::Handle<T> {
-        std::thread::spawn(body)
-    }
-    fn join<T: Send + 'static>(handle: Self::Handle<T>) -> T {
-        handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    }
-    fn yield_now() {
-        std::thread::yield_now()
-    }
-}
+sync_backend!(
+    Std,
+    "std",
+    sync = std::sync,
+    thread = std::thread,
+    read = |field| field.load(std::sync::atomic::Ordering::Relaxed),
+    write = |field, value| field.store(value, std::sync::atomic::Ordering::Relaxed),
+);

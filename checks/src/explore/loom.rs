@@ -10,7 +10,6 @@
 use super::hooks::engine;
 use super::tally::Tally;
 use super::Cell;
-use model::sync::Backend;
 use model::world::run;
 use std::sync::atomic::Ordering::SeqCst;
 use std::sync::{Arc, Mutex};
@@ -19,45 +18,16 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Loom;
 
-impl Backend for Loom {
-    const NAME: &'static str = "loom";
-    type Mutex<T: Send + 'static> = loom::sync::Mutex<T>;
-    type Guard<'a, T: Send + 'static> = loom::sync::MutexGuard<'a, T>;
-    type Plain = loom::sync::atomic::AtomicU32;
-    type Handle<T: Send + 'static> = loom::thread::JoinHandle<T>;
-
-    fn mutex<T: Send + 'static>(value: T) -> Self::Mutex<T> {
-        loom::sync::Mutex::new(value)
-    }
-    fn lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Self::Guard<'_, T> {
-        mutex.lock().unwrap_or_else(|p| p.into_inner())
-    }
-    fn try_lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Option<Self::Guard<'_, T>> {
-        match mutex.try_lock() {
-            Ok(g) => Some(g),
-            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
-            Err(std::sync::TryLockError::WouldBlock) => None,
-        }
-    }
-    fn plain(value: u32) -> Self::Plain {
-        loom::sync::atomic::AtomicU32::new(value)
-    }
-    fn read(cell: &Self::Plain) -> u32 {
-        cell.fetch_add(0, SeqCst)
-    }
-    fn write(cell: &Self::Plain, value: u32) {
-        cell.swap(value, SeqCst);
-    }
-    fn spawn<T: Send + 'static>(body: impl FnOnce() -> T + Send + 'static) -> Self::Handle<T> {
-        loom::thread::spawn(body)
-    }
-    fn join<T: Send + 'static>(handle: Self::Handle<T>) -> T {
-        handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
-    }
-    fn yield_now() {
-        loom::thread::yield_now()
-    }
-}
+model::sync_backend!(
+    Loom,
+    "loom",
+    sync = loom::sync,
+    thread = loom::thread,
+    read = |field| field.fetch_add(0, SeqCst),
+    write = |field, value| {
+        field.swap(value, SeqCst);
+    },
+);
 
 /// Runs `body` over every schedule up to `bound` preemptions (`None`: every schedule) under loom,
 /// inside [`engine`]: at most 100,000 branches per schedule, no checkpoint file, no log. Every

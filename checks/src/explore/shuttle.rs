@@ -11,7 +11,6 @@
 use super::hooks::engine;
 use super::tally::Tally;
 use super::{Budget, Cell, Counterexample};
-use model::sync::Backend;
 use model::world::{run, run_with_trace_cap};
 use model::{AssertFailure, Invariant, Outcome, Scenario, Violation};
 use shuttle::scheduler::{PctScheduler, RandomScheduler, ReplayScheduler, Schedule, Scheduler, Task, TaskId};
@@ -23,45 +22,14 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Shuttle;
 
-impl Backend for Shuttle {
-    const NAME: &'static str = "shuttle";
-    type Mutex<T: Send + 'static> = shuttle::sync::Mutex<T>;
-    type Guard<'a, T: Send + 'static> = shuttle::sync::MutexGuard<'a, T>;
-    type Plain = shuttle::sync::atomic::AtomicU32;
-    type Handle<T: Send + 'static> = shuttle::thread::JoinHandle<T>;
-
-    fn mutex<T: Send + 'static>(value: T) -> Self::Mutex<T> {
-        shuttle::sync::Mutex::new(value)
-    }
-    fn lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Self::Guard<'_, T> {
-        mutex.lock().unwrap_or_else(|p| p.into_inner())
-    }
-    fn try_lock<T: Send + 'static>(mutex: &Self::Mutex<T>) -> Option<Self::Guard<'_, T>> {
-        match mutex.try_lock() {
-            Ok(g) => Some(g),
-            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
-            Err(std::sync::TryLockError::WouldBlock) => None,
-        }
-    }
-    fn plain(value: u32) -> Self::Plain {
-        shuttle::sync::atomic::AtomicU32::new(value)
-    }
-    fn read(cell: &Self::Plain) -> u32 {
-        cell.load(SeqCst)
-    }
-    fn write(cell: &Self::Plain, value: u32) {
-        cell.store(value, SeqCst)
-    }
-    fn spawn<T: Send + 'static>(body: impl FnOnce() -> T + Send + 'static) -> Self::Handle<T> {
-        shuttle::thread::spawn(body)
-    }
-    fn join<T: Send + 'static>(handle: Self::Handle<T>) -> T {
-        handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
-    }
-    fn yield_now() {
-        shuttle::thread::yield_now()
-    }
-}
+model::sync_backend!(
+    Shuttle,
+    "shuttle",
+    sync = shuttle::sync,
+    thread = shuttle::thread,
+    read = |field| field.load(SeqCst),
+    write = |field, value| field.store(value, SeqCst),
+);
 
 /// The one shuttle configuration of every run: 1 MiB task stacks (the model's deepest call
 /// chain, a logout inside a map update inside a tick, needs more than shuttle's default), no
