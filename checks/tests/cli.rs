@@ -107,6 +107,15 @@ fn filters_run_exactly_what_they_name() {
     assert_eq!(policies, ["unsynchronized", "map-routing"]);
 }
 
+/// Filters that select nothing (loom on seed-load) exit 2 with the reason, rather than print an
+/// empty matrix that reads as "everything holds".
+#[test]
+fn filters_that_select_nothing_are_an_error() {
+    let (code, stderr) = verify(&["--checker", "loom", "--scenario", "seed-load"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("these filters select no result"), "{stderr}");
+}
+
 /// The matrix options work after the `verify` subcommand too (`verify verify --format json`).
 #[test]
 fn the_verify_subcommand_takes_the_matrix_options() {
