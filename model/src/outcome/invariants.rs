@@ -122,6 +122,11 @@ pub struct Violation {
 }
 
 impl Violation {
+    /// A violation with no assert line and no race: every invariant but `assert` and
+    /// `data-race`, which carry theirs.
+    fn of(invariant: Invariant, subject: u8, message: String) -> Violation {
+        Violation { invariant, assert: None, race: None, subject: Some(subject), message }
+    }
     /// The server file and line it points at: the assert's line, or the declaration of the field
     /// a data race is on.
     pub fn source(&self) -> Option<(&'static str, u32)> {
@@ -218,13 +223,11 @@ fn assert(o: &Outcome, m: Describe) -> Vec<Violation> {
 /// (`Map::RemovePlayerFromMap(_player, true)`). The first such touch is the violation.
 fn use_after_free(o: &Outcome, m: Describe) -> Option<Violation> {
     let &(lane, player, crash) = o.crashes.iter().find(|c| matches!(c.2, Crash::UseAfterFree { .. }))?;
-    Some(Violation {
-        invariant: Invariant::UseAfterFree,
-        assert: None,
-        race: None,
-        subject: Some(player),
-        message: m.message(|| format!("{lane} touched p{player} after LogoutPlayer deleted it ({crash})")),
-    })
+    Some(Violation::of(
+        Invariant::UseAfterFree,
+        player,
+        m.message(|| format!("{lane} touched p{player} after LogoutPlayer deleted it ({crash})")),
+    ))
 }
 
 /// `double-effect`: never one effect applied twice on one application at once (both threads
@@ -234,15 +237,13 @@ fn use_after_free(o: &Outcome, m: Describe) -> Option<Violation> {
 /// agree, in total and per application; the first player where they do not is the violation.
 fn double_effect(o: &Outcome, m: Describe) -> Option<Violation> {
     if let Some((player, app, lane)) = o.double_effect {
-        return Some(Violation {
-            invariant: Invariant::DoubleEffect,
-            assert: None,
-            race: None,
-            subject: Some(player),
-            message: m.message(|| {
+        return Some(Violation::of(
+            Invariant::DoubleEffect,
+            player,
+            m.message(|| {
                 format!("effect 0 of 49416 applied twice on p{player}'s app#{app} (second by {lane}) with no assert")
             }),
-        });
+        ));
     }
     if o.crashed() {
         return None;
@@ -259,18 +260,16 @@ fn double_effect(o: &Outcome, m: Describe) -> Option<Violation> {
             .enumerate()
             .all(|(a, m)| (m & 1) as i32 == o.active[p].get(a).copied().unwrap_or(0));
         if end.modifier as i64 != ghost as i64 || !per_app {
-            return Some(Violation {
-                invariant: Invariant::DoubleEffect,
-                assert: None,
-                race: None,
-                subject: Some(p as u8),
-                message: m.message(|| {
+            return Some(Violation::of(
+                Invariant::DoubleEffect,
+                p as u8,
+                m.message(|| {
                     format!(
                         "p{p}: modifier {} and {masks} effect bit(s) set disagree with {ghost} applied effect(s)",
                         end.modifier
                     )
                 }),
-            });
+            ));
         }
     }
     None
@@ -281,13 +280,7 @@ fn double_effect(o: &Outcome, m: Describe) -> Option<Violation> {
 /// once. The first break of the lifecycle the ghost recorded is the violation.
 fn aura_integrity(o: &Outcome, m: Describe) -> Option<Violation> {
     let &(lane, player, what) = o.integrity.first()?;
-    Some(Violation {
-        invariant: Invariant::AuraIntegrity,
-        assert: None,
-        race: None,
-        subject: Some(player),
-        message: m.message(|| format!("p{player}: {what} (by {lane})")),
-    })
+    Some(Violation::of(Invariant::AuraIntegrity, player, m.message(|| format!("p{player}: {what} (by {lane})"))))
 }
 
 /// `data-race`: no two accesses to one plain server field race: whenever two threads touch one
@@ -323,28 +316,24 @@ fn exactly_once(o: &Outcome, m: Describe) -> Option<Violation> {
         };
         let lost = o.packets.iter().filter(|p| p.lost.is_some()).count();
         let more = if lost > 1 { format!(" ({lost} packets lost in all)") } else { String::new() };
-        return Some(Violation {
-            invariant: Invariant::ExactlyOnce,
-            assert: None,
-            race: None,
-            subject: Some(p.bot),
-            message: m.message(|| {
+        return Some(Violation::of(
+            Invariant::ExactlyOnce,
+            p.bot,
+            m.message(|| {
                 format!(
                     "bot{} packet #{id} {}: {what}{more}",
                     p.bot,
                     p.opcode.map(|o| o.name()).unwrap_or("(undecodable)")
                 )
             }),
-        });
+        ));
     }
     let &(bot, recv, deferred) = o.undrained.first()?;
-    Some(Violation {
-        invariant: Invariant::ExactlyOnce,
-        assert: None,
-        race: None,
-        subject: Some(bot),
-        message: m.message(|| format!("bot{bot} queues not drained: {recv} received, {deferred} deferred")),
-    })
+    Some(Violation::of(
+        Invariant::ExactlyOnce,
+        bot,
+        m.message(|| format!("bot{bot} queues not drained: {recv} received, {deferred} deferred")),
+    ))
 }
 
 /// `order`: a session's state-changing packets ran in the order they were received (their ids
@@ -362,18 +351,16 @@ fn order(o: &Outcome, m: Describe) -> Option<Violation> {
         }
         if let Some((prev, prev_op)) = last[r.bot as usize] {
             if r.id < prev {
-                return Some(Violation {
-                    invariant: Invariant::Order,
-                    assert: None,
-                    race: None,
-                    subject: Some(r.bot),
-                    message: m.message(|| {
+                return Some(Violation::of(
+                    Invariant::Order,
+                    r.bot,
+                    m.message(|| {
                         format!(
                             "bot{} ran #{} {} after #{prev} {prev_op}, which it received later",
                             r.bot, r.id, r.opcode
                         )
                     }),
-                });
+                ));
             }
         }
         last[r.bot as usize] = Some((r.id, r.opcode));
@@ -397,12 +384,10 @@ fn placement(o: &Outcome, m: Describe) -> Option<Violation> {
             Lane::Bot { .. } => false,
         };
         if !ok {
-            return Some(Violation {
-                invariant: Invariant::Placement,
-                assert: None,
-                race: None,
-                subject: Some(r.bot),
-                message: m.message(|| {
+            return Some(Violation::of(
+                Invariant::Placement,
+                r.bot,
+                m.message(|| {
                     format!(
                         "#{} {} ({}, {}) ran on {} ({})",
                         r.id,
@@ -413,7 +398,7 @@ fn placement(o: &Outcome, m: Describe) -> Option<Violation> {
                         r.lane.kind().name()
                     )
                 }),
-            });
+            ));
         }
     }
     None
