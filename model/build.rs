@@ -27,10 +27,18 @@ mod named;
 mod rules;
 
 use cpp_sources::trinitycore::{self, OpcodeRow};
+use cpp_sources::{read_lossy, tsv};
 use rules::{kind_basis_of, HandlerKind, KindBasis};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::{env, fs, path::Path};
+
+/// The seed classifier's columns; `#` lines are comments (as for the checks' classifier reader).
+const SEED_FORMAT: tsv::Format = tsv::Format {
+    columns: &["category", "opcode", "tc_status", "tc_processing", "tc_handler"],
+    more_columns: false,
+    comments: true,
+};
 
 /// Stops the build with a message cargo shows as it is.
 fn fail(message: String) -> ! {
@@ -76,7 +84,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/opcodes/rules.rs");
 
     let (table, source) = read_table(&table_path);
-    let seed = fs::read_to_string(&seed_path).expect("read the seed classifier table");
+    let seed = read_lossy(&seed_path).unwrap_or_else(|e| fail(format!("{}: cannot be read: {e}", seed_path.display())));
 
     struct Row {
         name: String,
@@ -169,13 +177,12 @@ fn main() {
     writeln!(out, "];\n").unwrap();
 
     let mut seed_rows = Vec::new();
-    for (n, line) in seed.lines().enumerate().skip(1) {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let f: Vec<&str> = line.split('\t').collect();
-        assert_eq!(f.len(), 5, "seed line {}: expected 5 fields", n + 1);
-        let cat = match f[0] {
+    let seed_file = seed_path.display();
+    for row in tsv::rows(&seed_path, &seed, SEED_FORMAT) {
+        let row = row.unwrap_or_else(|p| fail(p.to_string()));
+        let at = format!("{seed_file}:{}", row.line);
+        let [category, opcode, _, _, handler] = row.first();
+        let cat = match category {
             "spell" => "Spell",
             "item" => "Item",
             "resurrection" => "Resurrection",
@@ -184,22 +191,22 @@ fn main() {
             "quest" => "Quest",
             "group" => "Group",
             "trade" => "Trade",
-            other => panic!("seed line {}: unknown category {other}", n + 1),
+            other => fail(format!("{at}: unknown category {other}")),
         };
         // The seed is a fixed document: on the bundled table every entry must match it; on a
         // checkout's, an opcode the server no longer has cannot be deferred and is left out.
         let bundled = source == "bundled";
-        let Some(row) = rows.iter().find(|r| r.name == f[1]) else {
+        let Some(table_row) = rows.iter().find(|r| r.name == opcode) else {
             if bundled {
-                fail(format!("seed line {}: {} is not in the opcode table", n + 1, f[1]));
+                fail(format!("{at}: {opcode} is not in the opcode table"));
             }
-            println!("cargo:warning=the seed's {} is not in {source}'s opcode table: left out of its classifier", f[1]);
+            println!("cargo:warning=the seed's {opcode} is not in {source}'s opcode table: left out of its classifier");
             continue;
         };
-        if bundled && row.handler != f[4] {
-            fail(format!("seed line {}: handler {} disagrees with the opcode table: {}", n + 1, f[4], row.handler));
+        if bundled && table_row.handler != handler {
+            fail(format!("{at}: handler {handler} disagrees with the opcode table: {}", table_row.handler));
         }
-        seed_rows.push((cat, f[1].to_string()));
+        seed_rows.push((cat, opcode.to_string()));
     }
     writeln!(out, "/// The seed's deferred opcodes with their category, in the seed table's order.").unwrap();
     writeln!(out, "pub static SEED_DEFERRED: [(SeedCategory, Opcode); {}] = [", seed_rows.len()).unwrap();

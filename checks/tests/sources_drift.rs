@@ -5,7 +5,7 @@ mod common;
 
 use checks::sources::drift::{
     check_drift, check_fidelity_consistency, fidelity_citations, parse_citations, read_citations, Citation, CitedRange,
-    Drift, DriftKind, Missing,
+    Drift, DriftKind, Missing, CITATIONS_FORMAT, CITATIONS_HEADER,
 };
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -125,8 +125,22 @@ fn citation_file_errors_name_their_lines() {
     let lines: Vec<Option<usize>> = err.problems.iter().map(|(l, _)| *l).collect();
     assert_eq!(lines, [Some(2), Some(4), Some(5), Some(6)]);
     assert!(err.to_string().starts_with("c.tsv:2: bad line range 10-5"), "{err}");
+    let messages: Vec<&str> = err.problems.iter().map(|(_, m)| m.as_str()).collect();
+    assert_eq!(
+        messages[1..],
+        [
+            "expected 6 tab-separated columns (row, file, line_start, line_end, function, fingerprint), got 5",
+            "row, line_start and line_end must be whole numbers",
+            "the column `fingerprint` is empty",
+        ]
+    );
     let err = parse_citations(Path::new("c.tsv"), "1\ta\t1\t1\tF\tx\n").unwrap_err();
     assert_eq!(err.problems[0].0, Some(1));
+    assert_eq!(
+        err.to_string(),
+        "c.tsv:1: expected the header `row\\tfile\\tline_start\\tline_end\\tfunction\\tfingerprint`, got `1\\ta\\t1\\t1\\tF\\tx`"
+    );
+    assert_eq!(CITATIONS_FORMAT.header(), CITATIONS_HEADER);
 }
 
 /// The bare git mirror of the TrinityCore tree `FIDELITY.md` cites (override with

@@ -3,7 +3,9 @@
 //!
 //! - [`cpp`]: a small C++ lexer (comments, literals, preprocessor branches) and function finder;
 //! - [`trinitycore`]: a checkout's `Opcodes.h` (wire values) and `Opcodes.cpp` (`DEFINE_HANDLER`
-//!   rows), joined into the shape of `model/data/trinitycore-client-opcodes.tsv`, and that TSV.
+//!   rows), joined into the shape of `model/data/trinitycore-client-opcodes.tsv`, and that TSV;
+//! - [`tsv`]: the one reader of the suite's tab-separated tables (header, rows with their lines,
+//!   comments), which the opcode table's, the seed classifier's and the citations' readers share.
 //!
 //! Nothing here panics on bad input: files are read as bytes (invalid UTF-8 is replaced, line
 //! numbers are kept), and every failure is a typed error that names the file and, where there is
@@ -11,6 +13,7 @@
 
 pub mod cpp;
 pub mod trinitycore;
+pub mod tsv;
 
 use std::path::Path;
 

@@ -17,7 +17,7 @@
 //! categories.
 
 use super::cpp::{self, Tok, TokKind};
-use super::{numbered_lines, read_lossy};
+use super::{numbered_lines, read_lossy, tsv};
 use model::opcodes::{Opcode, SeedCategory};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -377,7 +377,7 @@ fn parse_inner(path: &Path, text: &str) -> (ClassifierSource, Vec<Problem>) {
     }
     let mut problems = match Format::detect(path, text) {
         Format::Cpp => parse_cpp(text, &mut source.sets),
-        Format::Tsv => parse_tsv(text, &mut source.sets),
+        Format::Tsv => parse_tsv(path, text, &mut source.sets),
     };
     if source.sets.is_empty() && problems.is_empty() {
         problems.push(Problem::NoSets);
@@ -467,35 +467,33 @@ fn opcode_name(item: &[Tok]) -> Option<&Tok> {
     item.last()
 }
 
-fn parse_tsv(text: &str, sets: &mut Vec<OpcodeSet>) -> Vec<Problem> {
+/// The columns of a classifier TSV that are read: `category` and `opcode`, then any others;
+/// `#` lines are comments.
+pub const CLASSIFIER_FORMAT: tsv::Format =
+    tsv::Format { columns: &["category", "opcode"], more_columns: true, comments: true };
+
+fn parse_tsv(path: &Path, text: &str, sets: &mut Vec<OpcodeSet>) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut seen_header = false;
-    for (line, raw) in numbered_lines(text) {
-        let l = raw.trim_start_matches('\u{feff}');
-        if l.trim().is_empty() || l.starts_with('#') {
-            continue;
-        }
-        if !seen_header {
-            if !l.starts_with("category\topcode") {
-                problems.push(Problem::BadHeader { line });
-                return problems;
+    for row in tsv::rows(path, text, CLASSIFIER_FORMAT) {
+        let row = match row {
+            Ok(row) => row,
+            Err(p) => {
+                match (p.kind, p.line) {
+                    (tsv::ProblemKind::BadHeader { .. }, Some(line)) => problems.push(Problem::BadHeader { line }),
+                    (_, Some(line)) => problems.push(Problem::BadRow { line }),
+                    // Only comments: no set, which the caller reports.
+                    (_, None) => {}
+                }
+                continue;
             }
-            seen_header = true;
-            continue;
-        }
-        let mut cols = l.split('\t');
-        let category = cols.next().unwrap_or("").trim();
-        let opcode = cols.next().unwrap_or("").trim();
-        if category.is_empty() || opcode.is_empty() {
-            problems.push(Problem::BadRow { line });
-            continue;
-        }
+        };
+        let [category, opcode] = row.first();
         let k = *index.entry(category.to_string()).or_insert_with(|| {
-            sets.push(OpcodeSet { name: category.to_string(), line, entries: Vec::new() });
+            sets.push(OpcodeSet { name: category.to_string(), line: row.line, entries: Vec::new() });
             sets.len() - 1
         });
-        sets[k].entries.push(Entry { opcode: opcode.to_string(), line });
+        sets[k].entries.push(Entry { opcode: opcode.to_string(), line: row.line });
     }
     problems
 }

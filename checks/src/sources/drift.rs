@@ -17,7 +17,7 @@
 //!   cannot silently diverge (see [`fidelity_citations`] for what counts as a citation).
 
 use super::cpp::{self, FunctionDef};
-use super::{numbered_lines, read_lossy};
+use super::{numbered_lines, read_lossy, tsv};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -75,31 +75,29 @@ impl fmt::Display for CitationError {
 
 impl std::error::Error for CitationError {}
 
+/// The columns of `citations.tsv` (the header is [`CITATIONS_HEADER`]); `#` lines are comments.
+pub const CITATIONS_FORMAT: tsv::Format = tsv::Format {
+    columns: &["row", "file", "line_start", "line_end", "function", "fingerprint"],
+    more_columns: false,
+    comments: true,
+};
+
 /// Parses `citations.tsv` text (`path` names it in errors). Every bad row is reported.
 pub fn parse_citations(path: &Path, text: &str) -> Result<Vec<Citation>, CitationError> {
     let mut out = Vec::new();
     let mut problems = Vec::new();
-    let mut header = false;
-    for (line, raw) in numbered_lines(text) {
-        let l = raw.trim_start_matches('\u{feff}');
-        if l.trim().is_empty() || l.starts_with('#') {
-            continue;
-        }
-        if !header {
-            if l != CITATIONS_HEADER {
-                problems.push((Some(line), format!("expected the header `{}`", CITATIONS_HEADER.replace('\t', "\\t"))));
-                break;
+    for row in tsv::rows(path, text, CITATIONS_FORMAT) {
+        let row = match row {
+            Ok(row) => row,
+            Err(p) => {
+                problems.push((p.line, p.message()));
+                continue;
             }
-            header = true;
-            continue;
-        }
-        let cols: Vec<&str> = l.split('\t').map(str::trim).collect();
-        if cols.len() != 6 || cols.iter().any(|c| c.is_empty()) {
-            problems.push((Some(line), format!("expected 6 non-empty tab-separated columns, got {}", cols.len())));
-            continue;
-        }
+        };
+        let line = row.line;
+        let [row_no, file, start, end, function, fingerprint] = row.first();
         let (Ok(row), Ok(line_start), Ok(line_end)) =
-            (cols[0].parse::<u32>(), cols[2].parse::<usize>(), cols[3].parse::<usize>())
+            (row_no.parse::<u32>(), start.parse::<usize>(), end.parse::<usize>())
         else {
             problems.push((Some(line), "row, line_start and line_end must be whole numbers".into()));
             continue;
@@ -108,21 +106,14 @@ pub fn parse_citations(path: &Path, text: &str) -> Result<Vec<Citation>, Citatio
             problems.push((Some(line), format!("bad line range {line_start}-{line_end}")));
             continue;
         }
-        if normalize(cols[5]).is_empty() {
-            problems.push((Some(line), "the fingerprint is blank".into()));
-            continue;
-        }
         out.push(Citation {
             row,
-            file: cols[1].to_string(),
+            file: file.to_string(),
             line_start,
             line_end,
-            function: cols[4].to_string(),
-            fingerprint: cols[5].to_string(),
+            function: function.to_string(),
+            fingerprint: fingerprint.to_string(),
         });
-    }
-    if !header && problems.is_empty() {
-        problems.push((None, "empty: no header".into()));
     }
     if problems.is_empty() {
         Ok(out)

@@ -7,11 +7,13 @@
 //!   rows), joined into the shape of `model/data/trinitycore-client-opcodes.tsv`;
 //! - [`drift`]: the citation fingerprints of `checks/data/citations.tsv`, checked against a
 //!   checkout (did a cited function move or change?) and against `FIDELITY.md`'s table;
-//! - [`cpp`]: the small C++ lexer and function finder the three share.
+//! - [`cpp`]: the small C++ lexer and function finder the three share;
+//! - [`tsv`]: the one reader of the tab-separated tables (the opcode table, the seed classifier,
+//!   the citations).
 //!
-//! [`cpp`] and [`trinitycore`] live in the `cpp-sources` crate, which has no dependencies: the
-//! model's build script reads the opcode table (bundled, or a checkout's with `TRINITYCORE_DIR`)
-//! with the same parser.
+//! [`cpp`], [`trinitycore`] and [`tsv`] live in the `cpp-sources` crate, which has no
+//! dependencies: the model's build script reads the opcode table (bundled, or a checkout's with
+//! `TRINITYCORE_DIR`) and the seed classifier with the same parsers.
 //!
 //! Nothing here panics on bad input: files are read as bytes (invalid UTF-8 is replaced, line
 //! numbers are kept), and every failure is a typed error that names the file and, where there is
@@ -20,7 +22,7 @@
 pub mod classifier;
 pub mod drift;
 
-pub use cpp_sources::{cpp, numbered_lines, read_lossy, trinitycore};
+pub use cpp_sources::{cpp, numbered_lines, read_lossy, trinitycore, tsv};
 
 /// The opcode table this build runs on (`model::opcodes::OPCODES`, generated from the bundled TSV
 /// or from `TRINITYCORE_DIR`'s checkout), as rows to compare with a checkout's.

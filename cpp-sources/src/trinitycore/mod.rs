@@ -31,7 +31,7 @@ mod tsv;
 
 pub use opcodes_cpp::parse_handlers;
 pub use opcodes_h::parse_opcode_enum;
-pub use tsv::{parse_tsv, read_tsv, to_tsv, TSV_HEADER};
+pub use tsv::{parse_tsv, read_tsv, to_tsv, TSV_FORMAT, TSV_HEADER};
 
 use crate::cpp::{self, Tok};
 use crate::read_lossy;
@@ -132,7 +132,7 @@ pub enum TcProblemKind {
         /// The opcode.
         opcode: String,
     },
-    /// A TSV row or header that does not fit [`TSV_HEADER`].
+    /// A TSV row or header that does not fit [`TSV_FORMAT`].
     BadRow {
         /// Why.
         message: String,

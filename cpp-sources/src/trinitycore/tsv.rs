@@ -2,7 +2,7 @@
 //! checkout, and its reader.
 
 use super::{problem, OpcodeRow, TcProblemKind, TrinityError};
-use crate::{numbered_lines, read_lossy};
+use crate::{read_lossy, tsv};
 use std::path::Path;
 
 /// The header line of the TSV.
@@ -20,57 +20,44 @@ pub fn to_tsv(rows: &[OpcodeRow]) -> String {
     out
 }
 
+/// The TSV's columns (the header is [`TSV_HEADER`]); no comments.
+pub const TSV_FORMAT: tsv::Format = tsv::Format {
+    columns: &["opcode", "value", "status", "processing", "handler"],
+    more_columns: false,
+    comments: false,
+};
+
 /// Parses the TSV [`to_tsv`] writes (`file` names it in errors); each row's `line` is its TSV
 /// line. Every bad row is reported.
 pub fn parse_tsv(file: &Path, text: &str) -> Result<Vec<OpcodeRow>, TrinityError> {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    let mut header = false;
-    for (line, raw) in numbered_lines(text) {
-        let l = raw.trim_start_matches('\u{feff}');
-        if l.trim().is_empty() {
-            continue;
-        }
-        if !header {
-            if l != TSV_HEADER {
-                problems.push(problem(
-                    file,
-                    Some(line),
-                    TcProblemKind::BadRow {
-                        message: format!("expected the header `{}`", TSV_HEADER.replace('\t', "\\t")),
-                    },
-                ));
-                break;
+    for row in tsv::rows(file, text, TSV_FORMAT) {
+        let row = match row {
+            Ok(row) => row,
+            Err(p) => {
+                problems.push(problem(file, p.line, TcProblemKind::BadRow { message: p.message() }));
+                continue;
             }
-            header = true;
-            continue;
-        }
-        let cols: Vec<&str> = l.split('\t').collect();
-        let bad = |message: String| problem(file, Some(line), TcProblemKind::BadRow { message });
-        if cols.len() != 5 || cols.iter().any(|c| c.trim().is_empty()) {
-            problems.push(bad(format!("expected 5 non-empty columns, got {}", cols.len())));
-            continue;
-        }
-        let v = cols[1].trim();
+        };
+        let [name, v, status, processing, handler] = row.first();
         let value = match v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")) {
             Some(h) => u32::from_str_radix(h, 16).ok(),
             None => v.parse().ok(),
         };
         let Some(value) = value else {
-            problems.push(bad(format!("value `{v}` is not a uint32")));
+            let message = format!("value `{v}` is not a uint32");
+            problems.push(problem(file, Some(row.line), TcProblemKind::BadRow { message }));
             continue;
         };
         rows.push(OpcodeRow {
-            name: cols[0].trim().to_string(),
+            name: name.to_string(),
             value,
-            status: cols[2].trim().to_string(),
-            processing: cols[3].trim().to_string(),
-            handler: cols[4].trim().to_string(),
-            line,
+            status: status.to_string(),
+            processing: processing.to_string(),
+            handler: handler.to_string(),
+            line: row.line,
         });
-    }
-    if !header && problems.is_empty() {
-        problems.push(problem(file, None, TcProblemKind::BadRow { message: "empty: no header".into() }));
     }
     if problems.is_empty() {
         Ok(rows)
@@ -84,4 +71,14 @@ pub fn read_tsv(path: &Path) -> Result<Vec<OpcodeRow>, TrinityError> {
     let text = read_lossy(path)
         .map_err(|reason| TrinityError { problems: vec![problem(path, None, TcProblemKind::Unreadable { reason })] })?;
     parse_tsv(path, &text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_is_the_formats() {
+        assert_eq!(TSV_FORMAT.header(), TSV_HEADER);
+    }
 }
