@@ -33,6 +33,7 @@ pub mod aura;
 pub mod classifier;
 pub mod crash;
 pub mod field;
+pub mod lane;
 pub mod opcodes;
 pub mod outcome;
 pub mod player;

@@ -1,76 +1,13 @@
-//! The lanes (which thread an event ran on) and the trace vocabulary: the events a run records,
-//! why a packet was dropped or its session disconnected, the aura containers and the breaks of
-//! the aura lifecycle, and the per-packet and per-run logs the invariants are judged on.
+//! The trace vocabulary: the events a run records, why a packet was dropped or its session
+//! disconnected, the aura containers and the breaks of the aura lifecycle, and the per-packet and
+//! per-run logs the invariants are judged on. The lanes themselves are in [`crate::lane`] (shared
+//! with the race detector), re-exported at [`crate::outcome`].
 
 use crate::crash::Crash;
+pub(super) use crate::lane::Lane;
 use crate::opcodes::{DecodeError, HandlerKind, Opcode};
 use crate::race::Race;
 use std::fmt;
-
-/// Which thread an event happened on.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub enum Lane {
-    /// The world thread (`World::Update`).
-    World,
-    /// The map-updater worker running `Map::Update` of `map` in tick `tick`.
-    Map {
-        /// Map index.
-        map: u8,
-        /// World tick.
-        tick: u32,
-    },
-    /// The bot thread-pool worker running bot `bot`'s session update of tick `tick`.
-    Bot {
-        /// Bot index.
-        bot: u8,
-        /// World tick.
-        tick: u32,
-    },
-}
-
-/// The kind of thread a lane is.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub enum ThreadKind {
-    /// The world thread.
-    World,
-    /// A map-updater worker.
-    MapWorker,
-    /// A bot thread-pool worker.
-    BotWorker,
-}
-
-named! {
-    impl ThreadKind {
-        /// All three, in declaration order.
-        const ALL;
-        /// Short name.
-        fn name;
-    }
-    World => "world",
-    MapWorker => "map worker",
-    BotWorker => "bot worker",
-}
-
-impl Lane {
-    /// The lane's thread kind.
-    pub fn kind(self) -> ThreadKind {
-        match self {
-            Lane::World => ThreadKind::World,
-            Lane::Map { .. } => ThreadKind::MapWorker,
-            Lane::Bot { .. } => ThreadKind::BotWorker,
-        }
-    }
-}
-
-impl fmt::Display for Lane {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Lane::World => f.write_str("world"),
-            Lane::Map { map, tick } => write!(f, "map{map}@t{tick}"),
-            Lane::Bot { bot, tick } => write!(f, "bot{bot}@t{tick}"),
-        }
-    }
-}
 
 /// Why a received packet did not run.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -8,7 +8,7 @@
 //!
 //! | file | what it holds |
 //! |---|---|
-//! | `lane.rs` | the lanes and the trace vocabulary: [`Lane`], [`Event`], why a packet was dropped ([`Reject`]) or its session disconnected ([`Refusal`]), [`Integrity`], [`PacketLog`], [`Run`] |
+//! | `lane.rs` | the trace vocabulary: [`Event`], why a packet was dropped ([`Reject`]) or its session disconnected ([`Refusal`]), [`Integrity`], [`PacketLog`], [`Run`] |
 //! | `ghost.rs` | the ghost recorder ([`Ghost`]) every thread of a run writes to, and the [`Outcome`] it is taken into |
 //! | `invariants.rs` | [`Outcome`], [`PlayerEnd`], the eight [`Invariant`]s and the [`Violation`]s [`Outcome::check`] finds, one function per invariant |
 
@@ -16,6 +16,7 @@ mod ghost;
 mod invariants;
 mod lane;
 
+pub use crate::lane::{Lane, ThreadKind};
 pub use ghost::Ghost;
 pub use invariants::{Invariant, Outcome, PlayerEnd, Violation};
-pub use lane::{Container, Event, Integrity, Lane, PacketLog, Refusal, Reject, Run, ThreadKind};
+pub use lane::{Container, Event, Integrity, PacketLog, Refusal, Reject, Run};

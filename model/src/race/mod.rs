@@ -26,140 +26,13 @@
 //! with the last write and every read since it that do not happen before it; a read races with
 //! the last write if that does not happen before it.
 
-use crate::outcome::{Lane, ThreadKind};
+mod site;
+
+pub use site::{Location, Site};
+
+use crate::lane::{Lane, ThreadKind};
+use std::collections::BTreeMap;
 use std::fmt;
-
-/// What a location stands for: a plain field (or container) of the server, with the line that
-/// declares it (TrinityCore master, `src/server/game/`).
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub enum Site {
-    /// `BaseEntity::m_inWorld` (`IsInWorld`).
-    InWorld,
-    /// The position (`Position::m_positionX` and its siblings): the area it is in.
-    Position,
-    /// `Player::m_areaUpdateId`.
-    AreaUpdateId,
-    /// `Player::m_QuestStatus`, the quest log.
-    QuestLog,
-    /// The rest of the player's state handlers and the AI read and write (`m_activePlayerData`:
-    /// items, combat, health, talents).
-    PlayerData,
-    /// `Unit::m_ownedAuras`.
-    OwnedAuras,
-    /// `Unit::m_appliedAuras`.
-    AppliedAuras,
-    /// The unit value 49416's effect changes (`m_invisibilityDetect`, SPELL_AURA_MOD_INVISIBILITY_DETECT).
-    Modifier,
-    /// `Aura::m_isRemoved`.
-    AuraRemoved,
-    /// `Aura::m_applications`.
-    AuraApplications,
-    /// `AuraApplication::_effectMask`.
-    EffectMask,
-    /// `AuraApplication::_effectsToApply`.
-    EffectsToApply,
-    /// `AuraApplication::_removeMode`.
-    RemoveMode,
-    /// `WorldSession::forceExit`, set by `KickPlayer`.
-    ForceExit,
-    /// `WorldSession::_player`.
-    SessionPlayer,
-    /// `Map::m_mapRefManager`, the map's player list.
-    MapPlayers,
-    /// The state bots share across players: the group (`Group::m_memberSlots`), and what the
-    /// model does not tell apart from it (guild, mail, trade, channels).
-    Group,
-}
-
-named! {
-    impl Site {
-        /// Every site (the map's player list last).
-        const ALL;
-        /// The server's name of the field.
-        fn name;
-    }
-    InWorld => "BaseEntity::m_inWorld",
-    Position => "Position::m_positionX",
-    AreaUpdateId => "Player::m_areaUpdateId",
-    QuestLog => "Player::m_QuestStatus",
-    PlayerData => "Player::m_activePlayerData",
-    OwnedAuras => "Unit::m_ownedAuras",
-    AppliedAuras => "Unit::m_appliedAuras",
-    Modifier => "WorldObject::m_invisibilityDetect",
-    AuraRemoved => "Aura::m_isRemoved",
-    AuraApplications => "Aura::m_applications",
-    EffectMask => "AuraApplication::_effectMask",
-    EffectsToApply => "AuraApplication::_effectsToApply",
-    RemoveMode => "AuraApplication::_removeMode",
-    ForceExit => "WorldSession::forceExit",
-    SessionPlayer => "WorldSession::_player",
-    Group => "Group::m_memberSlots",
-    MapPlayers => "Map::m_mapRefManager",
-}
-
-impl Site {
-    /// The file (under `src/server/game/`) and line that declare it.
-    pub fn declared(self) -> (&'static str, u32) {
-        match self {
-            Site::InWorld => ("Entities/Object/BaseEntity.h", 362),
-            Site::Position => ("Entities/Object/Position.h", 64),
-            Site::AreaUpdateId => ("Entities/Player/Player.h", 3364),
-            Site::QuestLog => ("Entities/Player/Player.h", 3299),
-            Site::PlayerData => ("Entities/Player/Player.h", 3132),
-            Site::OwnedAuras => ("Entities/Unit/Unit.h", 1963),
-            Site::AppliedAuras => ("Entities/Unit/Unit.h", 1964),
-            Site::Modifier => ("Entities/Object/Object.h", 413),
-            Site::AuraRemoved => ("Spells/Auras/SpellAuras.h", 417),
-            Site::AuraApplications => ("Spells/Auras/SpellAuras.h", 415),
-            Site::EffectMask => ("Spells/Auras/SpellAuras.h", 72),
-            Site::EffectsToApply => ("Spells/Auras/SpellAuras.h", 70),
-            Site::RemoveMode => ("Spells/Auras/SpellAuras.h", 67),
-            Site::ForceExit => ("Server/WorldSession.h", 2170),
-            Site::SessionPlayer => ("Server/WorldSession.h", 2129),
-            Site::MapPlayers => ("Maps/Map.h", 669),
-            Site::Group => ("Groups/Group.h", 426),
-        }
-    }
-
-    /// The declaring file's base name (`SpellAuras.h`).
-    pub fn file(self) -> &'static str {
-        let path = self.declared().0;
-        path.rsplit('/').next().unwrap_or(path)
-    }
-
-    /// The declaring line.
-    pub fn line(self) -> u32 {
-        self.declared().1
-    }
-}
-
-/// One location: a site of one object. `owner` is the player, bot session or map index (0 for
-/// the group); `index` the aura or application index (0 for the others).
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub struct Location {
-    /// What it stands for.
-    pub site: Site,
-    /// Whose it is.
-    pub owner: u8,
-    /// Which aura or application.
-    pub index: u8,
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let who = match self.site {
-            Site::ForceExit | Site::SessionPlayer => format!("bot{} ", self.owner),
-            Site::MapPlayers => format!("map{} (p{}) ", self.owner, self.index),
-            Site::Group => String::new(),
-            Site::AuraRemoved | Site::AuraApplications => format!("p{} aura#{} ", self.owner, self.index),
-            Site::EffectMask | Site::EffectsToApply | Site::RemoveMode => {
-                format!("p{} app#{} ", self.owner, self.index)
-            }
-            _ => format!("p{} ", self.owner),
-        };
-        write!(f, "{who}{} ({}:{})", self.site.name(), self.site.file(), self.site.line())
-    }
-}
 
 /// A read or a write.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
@@ -371,25 +244,28 @@ struct LockClocks {
     read: Clock,
 }
 
-/// The detector of one run.
+/// The detector of one run. Lanes, locks and locations are found by key; nothing iterates over
+/// them, so the maps' order never reaches a verdict or a report (races are kept in the order
+/// found).
 #[derive(Default, Debug)]
 pub struct Detector {
-    lanes: Vec<Lane>,
+    /// Each lane's number (the order it was first seen), which indexes `clocks`.
+    lanes: BTreeMap<Lane, usize>,
     clocks: Vec<Clock>,
     /// Each lock's clock of its last exclusive release, and what its shared holders released.
-    locks: Vec<(LockId, LockClocks)>,
-    locations: Vec<(Location, LocState)>,
+    locks: BTreeMap<LockId, LockClocks>,
+    locations: BTreeMap<Location, LocState>,
     races: Vec<Race>,
 }
 
 impl Detector {
     /// The lane's number, registering a new lane with its own entry at 1.
     fn lane(&mut self, lane: Lane) -> usize {
-        if let Some(i) = self.lanes.iter().position(|&l| l == lane) {
+        if let Some(&i) = self.lanes.get(&lane) {
             return i;
         }
-        let i = self.lanes.len();
-        self.lanes.push(lane);
+        let i = self.clocks.len();
+        self.lanes.insert(lane, i);
         let mut clock = Clock::default();
         clock.set(i, 1);
         self.clocks.push(clock);
@@ -452,14 +328,7 @@ impl Detector {
     }
 
     fn lock(&mut self, lock: LockId) -> &mut LockClocks {
-        let i = match self.locks.iter().position(|(id, _)| *id == lock) {
-            Some(i) => i,
-            None => {
-                self.locks.push((lock, LockClocks::default()));
-                self.locks.len() - 1
-            }
-        };
-        &mut self.locks[i].1
+        self.locks.entry(lock).or_default()
     }
 
     /// `access` of `location`. Returns the race it makes, if any; every race is also kept (see
@@ -469,13 +338,7 @@ impl Detector {
         let now = &self.clocks[l];
         let epoch = Epoch { lane: l, clock: now.get(l), access };
         let before = |e: &Epoch| e.lane == l || e.clock <= now.get(e.lane);
-        let state = match self.locations.iter().position(|(loc, _)| *loc == location) {
-            Some(i) => &mut self.locations[i].1,
-            None => {
-                self.locations.push((location, LocState::default()));
-                &mut self.locations.last_mut().expect("just pushed").1
-            }
-        };
+        let state = self.locations.entry(location).or_default();
         let mut race = state.write.filter(|w| !before(w)).map(|w| w.access);
         match access.kind {
             Kind::Read => {
