@@ -15,3 +15,8 @@ pub mod explore;
 pub mod fuzzing;
 pub mod report;
 pub mod sources;
+
+/// The matrix runner.
+pub mod matrix {
+    pub use crate::report::{max_prove_bound, run_jobs, Plan, Row, SEED_LOAD_SCHEDULES};
+}

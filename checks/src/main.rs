@@ -169,6 +169,28 @@ enum Command {
     /// the one this build runs on. Exit 0 when nothing drifted, 1 with the rows to re-read, 2 on
     /// bad input.
     Drift,
+    /// Write the pinned truths from runs: explore the chosen cells (default: every cell) as deep
+    /// as the prove profile (loom to bound 4, 2 for the bounded wait; shuttle random, PCT and DFS
+    /// with the default seed and budget), rewrite `checks/data/pins.toml` with what they find,
+    /// and list what changed. Review it as a diff; a changed cell keeps its reason only while it
+    /// breaks the same invariants and trips the same asserts. Exit 1 while a row has no reason.
+    Bless {
+        /// Policies to bless (default: all).
+        #[arg(long, value_delimiter = ',', value_parser = named::<Policy>())]
+        policy: Vec<Policy>,
+        /// Scenarios to bless (default: all).
+        #[arg(long, value_delimiter = ',', value_parser = named::<ScenarioName>())]
+        scenario: Vec<ScenarioName>,
+        /// Dispatch modes to bless (default: all).
+        #[arg(long, value_delimiter = ',', value_parser = named::<Dispatch>())]
+        dispatch: Vec<Dispatch>,
+        /// Worker threads (default: every core).
+        #[arg(long, default_value = "all", value_parser = parse_jobs)]
+        jobs: Jobs,
+        /// Where to write the table (default: the project's `checks/data/pins.toml`).
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
     /// The seed's classifier against TrinityCore's processing places: what it leaves on the bot worker.
     Gaps {
         /// Output format.
@@ -603,6 +625,97 @@ fn shell_quote(s: &str) -> String {
     }
 }
 
+fn bless(
+    policies: &[Policy],
+    scenarios: &[ScenarioName],
+    dispatches: &[Dispatch],
+    Jobs(threads): Jobs,
+    out: Option<&std::path::Path>,
+) -> ExitCode {
+    use checks::expected::bless as b;
+    use checks::expected::table::Table;
+    let path = out.unwrap_or(std::path::Path::new(expected::PINS_FILE));
+    // The table on disk (hand-written reasons since the last build count), else the built one.
+    let previous = {
+        match std::fs::read_to_string(path) {
+            Ok(text) => match Table::parse(&text) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("verify bless: {}: {e}", path.display());
+                    return ExitCode::from(2);
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match expected::pins() {
+                Ok(t) => t.clone(),
+                Err(e) => {
+                    eprintln!("verify bless: {e}");
+                    return ExitCode::from(2);
+                }
+            },
+            Err(e) => {
+                eprintln!("verify bless: {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+    };
+    fn pick<T: Copy>(all: &[T], chosen: &[T]) -> Vec<T> {
+        if chosen.is_empty() {
+            all.to_vec()
+        } else {
+            chosen.to_vec()
+        }
+    }
+    let mut cells = Vec::new();
+    for scenario in pick(&ScenarioName::ALL, scenarios) {
+        for policy in pick(&Policy::ALL, policies) {
+            for dispatch in pick(&Dispatch::ALL, dispatches) {
+                cells.push(Cell { policy, scenario, dispatch });
+            }
+        }
+    }
+    let work = b::jobs(&cells);
+    let bar = ProgressBar::new(work.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let rows = report::run_jobs(&work, threads, |cell, checker| {
+        bar.set_message(format!("{cell} {}", checker.name()));
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    let mut truths = std::collections::BTreeMap::new();
+    for &cell in &cells {
+        let of_cell: Vec<&Row> = rows.iter().filter(|r| r.result.cell == cell).collect();
+        truths.insert(cell, b::truth(&of_cell));
+    }
+    let next = b::merge(&previous, &truths);
+    if let Err(e) = std::fs::write(path, next.write()) {
+        eprintln!("verify bless: {}: {e}", path.display());
+        return ExitCode::from(2);
+    }
+    let changes = b::changes(&previous, &next);
+    for c in &changes {
+        outln!("{c}");
+    }
+    let unexplained = next.rows.iter().filter(|r| r.why.trim().is_empty()).count();
+    eprintln!(
+        "verify bless: {} cells explored, {} changed; {} written ({} rows)",
+        cells.len(),
+        changes.len(),
+        path.display(),
+        next.rows.len()
+    );
+    if unexplained > 0 {
+        eprintln!(
+            "verify bless: {unexplained} rows have no reason yet: write each `why` in {}, then rebuild",
+            path.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let (Some(dir), false) = (&cli.trinitycore, matches!(cli.command, Some(Command::Drift))) {
@@ -656,6 +769,13 @@ fn main() -> ExitCode {
             } else {
                 ExitCode::FAILURE
             }
+        }
+        Some(Command::Bless { policy, scenario, dispatch, jobs, out }) => {
+            if cli.classifier.is_some() {
+                eprintln!("verify bless: the pinned truths are the seed's classifier's: bless without --classifier");
+                return ExitCode::from(2);
+            }
+            bless(&policy, &scenario, &dispatch, jobs, out.as_deref())
         }
         Some(Command::Gaps { format }) => {
             out!("{}", report::gaps::render(&gaps::report(), format));

@@ -33,7 +33,7 @@ fn bound_3_matches_every_pinned_truth() {
                     r.schedules,
                     r.elapsed
                 );
-                if let Some(m) = expected::mismatch(&r) {
+                if let Some(m) = expected::mismatch(&r, &budget) {
                     bad.push(format!("{cell:?}: {m}"));
                 }
             }

@@ -231,6 +231,6 @@ fn finish_job_with(
             }
         }
     }
-    let mismatch = expected::mismatch(&result);
+    let mismatch = expected::mismatch(&result, &budget);
     Row { result, counterexample, mismatch, minimal }
 }
