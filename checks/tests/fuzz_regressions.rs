@@ -16,7 +16,7 @@
 
 use checks::fuzzing::safe_cells;
 use checks::fuzzing::{judge_packets_at, seeds, Finding, ScheduleCase, Target, RACY_CELL};
-use model::{Invariant, ScenarioName};
+use model::ScenarioName;
 use std::path::{Path, PathBuf};
 
 fn fuzz_dir() -> PathBuf {
@@ -107,10 +107,7 @@ fn unsynchronized_finds_still_race() {
     assert!(!inputs.is_empty(), "no recorded find of the race: the harness has shown no teeth");
     for (path, bytes) in &inputs {
         match Target::ScheduleUnsynchronized.judge(bytes) {
-            Err(Finding::Race(v)) => assert!(matches!(
-                v.invariant,
-                Invariant::Assert | Invariant::UseAfterFree | Invariant::DoubleEffect | Invariant::AuraIntegrity
-            )),
+            Err(Finding::Race(v)) => assert!(v.invariant.concerns_aura_state(), "{}: {v}", path.display()),
             other => panic!(
                 "{}: expected the race, got {other:?}\n{}",
                 path.display(),
