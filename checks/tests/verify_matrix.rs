@@ -154,7 +154,7 @@ fn classification_table_snapshot() {
 #[test]
 fn a_bad_schedule_is_an_error_not_a_panic() {
     let cell = checks::explore::Cell {
-        policy: model::Policy::Unsynchronized,
+        policy: model::Policy::UNSYNCHRONIZED,
         scenario: model::ScenarioName::QuestAccept49416,
         dispatch: model::Dispatch::FireAndForget,
     };
@@ -178,7 +178,7 @@ fn loom_findings_carry_their_minimal_bound() {
             let c = r.result.cell;
             r.result.checker == Checker::Loom
                 && c.scenario == ScenarioName::QuestAccept49416
-                && c.policy == Policy::Unsynchronized
+                && c.policy == Policy::UNSYNCHRONIZED
                 && c.dispatch == Dispatch::FireAndForget
         })
         .expect("the loom row");

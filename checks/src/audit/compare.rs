@@ -33,57 +33,57 @@ pub struct Candidate {
 /// "future enhancement", the later module's versions, a per-player lock, and the references.
 pub const CANDIDATES: &[Candidate] = &[
     Candidate {
-        policy: Policy::Unsynchronized,
+        policy: Policy::UNSYNCHRONIZED,
         dispatch: Dispatch::FireAndForget,
         what: "no fix: the crash-era module (every handler on the bot worker)",
     },
     Candidate {
-        policy: Policy::SeedDeferral,
+        policy: Policy::SEED_DEFERRAL,
         dispatch: Dispatch::FireAndForget,
         what: "the seed's fix as shipped: 62 opcodes deferred",
     },
     Candidate {
-        policy: Policy::SeedEffectLock,
+        policy: Policy::SEED_EFFECT_LOCK,
         dispatch: Dispatch::FireAndForget,
         what: "the seed's fix and its \"future enhancement\": a mutex in `_HandleEffect`",
     },
     Candidate {
-        policy: Policy::EffectLock,
+        policy: Policy::EFFECT_LOCK,
         dispatch: Dispatch::FireAndForget,
         what: "the `_HandleEffect` mutex alone",
     },
     Candidate {
-        policy: Policy::SeedDeferral,
+        policy: Policy::SEED_DEFERRAL,
         dispatch: Dispatch::BoundedWait,
         what: "the later module's bounded `WaitForCompletion`",
     },
     Candidate {
-        policy: Policy::SeedAuraCache,
+        policy: Policy::SEED_AURA_CACHE,
         dispatch: Dispatch::BoundedWait,
         what: "the later module: bounded wait and `AuraStateCache`",
     },
     Candidate {
-        policy: Policy::PlayerLock,
+        policy: Policy::PLAYER_LOCK,
         dispatch: Dispatch::FireAndForget,
         what: "a per-player lock on the worker, the map update and logout",
     },
     Candidate {
-        policy: Policy::SeedDeferral,
+        policy: Policy::SEED_DEFERRAL,
         dispatch: Dispatch::Barrier,
         what: "the seed's classifier with the barrier (every update joined)",
     },
     Candidate {
-        policy: Policy::CompleteDeferral,
+        policy: Policy::COMPLETE_DEFERRAL,
         dispatch: Dispatch::FireAndForget,
         what: "complete, fail-closed deferral",
     },
     Candidate {
-        policy: Policy::CompleteDeferral,
+        policy: Policy::COMPLETE_DEFERRAL,
         dispatch: Dispatch::Barrier,
         what: "complete, fail-closed deferral with the barrier",
     },
     Candidate {
-        policy: Policy::MapRouting,
+        policy: Policy::MAP_ROUTING,
         dispatch: Dispatch::Barrier,
         what: "TrinityCore's own routing: bots as ordinary sessions",
     },

@@ -72,12 +72,12 @@ pub struct Pin {
 const FAF: &[Dispatch] = &[Dispatch::FireAndForget];
 const BARRIER: &[Dispatch] = &[Dispatch::Barrier];
 const BOTH: &[Dispatch] = &[Dispatch::FireAndForget, Dispatch::Barrier];
-const UNSYNC: &[Policy] = &[Policy::Unsynchronized];
-const SEED: &[Policy] = &[Policy::SeedDeferral];
-const COMPLETE: &[Policy] = &[Policy::CompleteDeferral];
-const DEFERRAL: &[Policy] = &[Policy::SeedDeferral, Policy::CompleteDeferral];
-const BOT_POLICIES: &[Policy] = &[Policy::Unsynchronized, Policy::SeedDeferral, Policy::CompleteDeferral];
-const ROUTING: &[Policy] = &[Policy::MapRouting];
+const UNSYNC: &[Policy] = &[Policy::UNSYNCHRONIZED];
+const SEED: &[Policy] = &[Policy::SEED_DEFERRAL];
+const COMPLETE: &[Policy] = &[Policy::COMPLETE_DEFERRAL];
+const DEFERRAL: &[Policy] = &[Policy::SEED_DEFERRAL, Policy::COMPLETE_DEFERRAL];
+const BOT_POLICIES: &[Policy] = &[Policy::UNSYNCHRONIZED, Policy::SEED_DEFERRAL, Policy::COMPLETE_DEFERRAL];
+const ROUTING: &[Policy] = &[Policy::MAP_ROUTING];
 
 use Reach::{BeyondLoom as Beyond, Loom, Sampled};
 use ScenarioName::{CastThenMove, Crash49416, GroupLeave, MixedPlaces, MoveStop49416, QuestAccept49416, SeedLoad};
@@ -169,7 +169,7 @@ pub const PINS: &[Pin] = &[
     },
     Pin {
         scenario: MoveStop49416,
-        policies: &[Policy::Unsynchronized, Policy::SeedDeferral],
+        policies: &[Policy::UNSYNCHRONIZED, Policy::SEED_DEFERRAL],
         dispatches: FAF,
         broken: &[
             (Assert, Loom(2)),
@@ -304,7 +304,7 @@ pub const PINS: &[Pin] = &[
     },
     Pin {
         scenario: SeedLoad,
-        policies: &[Policy::Unsynchronized, Policy::SeedDeferral],
+        policies: &[Policy::UNSYNCHRONIZED, Policy::SEED_DEFERRAL],
         dispatches: BARRIER,
         broken: &[(DataRace, Sampled), (ExactlyOnce, Sampled), (Order, Sampled), (Placement, Sampled)],
         asserts: &[],
@@ -352,7 +352,7 @@ pub const PINS: &[Pin] = &[
     },
     Pin {
         scenario: MoveStop49416,
-        policies: &[Policy::Unsynchronized, Policy::SeedDeferral],
+        policies: &[Policy::UNSYNCHRONIZED, Policy::SEED_DEFERRAL],
         dispatches: BARRIER,
         broken: &[(Placement, Loom(0))],
         asserts: &[],
@@ -381,7 +381,7 @@ pub const PINS: &[Pin] = &[
     },
     Pin {
         scenario: MixedPlaces,
-        policies: &[Policy::Unsynchronized, Policy::SeedDeferral],
+        policies: &[Policy::UNSYNCHRONIZED, Policy::SEED_DEFERRAL],
         dispatches: BARRIER,
         broken: &[(Placement, Loom(0))],
         asserts: &[],
@@ -411,7 +411,7 @@ pub const PINS: &[Pin] = &[
     // group-leave: two bots' workers at once.
     Pin {
         scenario: GroupLeave,
-        policies: &[Policy::Unsynchronized, Policy::SeedDeferral],
+        policies: &[Policy::UNSYNCHRONIZED, Policy::SEED_DEFERRAL],
         dispatches: BOTH,
         broken: &[(DataRace, Loom(0)), (Placement, Loom(0))],
         asserts: &[],
@@ -475,19 +475,19 @@ pub struct MustTrip {
 /// Where the crash line must trip: on the paths the server has, under and without the seed's fix.
 pub const MUST_TRIP: &[MustTrip] = &[
     MustTrip {
-        cell: Cell { policy: Policy::Unsynchronized, scenario: QuestAccept49416, dispatch: Dispatch::FireAndForget },
+        cell: Cell { policy: Policy::UNSYNCHRONIZED, scenario: QuestAccept49416, dispatch: Dispatch::FireAndForget },
         loom_bound: 2,
         shuttle: &[Checker::Random, Checker::Pct],
         shuttle_schedules: 2_000,
     },
     MustTrip {
-        cell: Cell { policy: Policy::Unsynchronized, scenario: MoveStop49416, dispatch: Dispatch::FireAndForget },
+        cell: Cell { policy: Policy::UNSYNCHRONIZED, scenario: MoveStop49416, dispatch: Dispatch::FireAndForget },
         loom_bound: 3,
         shuttle: &[Checker::Random],
         shuttle_schedules: 2_000,
     },
     MustTrip {
-        cell: Cell { policy: Policy::SeedDeferral, scenario: MoveStop49416, dispatch: Dispatch::FireAndForget },
+        cell: Cell { policy: Policy::SEED_DEFERRAL, scenario: MoveStop49416, dispatch: Dispatch::FireAndForget },
         loom_bound: 3,
         shuttle: &[Checker::Random],
         shuttle_schedules: 2_000,
@@ -559,7 +559,7 @@ pub fn mismatch(result: &CellResult) -> Option<String> {
 /// the removed bot's packets on `seed-load`); those are not the classifier's to fix.
 pub fn beyond_complete(result: &CellResult) -> Vec<String> {
     let c = result.cell;
-    let reference = pin(Cell { policy: Policy::CompleteDeferral, ..c });
+    let reference = pin(Cell { policy: Policy::COMPLETE_DEFERRAL, ..c });
     let mut out = Vec::new();
     for inv in result.first.keys() {
         if *inv != Invariant::Assert && !reference.broken.iter().any(|(b, _)| b == inv) {

@@ -77,7 +77,7 @@ pub fn safe_cells() -> &'static [(Policy, Dispatch)] {
 
 /// The cell the `schedule_unsynchronized` target runs: the seed's rollback switch with the
 /// fire-and-forget dispatch of the version that carries the fix.
-pub const RACY_CELL: (Policy, Dispatch) = (Policy::Unsynchronized, Dispatch::FireAndForget);
+pub const RACY_CELL: (Policy, Dispatch) = (Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
 
 /// Spell ids a fuzzed packet carries.
 pub const SPELLS: [u32; 3] = [0, SPELL_49416, 21562];
