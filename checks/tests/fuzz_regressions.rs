@@ -136,7 +136,7 @@ fn a_race_find_is_no_race_under_the_safe_cells() {
 #[test]
 fn a_case_reads_back_from_its_bytes() {
     let load = model::scenario::seed_load(3, 3, 6);
-    let scenarios = ScenarioName::SMALL.map(|n| n.build());
+    let scenarios: Vec<_> = ScenarioName::small().into_iter().map(|n| n.build()).collect();
     for scenario in scenarios.iter().chain([&load]) {
         for &(policy, dispatch) in safe_cells() {
             let case = ScheduleCase { scenario: scenario.clone(), policy, dispatch, choices: vec![7, 0, 255] };
