@@ -18,7 +18,7 @@ fn first_find<S: Scheduler + 'static>(scheduler: S, limit: usize) -> Option<usiz
     let state = Arc::new(Mutex::new((0usize, None::<usize>)));
     let s = state.clone();
     checks::explore::run_shuttle(scheduler, move || {
-        let o = run::<Shuttle>(&scenario, Policy::Unsynchronized, Dispatch::FireAndForget);
+        let o = run::<Shuttle>(&scenario, Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
         let mut st = s.lock().unwrap();
         st.0 += 1;
         if st.1.is_none() && o.check().iter().any(|v| v.invariant == Invariant::Assert) {
@@ -42,7 +42,7 @@ fn main() {
     });
     let base = n as f64 / t.elapsed().as_secs_f64();
     let cell =
-        Cell { policy: Policy::Unsynchronized, scenario: ScenarioName::Crash49416, dispatch: Dispatch::FireAndForget };
+        Cell { policy: Policy::UNSYNCHRONIZED, scenario: ScenarioName::Crash49416, dispatch: Dispatch::FireAndForget };
     let r = explore(cell, Checker::Random, Budget { schedules: n, ..Budget::default() });
     let model = r.schedules as f64 / r.elapsed.as_secs_f64();
     println!("shuttle random: empty body (one spawn+join) {base:.0} schedules/s; crash-49416 {model:.0} schedules/s; ratio {:.3}", model / base);
@@ -54,7 +54,7 @@ fn main() {
         let options = RunOptions { trace_cap, detect_races };
         let t = Instant::now();
         checks::explore::run_shuttle(RandomScheduler::new_from_seed(1, n), move || {
-            let o = run_with_options::<Shuttle>(&s, Policy::Unsynchronized, Dispatch::FireAndForget, options);
+            let o = run_with_options::<Shuttle>(&s, Policy::UNSYNCHRONIZED, Dispatch::FireAndForget, options);
             std::hint::black_box((o.trace.len(), o.races.len()));
         });
         n as f64 / t.elapsed().as_secs_f64()

@@ -17,7 +17,7 @@ fn main() {
     };
     let scenarios: Vec<ScenarioName> = match std::env::args().nth(3) {
         Some(s) => vec![ScenarioName::from_name(&s).unwrap_or_else(|| panic!("unknown scenario {s}"))],
-        None => ScenarioName::SMALL.to_vec(),
+        None => ScenarioName::small(),
     };
     let start = Instant::now();
     for scenario in scenarios {

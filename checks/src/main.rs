@@ -259,7 +259,7 @@ fn run_matrix(args: &MatrixArgs) -> ExitCode {
     let mut plan = Plan::full(budget(args));
     let gate = SeedClassifier::installed();
     if gate && !args.compare {
-        plan.policies = vec![Policy::SeedDeferral];
+        plan.policies = vec![Policy::SEED_DEFERRAL];
     }
     if !args.policy.is_empty() {
         plan.policies = args.policy.clone();
@@ -307,7 +307,7 @@ fn run_matrix(args: &MatrixArgs) -> ExitCode {
     bar.finish_and_clear();
     // In gate mode the user's classifier has no pinned truth: its rows are judged against what
     // a complete, fail-closed classifier breaks in the same cell instead.
-    let judged_by_gate = |r: &Row| gate && r.result.cell.policy == Policy::SeedDeferral;
+    let judged_by_gate = |r: &Row| gate && r.result.cell.policy == Policy::SEED_DEFERRAL;
     let mismatches: Vec<&Row> = rows.iter().filter(|r| !judged_by_gate(r) && r.mismatch.is_some()).collect();
     let gate_failures: Vec<(&Row, Vec<String>)> = rows
         .iter()

@@ -29,15 +29,15 @@ fn race_sites(r: &CellResult) -> Vec<Site> {
 /// first one set. The server still aborts. Its shuttle counterexample replays to the same assert.
 #[test]
 fn the_handle_effect_mutex_moves_the_abort_from_174_to_168() {
-    let r = loom(Policy::EffectLock, ScenarioName::QuestAccept49416, Dispatch::FireAndForget, 2);
+    let r = loom(Policy::EFFECT_LOCK, ScenarioName::QuestAccept49416, Dispatch::FireAndForget, 2);
     assert!(!r.assert_lines.contains_key(&AssertFailure::AlreadyApplied), "{:?}", r.assert_lines);
     assert!(r.assert_lines.contains_key(&AssertFailure::HasEffectMismatch), "{:?}", r.assert_lines);
     assert!(r.first.contains_key(&Invariant::AuraIntegrity));
-    let without = loom(Policy::Unsynchronized, ScenarioName::QuestAccept49416, Dispatch::FireAndForget, 2);
+    let without = loom(Policy::UNSYNCHRONIZED, ScenarioName::QuestAccept49416, Dispatch::FireAndForget, 2);
     assert!(without.assert_lines.contains_key(&AssertFailure::AlreadyApplied), "the baseline trips :174");
 
     let cell = Cell {
-        policy: Policy::EffectLock,
+        policy: Policy::EFFECT_LOCK,
         scenario: ScenarioName::QuestAccept49416,
         dispatch: Dispatch::FireAndForget,
     };
@@ -58,11 +58,11 @@ fn the_handle_effect_mutex_moves_the_abort_from_174_to_168() {
 /// aura-integrity at bound 2, never :174 (exhaustively to bound 3).
 #[test]
 fn the_seed_with_the_mutex_still_breaks_the_aura_lifecycle_on_the_movement_stop() {
-    let r = loom(Policy::SeedEffectLock, ScenarioName::MoveStop49416, Dispatch::FireAndForget, 3);
+    let r = loom(Policy::SEED_EFFECT_LOCK, ScenarioName::MoveStop49416, Dispatch::FireAndForget, 3);
     assert!(r.assert_lines.contains_key(&AssertFailure::AppliedOnTargetTwice), "{:?}", r.assert_lines);
     assert!(r.first.contains_key(&Invariant::AuraIntegrity));
     assert!(!r.assert_lines.contains_key(&AssertFailure::AlreadyApplied), "{:?}", r.assert_lines);
-    let seed = loom(Policy::SeedDeferral, ScenarioName::MoveStop49416, Dispatch::FireAndForget, 3);
+    let seed = loom(Policy::SEED_DEFERRAL, ScenarioName::MoveStop49416, Dispatch::FireAndForget, 3);
     assert!(seed.assert_lines.contains_key(&AssertFailure::AlreadyApplied), "without the mutex :174 trips at 3");
 }
 
@@ -77,7 +77,7 @@ fn the_bounded_wait_is_explored_both_ways_and_does_not_stop_the_race() {
     let seen: Arc<Mutex<(bool, bool)>> = Arc::default();
     let s = seen.clone();
     checks::explore::run_loom(Some(1), move || {
-        let o = model::world::run::<Loom>(&scenario, Policy::SeedDeferral, Dispatch::BoundedWait);
+        let o = model::world::run::<Loom>(&scenario, Policy::SEED_DEFERRAL, Dispatch::BoundedWait);
         let mut s = s.lock().unwrap();
         for (_, e) in &o.trace {
             if let Event::BotsWaited { running, .. } = e {
@@ -90,7 +90,7 @@ fn the_bounded_wait_is_explored_both_ways_and_does_not_stop_the_race() {
         }
     });
     assert_eq!(*seen.lock().unwrap(), (true, true), "(every update in time, one still running)");
-    let r = loom(Policy::SeedDeferral, ScenarioName::MoveStop49416, Dispatch::BoundedWait, 2);
+    let r = loom(Policy::SEED_DEFERRAL, ScenarioName::MoveStop49416, Dispatch::BoundedWait, 2);
     assert!(r.assert_lines.contains_key(&AssertFailure::AppliedOnTargetTwice), "{:?}", r.assert_lines);
     assert!(r.first.contains_key(&Invariant::AuraIntegrity));
 }
@@ -100,11 +100,11 @@ fn the_bounded_wait_is_explored_both_ways_and_does_not_stop_the_race() {
 /// handler, still on the worker, races as before.
 #[test]
 fn the_aura_cache_removes_the_ai_read_and_not_the_handlers_races() {
-    let seed = loom(Policy::SeedDeferral, ScenarioName::QuestAccept49416, Dispatch::FireAndForget, 2);
+    let seed = loom(Policy::SEED_DEFERRAL, ScenarioName::QuestAccept49416, Dispatch::FireAndForget, 2);
     assert_eq!(race_sites(&seed), [Site::AppliedAuras]);
-    let cached = loom(Policy::SeedAuraCache, ScenarioName::QuestAccept49416, Dispatch::FireAndForget, 2);
+    let cached = loom(Policy::SEED_AURA_CACHE, ScenarioName::QuestAccept49416, Dispatch::FireAndForget, 2);
     assert!(cached.race_kinds.is_empty(), "{:?}", cached.race_kinds);
-    let stop = loom(Policy::SeedAuraCache, ScenarioName::MoveStop49416, Dispatch::FireAndForget, 2);
+    let stop = loom(Policy::SEED_AURA_CACHE, ScenarioName::MoveStop49416, Dispatch::FireAndForget, 2);
     assert!(stop.assert_lines.contains_key(&AssertFailure::AppliedOnTargetTwice));
     assert!(race_sites(&stop).contains(&Site::AreaUpdateId));
 }
@@ -114,10 +114,10 @@ fn the_aura_cache_removes_the_ai_read_and_not_the_handlers_races() {
 #[test]
 fn a_per_player_lock_leaves_only_what_is_not_the_players() {
     for scenario in [ScenarioName::MoveStop49416, ScenarioName::QuestAccept49416] {
-        let r = loom(Policy::PlayerLock, scenario, Dispatch::FireAndForget, 3);
+        let r = loom(Policy::PLAYER_LOCK, scenario, Dispatch::FireAndForget, 3);
         let broken: Vec<Invariant> = r.first.keys().copied().collect();
         assert_eq!(broken, [Invariant::Placement], "{}: {broken:?}", scenario.name());
     }
-    let group = loom(Policy::PlayerLock, ScenarioName::GroupLeave, Dispatch::Barrier, 2);
+    let group = loom(Policy::PLAYER_LOCK, ScenarioName::GroupLeave, Dispatch::Barrier, 2);
     assert_eq!(race_sites(&group), [Site::Group]);
 }

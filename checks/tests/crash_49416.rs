@@ -34,7 +34,7 @@ fn crash_on_174(outcome: &model::Outcome) {
 fn loom_quest_accept_unsynchronized_trips_174() {
     let scenario = Arc::new(ScenarioName::QuestAccept49416.build());
     checks::explore::run_loom(Some(2), move || {
-        crash_on_174(&run::<Loom>(&scenario, Policy::Unsynchronized, Dispatch::FireAndForget))
+        crash_on_174(&run::<Loom>(&scenario, Policy::UNSYNCHRONIZED, Dispatch::FireAndForget))
     });
 }
 
@@ -44,7 +44,7 @@ fn loom_quest_accept_unsynchronized_trips_174() {
 fn shuttle_quest_accept_unsynchronized_trips_174() {
     let scenario = Arc::new(ScenarioName::QuestAccept49416.build());
     checks::explore::run_shuttle(RandomScheduler::new_from_seed(Budget::default().seed, 2_000), move || {
-        crash_on_174(&run::<Shuttle>(&scenario, Policy::Unsynchronized, Dispatch::FireAndForget))
+        crash_on_174(&run::<Shuttle>(&scenario, Policy::UNSYNCHRONIZED, Dispatch::FireAndForget))
     });
 }
 
@@ -62,7 +62,7 @@ fn the_seeds_cast_of_49416_is_dropped_and_trips_nothing() {
         for inv in [Invariant::Assert, Invariant::DoubleEffect, Invariant::AuraIntegrity] {
             assert!(!r.first.contains_key(&inv), "{} at bound 3: {inv} broken", policy.name());
         }
-        assert!(r.schedules > 1 || policy == Policy::MapRouting, "{}: no concurrency explored", policy.name());
+        assert!(r.schedules > 1 || policy == Policy::MAP_ROUTING, "{}: no concurrency explored", policy.name());
     }
 }
 
@@ -71,7 +71,7 @@ fn the_seeds_cast_of_49416_is_dropped_and_trips_nothing() {
 /// aura-integrity break.
 #[test]
 fn seed_deferral_removes_the_race_it_defers() {
-    let c = cell(Policy::SeedDeferral, ScenarioName::QuestAccept49416);
+    let c = cell(Policy::SEED_DEFERRAL, ScenarioName::QuestAccept49416);
     for (checker, budget) in [
         (Checker::Loom, Budget { bound: Some(3), ..Budget::default() }),
         (Checker::Random, Budget::default()),
@@ -89,7 +89,7 @@ fn seed_deferral_removes_the_race_it_defers() {
 /// of schedules, and the same ones trip 174, on every run.
 #[test]
 fn loom_counts_are_reproducible() {
-    let c = cell(Policy::Unsynchronized, ScenarioName::QuestAccept49416);
+    let c = cell(Policy::UNSYNCHRONIZED, ScenarioName::QuestAccept49416);
     let a = explore(c, Checker::Loom, Budget::default());
     let b = explore(c, Checker::Loom, Budget::default());
     assert_eq!(a.schedules, b.schedules);
@@ -105,7 +105,7 @@ fn loom_counts_are_reproducible() {
 /// is re-found under shuttle and replays to the same assert.
 #[test]
 fn seed_deferral_still_trips_174_through_move_stop() {
-    let c = cell(Policy::SeedDeferral, ScenarioName::MoveStop49416);
+    let c = cell(Policy::SEED_DEFERRAL, ScenarioName::MoveStop49416);
     let budget = Budget { bound: Some(3), ..Budget::default() };
     let r = explore(c, Checker::Loom, budget);
     let found = r.first_by_line.get(&AssertFailure::AlreadyApplied).expect("loom at bound 3 trips SpellAuras.cpp:174");

@@ -94,10 +94,10 @@ fn worker_share_pinned() {
             .unwrap_or_else(|| panic!("no share for {}", p.name()))
             .clone()
     };
-    assert_eq!(share(Policy::Unsynchronized).bot_worker_pct, 100.0);
-    assert_eq!(share(Policy::MapRouting).bot_worker, 0);
-    let seed = share(Policy::SeedDeferral);
-    let complete = share(Policy::CompleteDeferral);
+    assert_eq!(share(Policy::UNSYNCHRONIZED).bot_worker_pct, 100.0);
+    assert_eq!(share(Policy::MAP_ROUTING).bot_worker, 0);
+    let seed = share(Policy::SEED_DEFERRAL);
+    let complete = share(Policy::COMPLETE_DEFERRAL);
     assert!(complete.bot_worker < seed.bot_worker, "the complete classifier defers more than the seed");
     settings().bind(|| {
         insta::assert_snapshot!(

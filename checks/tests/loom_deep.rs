@@ -20,7 +20,7 @@ use model::{Dispatch, Policy, ScenarioName};
 fn bound_3_matches_every_pinned_truth() {
     let budget = Budget { bound: Some(3), ..Budget::default() };
     let mut bad = Vec::new();
-    for scenario in ScenarioName::SMALL {
+    for scenario in ScenarioName::small() {
         for policy in Policy::ALL {
             for dispatch in [Dispatch::FireAndForget, Dispatch::Barrier] {
                 let cell = Cell { policy, scenario, dispatch };

@@ -119,7 +119,7 @@ fn edited(cell: Cell, edit: impl FnMut(&mut Truth)) -> Table {
 
 /// The group race behind the barrier: found by loom with no preemption and by every shuttle
 /// checker.
-const GROUP: (Policy, ScenarioName, Dispatch) = (Policy::SeedDeferral, ScenarioName::GroupLeave, Dispatch::Barrier);
+const GROUP: (Policy, ScenarioName, Dispatch) = (Policy::SEED_DEFERRAL, ScenarioName::GroupLeave, Dispatch::Barrier);
 
 #[test]
 fn a_result_matches_its_own_row() {
@@ -166,7 +166,7 @@ fn loom_losing_a_finding_within_its_bound_is_a_mismatch() {
 /// only by sampling; if they vanished, a sampled cell must go red.
 #[test]
 fn a_sampled_finding_that_vanishes_is_a_mismatch() {
-    let c = cell(Policy::CompleteDeferral, ScenarioName::SeedLoad, Dispatch::Barrier);
+    let c = cell(Policy::COMPLETE_DEFERRAL, ScenarioName::SeedLoad, Dispatch::Barrier);
     let budget = Budget { schedules: table().search.large_schedules, ..Budget::default() };
     let mut r = explore(c, Checker::Random, budget);
     assert_eq!(expected::mismatch(&r, &budget), None);
@@ -222,7 +222,7 @@ fn blessing_keeps_a_reason_only_for_the_same_story() {
     assert_eq!(grown.row(c).expect("pinned").why, "");
     assert_eq!(bless::changes(&base, &grown), vec![format!("{c}: now finds use-after-free")]);
     // Every other cell is kept as it was.
-    let other = cell(Policy::MapRouting, ScenarioName::GroupLeave, Dispatch::Barrier);
+    let other = cell(Policy::MAP_ROUTING, ScenarioName::GroupLeave, Dispatch::Barrier);
     assert_eq!(grown.row(other).map(|r| &r.truth), base.row(other).map(|r| &r.truth));
 }
 

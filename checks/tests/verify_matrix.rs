@@ -13,6 +13,7 @@ use checks::report::trace;
 use checks::report::{self, Plan, Row};
 use model::classifier::{Classifier, CompleteClassifier, SeedClassifier, TrinityCoreRouting};
 use model::opcodes::OPCODES;
+use model::Invariant;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -63,10 +64,12 @@ fn which_fix_to_ship_snapshot() {
     let row = |name: &str| table.iter().find(|c| c.candidate == name).unwrap_or_else(|| panic!("no row {name}"));
     assert!(row("map-routing / barrier").clean);
     let complete = row("complete-deferral / barrier");
-    assert!(!complete.clean && complete.lost_packets && complete.asserts.is_empty() && complete.races.is_empty());
-    assert!(row("seed-deferral+effect-lock / fire-and-forget").asserts.contains(&":168".to_string()));
-    assert!(!row("seed-deferral+effect-lock / fire-and-forget").asserts.contains(&":174".to_string()));
-    assert!(!row("seed-deferral / bounded-wait").asserts.is_empty());
+    let asserts = |name: &str| row(name).broke(Invariant::Assert).items().to_vec();
+    assert!(!complete.clean && complete.broke(Invariant::ExactlyOnce).any());
+    assert!(!complete.broke(Invariant::Assert).any() && !complete.broke(Invariant::DataRace).any());
+    assert!(asserts("seed-deferral+effect-lock / fire-and-forget").contains(&":168".to_string()));
+    assert!(!asserts("seed-deferral+effect-lock / fire-and-forget").contains(&":174".to_string()));
+    assert!(!asserts("seed-deferral / bounded-wait").is_empty());
     settings().bind(|| insta::assert_snapshot!("which_fix_to_ship", render_markdown(&table)));
 }
 
@@ -151,7 +154,7 @@ fn classification_table_snapshot() {
 #[test]
 fn a_bad_schedule_is_an_error_not_a_panic() {
     let cell = checks::explore::Cell {
-        policy: model::Policy::Unsynchronized,
+        policy: model::Policy::UNSYNCHRONIZED,
         scenario: model::ScenarioName::QuestAccept49416,
         dispatch: model::Dispatch::FireAndForget,
     };
@@ -175,7 +178,7 @@ fn loom_findings_carry_their_minimal_bound() {
             let c = r.result.cell;
             r.result.checker == Checker::Loom
                 && c.scenario == ScenarioName::QuestAccept49416
-                && c.policy == Policy::Unsynchronized
+                && c.policy == Policy::UNSYNCHRONIZED
                 && c.dispatch == Dispatch::FireAndForget
         })
         .expect("the loom row");

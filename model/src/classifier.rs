@@ -6,6 +6,9 @@ use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
+// Where a policy used to live: `model::classifier::Policy` still names it.
+pub use crate::policy::{ClassifierKind, Guard, Policy};
+
 /// Where a classifier sends an opcode.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub enum Route {
@@ -229,88 +232,6 @@ impl Classifier for TrinityCoreRouting {
             Place::ThreadSafe => "PROCESS_THREADSAFE: Map::Update on the worker of the player's map",
             Place::Inplace => "PROCESS_INPLACE: whichever of the world and map threads reaches it first",
         })
-    }
-}
-
-/// The dispatch policies: a classifier, and for the candidate fixes the synchronization they add.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub enum Policy {
-    /// The seed's rollback switch: every handler on the bot worker.
-    Unsynchronized,
-    /// The seed's 62-opcode classifier, 50 per session per call, from the world script hook.
-    SeedDeferral,
-    /// The same mechanism with the total, fail-closed classifier.
-    CompleteDeferral,
-    /// TrinityCore's own rule: THREADSAFE in the owning map's update, THREADUNSAFE on the world
-    /// thread, INPLACE by whichever comes first, head-of-line per session.
-    MapRouting,
-    /// The seed's "future enhancement" (its Known Limitations): a mutex in
-    /// `AuraApplication::_HandleEffect`, a core change, with no deferral.
-    EffectLock,
-    /// The seed's classifier and the `_HandleEffect` mutex.
-    SeedEffectLock,
-    /// The complete classifier and the `_HandleEffect` mutex.
-    CompleteEffectLock,
-    /// The later module's `AuraStateCache` with the seed's classifier: the bot AI reads aura
-    /// state from a cache the world thread fills instead of calling `HasAura` on the worker.
-    SeedAuraCache,
-    /// A per-player lock taken by the bot worker (packet handling, AI, the manager's reads), the
-    /// map update (`Player::Update`) and the world thread (`LogoutPlayer`), with no deferral.
-    PlayerLock,
-}
-
-named! {
-    impl Policy {
-        /// All nine, in report order: the four classifiers, then the candidate fixes.
-        const ALL;
-        /// The policy's name.
-        fn name;
-        /// Parses a name.
-        fn from_name;
-    }
-    Unsynchronized => "unsynchronized",
-    SeedDeferral => "seed-deferral",
-    CompleteDeferral => "complete-deferral",
-    MapRouting => "map-routing",
-    EffectLock => "effect-lock",
-    SeedEffectLock => "seed-deferral+effect-lock",
-    CompleteEffectLock => "complete-deferral+effect-lock",
-    SeedAuraCache => "seed-deferral+aura-cache",
-    PlayerLock => "player-lock",
-}
-
-impl Policy {
-    /// The four policies that differ by their classifier alone.
-    pub const CLASSIFIERS: [Policy; 4] =
-        [Policy::Unsynchronized, Policy::SeedDeferral, Policy::CompleteDeferral, Policy::MapRouting];
-    /// The policy's classifier.
-    pub fn classifier(self) -> &'static dyn Classifier {
-        match self {
-            Policy::Unsynchronized | Policy::EffectLock | Policy::PlayerLock => &NoDeferral,
-            Policy::SeedDeferral | Policy::SeedEffectLock | Policy::SeedAuraCache => SeedClassifier::get(),
-            Policy::CompleteDeferral | Policy::CompleteEffectLock => &CompleteClassifier,
-            Policy::MapRouting => &TrinityCoreRouting,
-        }
-    }
-    /// True for the policies that use the bot worker and the deferred queue.
-    pub fn defers(self) -> bool {
-        !matches!(self, Policy::Unsynchronized | Policy::EffectLock | Policy::PlayerLock | Policy::MapRouting)
-    }
-    /// True when `AuraApplication::_HandleEffect` runs under a mutex.
-    pub fn effect_lock(self) -> bool {
-        matches!(self, Policy::EffectLock | Policy::SeedEffectLock | Policy::CompleteEffectLock)
-    }
-    /// True when the bot AI reads aura state from the `AuraStateCache`.
-    pub fn aura_cache(self) -> bool {
-        self == Policy::SeedAuraCache
-    }
-    /// True when a per-player lock guards the player on every thread.
-    pub fn player_lock(self) -> bool {
-        self == Policy::PlayerLock
-    }
-    /// True when the policy changes TrinityCore itself, not only the module.
-    pub fn core_change(self) -> bool {
-        self.effect_lock() || self.player_lock()
     }
 }
 

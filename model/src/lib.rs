@@ -4,7 +4,7 @@
 //!
 //! The model is written once and is generic over its [`sync::Backend`]: std threads here, loom
 //! and shuttle in the `checks` crate. A run ([`world::run`]) plays a [`scenario::Scenario`] under
-//! a [`classifier::Policy`] and a [`classifier::Dispatch`] mode and yields an
+//! a [`policy::Policy`] and a [`classifier::Dispatch`] mode and yields an
 //! [`outcome::Outcome`], which [`outcome::Outcome::check`] judges on eight invariants.
 //!
 //! | module | server part |
@@ -15,7 +15,8 @@
 //! | [`aura`] | the aura lifecycle: `m_ownedAuras`, `m_appliedAuras`, create, apply, remove, `_HandleEffect` |
 //! | [`player`] | `HasAura`, the spellbook, area update, `spell_area` autocast, quests, logout cleanup |
 //! | [`opcodes`] | the 1,008 client opcodes (generated), packets, wire decoder, handler kinds |
-//! | [`classifier`] | the seed's classifier, the complete one, TrinityCore's places; policies |
+//! | [`classifier`] | the seed's classifier, the complete one, TrinityCore's places; dispatch modes |
+//! | [`policy`] | a policy as the product of its knobs: the classifier × the guard |
 //! | [`session`] | the bot session: receive queue, deferred queue, update lock, logout request |
 //! | [`world`] | the world tick, map updates, the bot session manager and its disconnections, handlers |
 //! | [`scenario`] | the seven scenarios (six small enough for loom) |
@@ -37,15 +38,17 @@ pub mod lane;
 pub mod opcodes;
 pub mod outcome;
 pub mod player;
+pub mod policy;
 pub mod race;
 pub mod scenario;
 pub mod session;
 pub mod sync;
 pub mod world;
 
-pub use classifier::{Dispatch, Policy};
+pub use classifier::Dispatch;
 pub use crash::{AssertFailure, Crash};
 pub use named::Named;
 pub use opcodes::{HandlerKind, Opcode, Packet, Payload};
 pub use outcome::{Invariant, Outcome, Violation};
+pub use policy::Policy;
 pub use scenario::{Scenario, ScenarioName};

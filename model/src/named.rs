@@ -6,7 +6,8 @@
 //! TrinityCore's own, e.g. [`crate::opcodes::Status::tc_name`]); `ALL` is the order reports list
 //! the values in. Both are written once, in the macro's table, so a name and its variant cannot
 //! drift apart and a new variant cannot be left out of `ALL` (the name `match` would then not be
-//! exhaustive).
+//! exhaustive). The table's rows must be in declaration order (checked at compile time), so each
+//! enum has one order: `ALL`'s, the derived `Ord`'s and the discriminants' are the same.
 //!
 //! This file is also compiled into `build.rs` (for [`crate::opcodes::HandlerKind`], which the
 //! build script needs), so it names nothing else of the crate outside its docs.
@@ -23,8 +24,10 @@ pub trait Named: Copy + Eq + 'static {
     }
 }
 
-/// Writes an enum's name table: the inherent `pub const ALL: [T; N]` (the rows' order), the
-/// inherent name method (a `match`, any method name, usually `name`), optionally the inherent
+/// Writes an enum's name table: the inherent `pub const ALL: [T; N]` (the rows' order, which
+/// must be the declaration order: a compile-time assertion checks every value's discriminant
+/// against its index, so an enum has one order, the same for `ALL`, the derived `Ord` and
+/// `as usize`), the inherent name method (a `match`, any method name, usually `name`), optionally the inherent
 /// `pub fn from_name(&str) -> Option<T>` (exact match), and the [`Named`] impl. Each inherent
 /// item takes the doc comments written above it. The enum itself is written out as usual.
 ///
@@ -74,6 +77,18 @@ macro_rules! named {
                 }
             )?
         }
+
+        // The rows are in declaration order: `ALL[i] as usize == i`.
+        const _: () = {
+            let mut i = 0;
+            while i < <$t>::ALL.len() {
+                assert!(
+                    <$t>::ALL[i] as usize == i,
+                    concat!(stringify!($t), "::ALL is not in declaration order")
+                );
+                i += 1;
+            }
+        };
 
         impl $crate::named::Named for $t {
             const ALL: &'static [$t] = &<$t>::ALL;

@@ -277,21 +277,12 @@ pub fn kind_basis(info: &OpcodeInfo) -> (HandlerKind, KindBasis) {
 }
 
 impl HandlerKind {
-    /// The opcodes of this kind, in table order.
+    /// The opcodes of this kind, in table order. `OPCODES_OF_KIND` is in `HandlerKind::ALL`
+    /// order, which is the declaration order (`named!` checks it), so `self as usize` indexes it.
     pub fn opcodes(self) -> &'static [Opcode] {
         OPCODES_OF_KIND[self as usize]
     }
 }
-
-// `OPCODES_OF_KIND` is in `HandlerKind::ALL` order, which `opcodes` takes to be the declaration
-// order.
-const _: () = {
-    let mut i = 0;
-    while i < HandlerKind::ALL.len() {
-        assert!(HandlerKind::ALL[i] as usize == i, "HandlerKind::ALL is not in declaration order");
-        i += 1;
-    }
-};
 
 /// The table as rows of a checkout's table (`cpp_sources::trinitycore::OpcodeRow`), in table
 /// order, each `line` its line in the bundled TSV: what `to_tsv` writes back as that TSV, and

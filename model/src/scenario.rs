@@ -1,7 +1,8 @@
 //! The scenarios, each a value any backend runs ([`crate::world::run`]).
 //!
-//! The six small ones fit loom (at most 5 threads including the world thread, see
-//! [`Scenario::threads`]); `seed-load` is for shuttle and std.
+//! The six small ones fit loom (at most [`LOOM_MAX_THREADS`] threads including the world thread,
+//! see [`Scenario::threads`]: [`ScenarioName::is_small`] asks the built scenario); `seed-load` is
+//! for shuttle and std.
 
 use crate::opcodes::{HandlerKind, Opcode, Payload};
 use crate::player::{PlayerStart, AREA_4755, AREA_4756, QUEST_14078, SPELL_49416};
@@ -49,19 +50,20 @@ named! {
     SeedLoad => "seed-load",
 }
 
+/// The most threads loom allows, the main (world) thread included.
+pub const LOOM_MAX_THREADS: usize = 5;
+
 impl ScenarioName {
-    /// The small scenarios, which loom can explore.
-    pub const SMALL: [ScenarioName; 6] = [
-        ScenarioName::Crash49416,
-        ScenarioName::MoveStop49416,
-        ScenarioName::QuestAccept49416,
-        ScenarioName::CastThenMove,
-        ScenarioName::MixedPlaces,
-        ScenarioName::GroupLeave,
-    ];
-    /// True when loom can explore it.
+    /// The small scenarios, which loom can explore, in [`ScenarioName::ALL`] order.
+    pub fn small() -> Vec<ScenarioName> {
+        ScenarioName::ALL.into_iter().filter(|s| s.is_small()).collect()
+    }
+    /// True when loom can explore it: its run spawns at most [`LOOM_MAX_THREADS`] threads, the
+    /// world thread included ([`Scenario::threads`] of the built scenario).
     pub fn is_small(self) -> bool {
-        self != ScenarioName::SeedLoad
+        static SMALL: std::sync::OnceLock<Vec<bool>> = std::sync::OnceLock::new();
+        let small = SMALL.get_or_init(|| ScenarioName::ALL.map(|s| s.build().threads() <= LOOM_MAX_THREADS).to_vec());
+        small[self as usize]
     }
     /// The scenario.
     pub fn build(self) -> Scenario {
@@ -165,7 +167,8 @@ impl Scenario {
     pub fn packets(&self, bot: usize, tick: u32) -> &[(Opcode, Payload)] {
         self.traffic.get(bot).and_then(|t| t.get(tick as usize - 1)).map(|v| v.as_slice()).unwrap_or(&[])
     }
-    /// Threads a run spawns at most, the world thread included (loom allows 5).
+    /// Threads a run spawns at most, the world thread included (loom allows
+    /// [`LOOM_MAX_THREADS`]).
     pub fn threads(&self) -> usize {
         let map_threads =
             self.map_update_ticks.iter().filter(|&&t| t >= 1 && t <= self.ticks).count() * self.maps as usize;
@@ -277,5 +280,23 @@ pub fn seed_load(bots: usize, ticks: u32, per_tick: usize) -> Scenario {
         map_update_ticks: (1..=ticks).collect(),
         heartbeat_ticks: (1..=ticks).filter(|t| t % 2 == 0).collect(),
         logouts: vec![(ticks, (bots - 1) as u8)],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// "Small" is read off the built scenarios: the six fit loom's thread limit, `seed-load`
+    /// does not, and `small()` lists them in `ALL` order.
+    #[test]
+    fn small_is_the_scenarios_that_fit_loom() {
+        for name in ScenarioName::ALL {
+            let threads = name.build().threads();
+            assert_eq!(name.is_small(), threads <= LOOM_MAX_THREADS, "{}: {threads} threads", name.name());
+        }
+        let small = ScenarioName::small();
+        assert_eq!(small, ScenarioName::ALL[..6], "the six small scenarios, in ALL order");
+        assert!(!ScenarioName::SeedLoad.is_small());
     }
 }

@@ -262,7 +262,7 @@ impl<B: Backend> World<B> {
         ghost.set_tick(tick);
         ghost.event(Lane::World, Event::Tick(tick));
         // 1. World::UpdateSessions.
-        let routing = world.policy == Policy::MapRouting;
+        let routing = world.policy.routes_by_map();
         if routing && tick > 1 && !quiet {
             for (bot, session) in world.sessions.iter().enumerate() {
                 for &(opcode, payload) in world.scenario.packets(bot, tick) {
@@ -540,7 +540,7 @@ impl<B: Backend> World<B> {
             if player.map != map || self.on_map[i].read(&self.ghost, lane) == 0 {
                 continue;
             }
-            if self.policy == Policy::MapRouting && player.in_world(&self.ghost, lane)? {
+            if self.policy.routes_by_map() && player.in_world(&self.ghost, lane)? {
                 self.process_session(lane, &self.sessions[i], Filter::Map)?;
             }
         }

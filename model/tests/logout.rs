@@ -35,7 +35,7 @@ fn scenario() -> Arc<Scenario> {
 /// queued is taken after the logout and dropped once, with the reason "player not in world".
 #[test]
 fn a_trinitycore_session_drops_packets_queued_across_a_logout_with_a_reason() {
-    let outcome = run::<Std>(&scenario(), Policy::MapRouting, Dispatch::Barrier);
+    let outcome = run::<Std>(&scenario(), Policy::MAP_ROUTING, Dispatch::Barrier);
     assert_eq!(outcome.packets.len(), 4);
     assert_eq!(outcome.packets[0].ran, 1, "{:?}", outcome.packets[0]);
     assert_eq!(outcome.packets[2].rejected, vec![Reject::NotInWorld]);
@@ -50,7 +50,7 @@ fn a_trinitycore_session_drops_packets_queued_across_a_logout_with_a_reason() {
 /// the reason its session went.
 #[test]
 fn a_removed_bot_loses_its_queued_packets_and_exactly_once_says_why() {
-    for policy in [Policy::Unsynchronized, Policy::SeedDeferral, Policy::CompleteDeferral] {
+    for policy in [Policy::UNSYNCHRONIZED, Policy::SEED_DEFERRAL, Policy::COMPLETE_DEFERRAL] {
         let outcome = run::<Std>(&scenario(), policy, Dispatch::Barrier);
         assert_eq!(outcome.packets.len(), 4, "{}", policy.name());
         assert_eq!(outcome.packets[0].ran, 1, "{}: {:?}", policy.name(), outcome.packets[0]);

@@ -1,6 +1,7 @@
-//! The enums' name tables (`named!`): for each, the trait's `ALL` is the inherent one, every
-//! value is listed once, names are unique and non-empty, and `from_name` is the exact inverse of
-//! `name` (no trimming, no case folding).
+//! The enums' name tables (`named!`): for each, the trait's `ALL` is the inherent one, in
+//! declaration order (the derived `Ord`'s: one order per enum), every value is listed once,
+//! names are unique and non-empty, and `from_name` is the exact inverse of `name` (no trimming,
+//! no case folding).
 //!
 //! `cargo test -p model --release --test named`
 
@@ -15,6 +16,9 @@ use std::fmt::Debug;
 fn table<T: Named + Debug + Ord>(inherent: &[T]) {
     let what = std::any::type_name::<T>();
     assert_eq!(T::ALL, inherent, "{what}: the trait's ALL is the inherent ALL");
+    let mut sorted = T::ALL.to_vec();
+    sorted.sort();
+    assert_eq!(T::ALL, sorted, "{what}: ALL is not in declaration (derived Ord) order");
     let values: BTreeSet<T> = T::ALL.iter().copied().collect();
     assert_eq!(values.len(), T::ALL.len(), "{what}: a value listed twice");
     let names: BTreeSet<&str> = T::ALL.iter().map(|v| v.name()).collect();

@@ -1,9 +1,10 @@
 //! "Which fix to ship": the candidate fixes side by side, every column read off runs.
 //!
 //! A row is one candidate, a (policy, dispatch) pair. Its verdict columns are the union, over
-//! every scenario and checker of the matrix, of what its cells break (`asserts`, `double-effect`,
-//! `aura-integrity`, `use-after-free`, `data-race` with its fields, `exactly-once`, `order`,
-//! `placement`). Its cost columns come from one deterministic run of `seed-load` (shuttle's
+//! every scenario and checker of the matrix, of what its cells break: one column per invariant,
+//! in [`Invariant::ALL`] order, each written by [`column`] and filled by `broke` (an exhaustive
+//! `match` each, so a new invariant gets its column where it is decided): the asserts tripped,
+//! the fields raced on, and whether each other invariant broke. Its cost columns come from one deterministic run of `seed-load` (shuttle's
 //! random scheduler, fixed seed, first schedule): the share of handlers that ran on a bot worker,
 //! and the ticks a packet waited between the tick it was sent for and the tick its handler ran.
 
@@ -32,57 +33,57 @@ pub struct Candidate {
 /// "future enhancement", the later module's versions, a per-player lock, and the references.
 pub const CANDIDATES: &[Candidate] = &[
     Candidate {
-        policy: Policy::Unsynchronized,
+        policy: Policy::UNSYNCHRONIZED,
         dispatch: Dispatch::FireAndForget,
         what: "no fix: the crash-era module (every handler on the bot worker)",
     },
     Candidate {
-        policy: Policy::SeedDeferral,
+        policy: Policy::SEED_DEFERRAL,
         dispatch: Dispatch::FireAndForget,
         what: "the seed's fix as shipped: 62 opcodes deferred",
     },
     Candidate {
-        policy: Policy::SeedEffectLock,
+        policy: Policy::SEED_EFFECT_LOCK,
         dispatch: Dispatch::FireAndForget,
         what: "the seed's fix and its \"future enhancement\": a mutex in `_HandleEffect`",
     },
     Candidate {
-        policy: Policy::EffectLock,
+        policy: Policy::EFFECT_LOCK,
         dispatch: Dispatch::FireAndForget,
         what: "the `_HandleEffect` mutex alone",
     },
     Candidate {
-        policy: Policy::SeedDeferral,
+        policy: Policy::SEED_DEFERRAL,
         dispatch: Dispatch::BoundedWait,
         what: "the later module's bounded `WaitForCompletion`",
     },
     Candidate {
-        policy: Policy::SeedAuraCache,
+        policy: Policy::SEED_AURA_CACHE,
         dispatch: Dispatch::BoundedWait,
         what: "the later module: bounded wait and `AuraStateCache`",
     },
     Candidate {
-        policy: Policy::PlayerLock,
+        policy: Policy::PLAYER_LOCK,
         dispatch: Dispatch::FireAndForget,
         what: "a per-player lock on the worker, the map update and logout",
     },
     Candidate {
-        policy: Policy::SeedDeferral,
+        policy: Policy::SEED_DEFERRAL,
         dispatch: Dispatch::Barrier,
         what: "the seed's classifier with the barrier (every update joined)",
     },
     Candidate {
-        policy: Policy::CompleteDeferral,
+        policy: Policy::COMPLETE_DEFERRAL,
         dispatch: Dispatch::FireAndForget,
         what: "complete, fail-closed deferral",
     },
     Candidate {
-        policy: Policy::CompleteDeferral,
+        policy: Policy::COMPLETE_DEFERRAL,
         dispatch: Dispatch::Barrier,
         what: "complete, fail-closed deferral with the barrier",
     },
     Candidate {
-        policy: Policy::MapRouting,
+        policy: Policy::MAP_ROUTING,
         dispatch: Dispatch::Barrier,
         what: "TrinityCore's own routing: bots as ordinary sessions",
     },
@@ -98,22 +99,10 @@ pub struct Comparison {
     pub candidate: String,
     /// What it is.
     pub what: &'static str,
-    /// Every assert tripped, in any scenario.
-    pub asserts: Vec<String>,
-    /// One effect applied twice without an assert.
-    pub double_effect: bool,
-    /// `aura-integrity` broken.
-    pub aura_integrity: bool,
-    /// `use-after-free` broken.
-    pub use_after_free: bool,
-    /// The fields a data race was found on.
-    pub races: Vec<&'static str>,
-    /// Packets lost (`exactly-once` broken).
-    pub lost_packets: bool,
-    /// A session's packets reordered (`order` broken).
-    pub reordering: bool,
-    /// Handlers off TrinityCore's placement rule (`placement` broken).
-    pub off_placement: bool,
+    /// What it breaks, one column per invariant in [`Invariant::ALL`] order (in the JSON, one
+    /// key per invariant, [`Column::key`]).
+    #[serde(flatten)]
+    pub broken: Broken,
     /// Percent of `seed-load`'s handler runs on a bot worker.
     pub bot_worker_pct: f64,
     /// Mean ticks between the tick a `seed-load` packet was sent for and the tick it ran.
@@ -124,6 +113,107 @@ pub struct Comparison {
     pub core_change: bool,
     /// Every invariant holds on every scenario and checker.
     pub clean: bool,
+}
+
+impl Comparison {
+    /// What it breaks of `invariant`.
+    pub fn broke(&self, invariant: Invariant) -> &Broke {
+        &self.broken.0[invariant as usize].1
+    }
+}
+
+/// What a candidate breaks of each invariant, in [`Invariant::ALL`] order (each invariant at its
+/// index).
+#[derive(Clone, Debug)]
+pub struct Broken(Vec<(Invariant, Broke)>);
+
+impl Serialize for Broken {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (invariant, broke) in &self.0 {
+            map.serialize_entry(column(*invariant).key, broke)?;
+        }
+        map.end()
+    }
+}
+
+/// What a candidate breaks of one invariant, over every scenario and checker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Broke {
+    /// Whether it broke.
+    Flag(bool),
+    /// What broke it: the assert lines (`assert`), the fields raced on (`data-race`); empty when
+    /// it held.
+    Which(Vec<String>),
+}
+
+impl Broke {
+    /// True when it broke.
+    pub fn any(&self) -> bool {
+        match self {
+            Broke::Flag(b) => *b,
+            Broke::Which(items) => !items.is_empty(),
+        }
+    }
+    /// The assert lines or fields (empty for a flag).
+    pub fn items(&self) -> &[String] {
+        match self {
+            Broke::Flag(_) => &[],
+            Broke::Which(items) => items,
+        }
+    }
+}
+
+/// How one invariant shows in the table.
+pub struct Column {
+    /// The JSON key.
+    pub key: &'static str,
+    /// The Markdown header.
+    pub header: &'static str,
+    /// The text report's words for it.
+    pub text: &'static str,
+    /// For a list column, what more than three items collapse to (`16 fields`); `None` lists them
+    /// all.
+    pub many: Option<&'static str>,
+}
+
+/// The column of `invariant`: the one place a new invariant gets its column.
+pub fn column(invariant: Invariant) -> Column {
+    let (key, header, text, many) = match invariant {
+        Invariant::Assert => ("asserts", "asserts", "asserts", None),
+        Invariant::UseAfterFree => ("use_after_free", "use after free", "use-after-free", None),
+        Invariant::DoubleEffect => ("double_effect", "double effect", "double-effect", None),
+        Invariant::AuraIntegrity => ("aura_integrity", "aura-integrity", "aura-integrity", None),
+        Invariant::ExactlyOnce => ("lost_packets", "lost packets", "lost packets", None),
+        Invariant::Order => ("reordering", "reordering", "reordering", None),
+        Invariant::DataRace => ("races", "data races", "data races on", Some("fields")),
+        Invariant::Placement => ("off_placement", "off placement", "off TrinityCore's placement", None),
+    };
+    Column { key, header, text, many }
+}
+
+/// What the candidate's rows `mine` break of `invariant`: the assert lines tripped, the fields
+/// raced on, or whether the invariant broke.
+fn broke(mine: &[&Row], invariant: Invariant) -> Broke {
+    match invariant {
+        Invariant::Assert => {
+            let asserts: BTreeSet<AssertFailure> =
+                mine.iter().flat_map(|r| r.result.assert_lines.keys().copied()).collect();
+            Broke::Which(asserts.iter().map(|&a| assert_short(a)).collect())
+        }
+        Invariant::DataRace => {
+            let races: BTreeSet<Site> = mine.iter().flat_map(|r| r.result.race_kinds.keys().map(|k| k.site)).collect();
+            Broke::Which(races.iter().map(|s| s.name().to_string()).collect())
+        }
+        Invariant::UseAfterFree
+        | Invariant::DoubleEffect
+        | Invariant::AuraIntegrity
+        | Invariant::ExactlyOnce
+        | Invariant::Order
+        | Invariant::Placement => Broke::Flag(mine.iter().any(|r| r.result.first.contains_key(&invariant))),
+    }
 }
 
 /// The rows of `rows` for `candidate`.
@@ -153,9 +243,6 @@ pub fn compare(rows: &[Row]) -> Vec<Comparison> {
 
 fn compare_one(rows: &[Row], c: &Candidate) -> Comparison {
     let mine: Vec<&Row> = rows_of(rows, c).collect();
-    let broken = |i: Invariant| mine.iter().any(|r| r.result.first.contains_key(&i));
-    let asserts: BTreeSet<AssertFailure> = mine.iter().flat_map(|r| r.result.assert_lines.keys().copied()).collect();
-    let races: BTreeSet<Site> = mine.iter().flat_map(|r| r.result.race_kinds.keys().map(|k| k.site)).collect();
     let load = load_run(c.policy, c.dispatch);
     let ran = load.runs.len().max(1);
     let on_worker = load.runs.iter().filter(|r| r.lane.kind() == ThreadKind::BotWorker).count();
@@ -164,14 +251,7 @@ fn compare_one(rows: &[Row], c: &Candidate) -> Comparison {
     Comparison {
         candidate: format!("{} / {}", c.policy.name(), c.dispatch.name()),
         what: c.what,
-        asserts: asserts.iter().map(|&a| assert_short(a)).collect(),
-        double_effect: broken(Invariant::DoubleEffect),
-        aura_integrity: broken(Invariant::AuraIntegrity),
-        use_after_free: broken(Invariant::UseAfterFree),
-        races: races.iter().map(|s| s.name()).collect(),
-        lost_packets: broken(Invariant::ExactlyOnce),
-        reordering: broken(Invariant::Order),
-        off_placement: broken(Invariant::Placement),
+        broken: Broken(Invariant::ALL.iter().map(|&i| (i, broke(&mine, i))).collect()),
         bot_worker_pct: (on_worker as f64 * 1000.0 / ran as f64).round() / 10.0,
         latency_mean: (latency_mean * 100.0).round() / 100.0,
         latency_max: latencies.iter().copied().max().unwrap_or(0),
@@ -188,32 +268,34 @@ fn yes(b: bool) -> &'static str {
     }
 }
 
+/// One invariant's Markdown cell.
+fn markdown_cell(invariant: Invariant, broke: &Broke) -> String {
+    match broke {
+        Broke::Flag(b) => yes(*b).to_string(),
+        Broke::Which(items) => match (items.len(), column(invariant).many) {
+            (0, _) => "none".to_string(),
+            (n, Some(many)) if n > 3 => format!("**{n} {many}**"),
+            _ => format!("**{}**", items.join(", ")),
+        },
+    }
+}
+
 /// The comparison as a Markdown table, with a legend.
 pub fn render_markdown(table: &[Comparison]) -> String {
-    let mut out = String::new();
-    out.push_str(
-        "| candidate | asserts | double effect | aura-integrity | use after free | data races | lost packets | \
-         reordering | off placement | on bot worker | added latency (mean / max ticks) | core change |\n",
+    let headers: Vec<&str> = Invariant::ALL.iter().map(|&i| column(i).header).collect();
+    let mut out = format!(
+        "| candidate | {} | on bot worker | added latency (mean / max ticks) | core change |\n",
+        headers.join(" | ")
     );
-    out.push_str("|---|---|---|---|---|---|---|---|---|---:|---:|---|\n");
+    let _ = writeln!(out, "|---|{}---:|---:|---|", "---|".repeat(headers.len()));
     for c in table {
-        let asserts = if c.asserts.is_empty() { "none".to_string() } else { format!("**{}**", c.asserts.join(", ")) };
-        let races = match c.races.len() {
-            0 => "none".to_string(),
-            n if n <= 3 => format!("**{}**", c.races.join(", ")),
-            n => format!("**{n} fields**"),
-        };
+        let cells: Vec<String> = c.broken.0.iter().map(|(i, b)| markdown_cell(*i, b)).collect();
         let _ = writeln!(
             out,
-            "| `{}`: {} | {asserts} | {} | {} | {} | {races} | {} | {} | {} | {:.1}% | {:.2} / {} | {} |",
+            "| `{}`: {} | {} | {:.1}% | {:.2} / {} | {} |",
             c.candidate,
             c.what,
-            yes(c.double_effect),
-            yes(c.aura_integrity),
-            yes(c.use_after_free),
-            yes(c.lost_packets),
-            yes(c.reordering),
-            yes(c.off_placement),
+            cells.join(" | "),
             c.bot_worker_pct,
             c.latency_mean,
             c.latency_max,
@@ -228,19 +310,16 @@ pub fn render_text(table: &[Comparison]) -> String {
     let mut out = String::new();
     for c in table {
         let _ = writeln!(out, "{}: {}", c.candidate, c.what);
-        let broken: Vec<String> = [
-            (!c.asserts.is_empty()).then(|| format!("asserts {}", c.asserts.join(","))),
-            c.double_effect.then(|| "double-effect".to_string()),
-            c.aura_integrity.then(|| "aura-integrity".to_string()),
-            c.use_after_free.then(|| "use-after-free".to_string()),
-            (!c.races.is_empty()).then(|| format!("data races on {}", c.races.join(", "))),
-            c.lost_packets.then(|| "lost packets".to_string()),
-            c.reordering.then(|| "reordering".to_string()),
-            c.off_placement.then(|| "off TrinityCore's placement".to_string()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let broken: Vec<String> = c
+            .broken
+            .0
+            .iter()
+            .filter(|(_, b)| b.any())
+            .map(|(i, b)| match b {
+                Broke::Flag(_) => column(*i).text.to_string(),
+                Broke::Which(items) => format!("{} {}", column(*i).text, items.join(", ")),
+            })
+            .collect();
         let _ =
             writeln!(out, "    breaks: {}", if broken.is_empty() { "nothing".to_string() } else { broken.join("; ") });
         let _ = writeln!(

@@ -138,7 +138,7 @@ fn shown(outcome: &Outcome, key: Key) -> (Violation, String) {
 /// Hunts the holes of the classifier `seed-deferral` runs (the installed one, or the seed's),
 /// exploring each scenario under loom at `bound`.
 pub fn hunt(bound: usize) -> Vec<Hole> {
-    let classifier = Policy::SeedDeferral.classifier();
+    let classifier = Policy::SEED_DEFERRAL.classifier();
     HandlerKind::ALL
         .into_iter()
         .filter(|k| k.touches_shared_state())
@@ -152,8 +152,8 @@ pub fn hunt(bound: usize) -> Vec<Hole> {
                 .map(|d| {
                     // What a complete classifier shows on the same scenario is the dispatch's,
                     // not the hole's.
-                    let (_, reference, _) = explore(&scenario, Policy::CompleteDeferral, d, bound, &BTreeSet::new());
-                    let (n, _, found) = explore(&scenario, Policy::SeedDeferral, d, bound, &reference);
+                    let (_, reference, _) = explore(&scenario, Policy::COMPLETE_DEFERRAL, d, bound, &BTreeSet::new());
+                    let (n, _, found) = explore(&scenario, Policy::SEED_DEFERRAL, d, bound, &reference);
                     (d, n, found.map(|(o, k)| shown(&o, k)))
                 })
                 .collect();

@@ -76,7 +76,7 @@ pub struct MustTrip {
 pub const MUST_TRIP: &[MustTrip] = &[
     MustTrip {
         cell: Cell {
-            policy: Policy::Unsynchronized,
+            policy: Policy::UNSYNCHRONIZED,
             scenario: ScenarioName::QuestAccept49416,
             dispatch: Dispatch::FireAndForget,
         },
@@ -86,7 +86,7 @@ pub const MUST_TRIP: &[MustTrip] = &[
     },
     MustTrip {
         cell: Cell {
-            policy: Policy::Unsynchronized,
+            policy: Policy::UNSYNCHRONIZED,
             scenario: ScenarioName::MoveStop49416,
             dispatch: Dispatch::FireAndForget,
         },
@@ -96,7 +96,7 @@ pub const MUST_TRIP: &[MustTrip] = &[
     },
     MustTrip {
         cell: Cell {
-            policy: Policy::SeedDeferral,
+            policy: Policy::SEED_DEFERRAL,
             scenario: ScenarioName::MoveStop49416,
             dispatch: Dispatch::FireAndForget,
         },
@@ -213,7 +213,7 @@ pub fn mismatch_in(table: &Table, result: &CellResult, budget: &Budget) -> Optio
 /// breaks some invariants whatever the classifier (the disconnection path with fire-and-forget,
 /// the removed bot's packets on `seed-load`); those are not the classifier's to fix.
 pub fn beyond_complete(result: &CellResult) -> Vec<String> {
-    let reference = pin(Cell { policy: Policy::CompleteDeferral, ..result.cell });
+    let reference = pin(Cell { policy: Policy::COMPLETE_DEFERRAL, ..result.cell });
     let has = |f: Finding| reference.is_some_and(|r| r.truth.has(f));
     let mut out = Vec::new();
     for inv in result.first.keys() {

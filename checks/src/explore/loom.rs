@@ -10,6 +10,7 @@
 use super::hooks::engine;
 use super::tally::Tally;
 use super::Cell;
+use model::scenario::LOOM_MAX_THREADS;
 use model::world::run;
 use std::sync::atomic::Ordering::SeqCst;
 use std::sync::{Arc, Mutex};
@@ -47,7 +48,12 @@ pub fn run_loom(bound: Option<usize>, body: impl Fn() + Sync + Send + 'static) {
 /// Explores `cell` over every loom schedule up to `bound` preemptions.
 pub(super) fn explore_loom(cell: Cell, bound: Option<usize>) -> Tally {
     let scenario = Arc::new(cell.scenario.build());
-    assert!(scenario.threads() <= 5, "{} needs {} threads; loom allows 5", scenario.name, scenario.threads());
+    assert!(
+        scenario.threads() <= LOOM_MAX_THREADS,
+        "{} needs {} threads; loom allows {LOOM_MAX_THREADS}",
+        scenario.name,
+        scenario.threads()
+    );
     let tally = Arc::new(Mutex::new(Tally::default()));
     let t = tally.clone();
     run_loom(bound, move || {

@@ -230,10 +230,11 @@ pub struct CellResult {
 }
 
 impl CellResult {
-    /// The violation to report: the first broken invariant in invariant order; for `assert`,
-    /// the crash line, SpellAuras.cpp:174, when any schedule tripped it.
+    /// The violation to report: the first broken invariant in [`Invariant::ALL`] order (the
+    /// order [`model::Outcome::judge`] judges them in); for `assert`, the crash line,
+    /// SpellAuras.cpp:174, when any schedule tripped it.
     pub fn reported(&self) -> Option<&Counterexample> {
-        let first = self.first.values().next()?;
+        let first = Invariant::ALL.iter().find_map(|i| self.first.get(i))?;
         if first.violation.invariant == Invariant::Assert {
             if let Some(c) = self.first_by_line.get(&AssertFailure::AlreadyApplied) {
                 return Some(c);

@@ -13,7 +13,7 @@ use model::{Dispatch, Opcode, Policy, Scenario};
 pub fn seeds(target: Target) -> Vec<(String, Vec<u8>)> {
     use model::opcodes::encode_wire;
     use model::ScenarioName;
-    let mut scenarios: Vec<Scenario> = ScenarioName::SMALL.iter().map(|n| n.build()).collect();
+    let mut scenarios: Vec<Scenario> = ScenarioName::small().iter().map(|n| n.build()).collect();
     let mut load = model::scenario::seed_load(MAX_BOTS, MAX_TICKS, MAX_PACKETS_PER_TICK);
     load.name = "seed-load-3x3x6".to_string();
     scenarios.push(load);
@@ -35,7 +35,7 @@ pub fn seeds(target: Target) -> Vec<(String, Vec<u8>)> {
         }
         Target::Packets => {
             let cell = safe_cells()[0];
-            let mut out: Vec<_> = scenarios[..ScenarioName::SMALL.len()]
+            let mut out: Vec<_> = scenarios[..ScenarioName::small().len()]
                 .iter()
                 .map(|s| {
                     let wire: Vec<u8> =

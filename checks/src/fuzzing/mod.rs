@@ -36,7 +36,7 @@ pub use scheduler::{run_on_bytes, ByteScheduler};
 pub use wire::{encode_packets_input, judge_packets, judge_packets_at};
 
 use model::player::{AREA_4755, AREA_4756, QUEST_14078, SPELL_49416};
-use model::{Dispatch, Invariant, Policy, Violation};
+use model::{Dispatch, Policy, Violation};
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -77,7 +77,7 @@ pub fn safe_cells() -> &'static [(Policy, Dispatch)] {
 
 /// The cell the `schedule_unsynchronized` target runs: the seed's rollback switch with the
 /// fire-and-forget dispatch of the version that carries the fix.
-pub const RACY_CELL: (Policy, Dispatch) = (Policy::Unsynchronized, Dispatch::FireAndForget);
+pub const RACY_CELL: (Policy, Dispatch) = (Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
 
 /// Spell ids a fuzzed packet carries.
 pub const SPELLS: [u32; 3] = [0, SPELL_49416, 21562];
@@ -167,13 +167,7 @@ impl fmt::Display for Finding {
 
 fn judge_outcome(policy: Policy, dispatch: Dispatch, violations: Vec<Violation>) -> Result<(), Finding> {
     if (policy, dispatch) == RACY_CELL {
-        let race = |i: Invariant| {
-            matches!(
-                i,
-                Invariant::Assert | Invariant::UseAfterFree | Invariant::DoubleEffect | Invariant::AuraIntegrity
-            )
-        };
-        match violations.into_iter().find(|v| race(v.invariant)) {
+        match violations.into_iter().find(|v| v.invariant.concerns_aura_state()) {
             Some(v) => Err(Finding::Race(v)),
             None => Ok(()),
         }

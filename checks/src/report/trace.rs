@@ -15,10 +15,7 @@ use std::fmt::Write as _;
 /// Cuts `trace` to the events that matter for `violation`.
 pub fn cut(trace: &[(Lane, Event)], violation: &Violation) -> Vec<(Lane, Event)> {
     let subject = violation.subject;
-    let state = matches!(
-        violation.invariant,
-        Invariant::Assert | Invariant::UseAfterFree | Invariant::DoubleEffect | Invariant::AuraIntegrity
-    );
+    let state = violation.invariant.concerns_aura_state();
     let race = violation.race.filter(|_| violation.invariant == Invariant::DataRace);
     let bot_of = |lane: Lane| match lane {
         Lane::Bot { bot, .. } => Some(bot),

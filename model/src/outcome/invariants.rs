@@ -1,5 +1,7 @@
 //! What a run produced ([`Outcome`]) and the eight invariants it is judged on: one function per
-//! invariant, each beside the invariant it checks, called in [`Invariant::ALL`] order.
+//! invariant, each beside the invariant it checks, called in [`Invariant::ALL`] order from one
+//! exhaustive `match` (a new invariant does not compile until it is decided there), and the
+//! families the invariants fall in, as methods of [`Invariant`] (an exhaustive `match` each).
 
 use super::lane::{Event, Integrity, Lane, PacketLog, Run};
 use crate::crash::{AssertFailure, Crash};
@@ -94,10 +96,37 @@ named! {
     UseAfterFree => "use-after-free",
     DoubleEffect => "double-effect",
     AuraIntegrity => "aura-integrity",
-    DataRace => "data-race",
     ExactlyOnce => "exactly-once",
     Order => "order",
+    DataRace => "data-race",
     Placement => "placement",
+}
+
+impl Invariant {
+    /// True for the invariants about the aura state and the player it lives on (`assert`,
+    /// `use-after-free`, `double-effect`, `aura-integrity`): the race the seed's fix was written
+    /// against. Their counterexamples keep the player's state accesses, and the fuzzer's racy
+    /// cell hunts exactly these.
+    pub fn concerns_aura_state(self) -> bool {
+        match self {
+            Invariant::Assert | Invariant::UseAfterFree | Invariant::DoubleEffect | Invariant::AuraIntegrity => true,
+            Invariant::ExactlyOnce | Invariant::Order | Invariant::DataRace | Invariant::Placement => false,
+        }
+    }
+
+    /// True for the invariants that speak of a server that goes on (`exactly-once`, `order`):
+    /// they are not judged when the server crashed.
+    pub fn needs_a_running_server(self) -> bool {
+        match self {
+            Invariant::ExactlyOnce | Invariant::Order => true,
+            Invariant::Assert
+            | Invariant::UseAfterFree
+            | Invariant::DoubleEffect
+            | Invariant::AuraIntegrity
+            | Invariant::DataRace
+            | Invariant::Placement => false,
+        }
+    }
 }
 
 impl fmt::Display for Invariant {
@@ -155,9 +184,9 @@ impl Outcome {
 
     /// Judges the run on the eight invariants; the violations come in [`Invariant::ALL`] order,
     /// one per broken invariant (its first instance). For `assert`, every distinct tripped
-    /// assert gives one violation, in the order they tripped. When the server crashed,
-    /// `exactly-once` and `order`, which speak of a server that goes on, are not judged, nor the
-    /// end-state agreement of `double-effect`.
+    /// assert gives one violation, in the order they tripped. When the server crashed, the
+    /// invariants that [speak of a server that goes on](Invariant::needs_a_running_server)
+    /// (`exactly-once`, `order`) are not judged, nor the end-state agreement of `double-effect`.
     pub fn check(&self) -> Vec<Violation> {
         self.judge(true)
     }
@@ -166,15 +195,23 @@ impl Outcome {
     /// calls on every schedule, describing only the ones whose counterexample it keeps.
     pub fn judge(&self, describe: bool) -> Vec<Violation> {
         let m = Describe(describe);
-        let mut out = assert(self, m);
-        out.extend(use_after_free(self, m));
-        out.extend(double_effect(self, m));
-        out.extend(aura_integrity(self, m));
-        out.extend(data_race(self, m));
-        out.extend(exactly_once(self, m));
-        out.extend(order(self, m));
-        out.extend(placement(self, m));
-        out
+        let crashed = self.crashed();
+        let judged = Invariant::ALL.into_iter().filter(|i| !(crashed && i.needs_a_running_server()));
+        judged.flat_map(|i| self.violations_of(i, m)).collect()
+    }
+
+    /// The violations of one invariant: the one place each invariant's check is called.
+    fn violations_of(&self, invariant: Invariant, m: Describe) -> Vec<Violation> {
+        match invariant {
+            Invariant::Assert => assert(self, m),
+            Invariant::UseAfterFree => use_after_free(self, m).into_iter().collect(),
+            Invariant::DoubleEffect => double_effect(self, m).into_iter().collect(),
+            Invariant::AuraIntegrity => aura_integrity(self, m).into_iter().collect(),
+            Invariant::ExactlyOnce => exactly_once(self, m).into_iter().collect(),
+            Invariant::Order => order(self, m).into_iter().collect(),
+            Invariant::DataRace => data_race(self, m).into_iter().collect(),
+            Invariant::Placement => placement(self, m).into_iter().collect(),
+        }
     }
 }
 
@@ -302,11 +339,9 @@ fn data_race(o: &Outcome, m: Describe) -> Option<Violation> {
 /// reason; none was lost with an erased session or ran twice; and no bot session still in the
 /// manager has packets left in its queues at the end. The first packet that broke it is the
 /// violation (a lost packet says how many were lost in all), else the first session left
-/// undrained. It speaks of a server that goes on, so it is not judged when the server crashed.
+/// undrained. It speaks of a server that goes on, so it is not judged when the server crashed
+/// ([`Invariant::needs_a_running_server`]).
 fn exactly_once(o: &Outcome, m: Describe) -> Option<Violation> {
-    if o.crashed() {
-        return None;
-    }
     let bad = o.packets.iter().enumerate().find(|(_, p)| p.lost.is_some() || p.ran + p.rejected.len() as u32 != 1);
     if let Some((id, p)) = bad {
         let what = match p.lost {
@@ -339,11 +374,8 @@ fn exactly_once(o: &Outcome, m: Describe) -> Option<Violation> {
 /// `order`: a session's state-changing packets ran in the order they were received (their ids
 /// are the receive order). The first run of such a packet after one received later, in the same
 /// session, is the violation. It speaks of a server that goes on, so it is not judged when the
-/// server crashed.
+/// server crashed ([`Invariant::needs_a_running_server`]).
 fn order(o: &Outcome, m: Describe) -> Option<Violation> {
-    if o.crashed() {
-        return None;
-    }
     let mut last: Vec<Option<(u32, Opcode)>> = vec![None; o.players.len()];
     for r in &o.runs {
         if !r.kind.changes_state() {

@@ -38,11 +38,11 @@ pub enum Site {
     ForceExit,
     /// `WorldSession::_player`.
     SessionPlayer,
-    /// `Map::m_mapRefManager`, the map's player list.
-    MapPlayers,
     /// The state bots share across players: the group (`Group::m_memberSlots`), and what the
     /// model does not tell apart from it (guild, mail, trade, channels).
     Group,
+    /// `Map::m_mapRefManager`, the map's player list.
+    MapPlayers,
 }
 
 named! {
@@ -90,8 +90,8 @@ impl Site {
             Site::RemoveMode => ("Spells/Auras/SpellAuras.h", 67),
             Site::ForceExit => ("Server/WorldSession.h", 2170),
             Site::SessionPlayer => ("Server/WorldSession.h", 2129),
-            Site::MapPlayers => ("Maps/Map.h", 669),
             Site::Group => ("Groups/Group.h", 426),
+            Site::MapPlayers => ("Maps/Map.h", 669),
         }
     }
 
