@@ -7,6 +7,7 @@
 //! | [`loom`] | loom: every schedule up to a preemption bound ([`Loom`], [`run_loom`]) |
 //! | [`shuttle`] | shuttle: random, PCT and DFS, with recorded, replayable schedules ([`Shuttle`], [`run_shuttle`], [`replay`]) |
 //! | [`std_threads`] | real OS threads (timing-dependent, not in the default matrix) |
+//! | [`play`] | one model run per schedule under either engine, each outcome handed to a closure ([`each_outcome`], [`Play`]) |
 //! | [`hooks`] | the engines' panic hooks, kept to engine threads ([`engine`]) |
 //! | [`tally`] | what one exploration's schedules did |
 //! | [`bounds`] | the minimal loom bound of each finding |
@@ -22,15 +23,18 @@
 pub mod bounds;
 pub mod hooks;
 pub mod loom;
+pub mod play;
 pub mod shuttle;
 pub mod std_threads;
 mod tally;
 
 pub use self::loom::{run_loom, Loom};
+pub use self::play::{each_outcome, last_outcome, Engine, LoomEngine, Play, ShuttleEngine};
 pub use self::shuttle::{
     parse_schedule, refind_with_shuttle, replay, run_shuttle, schedule_string, shuttle_config, Recording, ReplayError,
     Shuttle,
 };
+pub use self::std_threads::StdEngine;
 pub use hooks::{engine, init};
 
 use ::shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler};
