@@ -267,6 +267,22 @@ pub fn deepen(cell: Cell, max_bound: usize) -> Vec<CellResult> {
 }
 
 /// Explores `cell` under `checker` with `budget`.
+///
+/// Two bots of one group leave it in the same tick: with no deferral, even joined at once by
+/// the barrier, their handlers race on the group, in every schedule, so loom finds it with no
+/// preemption at all.
+///
+/// ```
+/// use checks::explore::{explore, Budget, Cell, Checker, Strength};
+/// use model::{Dispatch, Invariant, Policy, ScenarioName};
+///
+/// let cell = Cell { policy: Policy::Unsynchronized, scenario: ScenarioName::GroupLeave, dispatch: Dispatch::Barrier };
+/// let r = explore(cell, Checker::Loom, Budget { bound: Some(0), ..Budget::default() });
+/// assert_eq!(r.strength, Strength::Bounded);
+/// assert!(r.schedules >= 1);
+/// assert!(r.first.contains_key(&Invariant::DataRace), "{:?}", r.violating);
+/// assert_eq!(r.first[&Invariant::DataRace].schedule_index, 1, "the first schedule shows it");
+/// ```
 pub fn explore(cell: Cell, checker: Checker, budget: Budget) -> CellResult {
     let start = Instant::now();
     let n = budget.schedules;

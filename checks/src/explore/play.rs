@@ -97,6 +97,20 @@ impl Play {
 /// Plays `play` once per schedule `engine` explores and calls `on_outcome` with `state` and each
 /// run's outcome, in the order the engine ran them; returns the state. A panic in `on_outcome`
 /// is a failure of the schedule, as a panic in the body of [`run_loom`] or [`run_shuttle`] is.
+///
+/// ```
+/// use checks::explore::{each_outcome, LoomEngine, Play};
+/// use model::{Dispatch, Policy, ScenarioName};
+///
+/// // Two bots leave one group in the same tick: count the schedules, and those with a race.
+/// let play = Play::new(ScenarioName::GroupLeave.build(), Policy::Unsynchronized, Dispatch::Barrier);
+/// let (schedules, racy) = each_outcome(LoomEngine { bound: Some(0) }, play, (0, 0), |(n, racy), outcome| {
+///     *n += 1;
+///     *racy += !outcome.races.is_empty() as u32;
+/// });
+/// assert!(schedules > 0);
+/// assert_eq!(racy, schedules, "the two leaves race in every schedule");
+/// ```
 pub fn each_outcome<E: Engine, T: Send + 'static>(
     engine: E,
     play: Play,
