@@ -9,7 +9,7 @@ use checks::audit::baseline::{self, DenseTable};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use model::classifier::{Classifier, CompleteClassifier, SeedClassifier};
 use model::opcodes::{Opcode, Payload, OPCODE_COUNT};
-use model::outcome::{Ghost, Lane};
+use model::outcome::{Cx, Ghost, Lane};
 use model::scenario::{mixed_packet, SplitMix, SEED_LOAD_SEED};
 use model::session::BotSession;
 use model::sync::Std;
@@ -76,8 +76,8 @@ fn queue(c: &mut Criterion) {
             || Ghost::new(1, 0),
             |ghost| {
                 for i in 0..PACKETS as u32 {
-                    session.queue_deferred(&ghost, lane, packet(i));
-                    black_box(session.next_deferred(&ghost, lane));
+                    session.queue_deferred(Cx::new(&ghost, lane), packet(i));
+                    black_box(session.next_deferred(Cx::new(&ghost, lane)));
                 }
             },
             BatchSize::LargeInput,

@@ -5,27 +5,20 @@
 //!
 //! `cargo run --release -p checks --example exploration_figures`
 
-use checks::explore::Shuttle;
-use checks::explore::{explore, Budget, Cell, Checker};
-use model::world::{run, run_with_options, RunOptions};
+use checks::explore::{each_outcome, explore, Budget, Cell, Checker, Play, ShuttleEngine};
+use model::world::RunOptions;
 use model::{Dispatch, Invariant, Policy, ScenarioName};
 use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, Scheduler};
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 fn first_find<S: Scheduler + 'static>(scheduler: S, limit: usize) -> Option<usize> {
-    let scenario = Arc::new(ScenarioName::QuestAccept49416.build());
-    let state = Arc::new(Mutex::new((0usize, None::<usize>)));
-    let s = state.clone();
-    checks::explore::run_shuttle(scheduler, move || {
-        let o = run::<Shuttle>(&scenario, Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
-        let mut st = s.lock().unwrap();
+    let play = Play::new(ScenarioName::QuestAccept49416.build(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
+    let (_, found) = each_outcome(ShuttleEngine(scheduler), play, (0usize, None::<usize>), |st, o| {
         st.0 += 1;
         if st.1.is_none() && o.check().iter().any(|v| v.invariant == Invariant::Assert) {
             st.1 = Some(st.0);
         }
     });
-    let found = state.lock().unwrap().1;
     found.filter(|&n| n <= limit)
 }
 
@@ -48,13 +41,11 @@ fn main() {
     println!("shuttle random: empty body (one spawn+join) {base:.0} schedules/s; crash-49416 {model:.0} schedules/s; ratio {:.3}", model / base);
     // The same body with no trace recorded (the ghost counters only), and with no invariant
     // judged: what the ghost recorder and the judging cost beside the engine's own work.
-    let scenario = Arc::new(ScenarioName::Crash49416.build());
+    let play = Play::of(cell);
     let bare = |trace_cap: usize, detect_races: bool| {
-        let s = scenario.clone();
-        let options = RunOptions { trace_cap, detect_races };
+        let play = play.clone().options(RunOptions { trace_cap, detect_races });
         let t = Instant::now();
-        checks::explore::run_shuttle(RandomScheduler::new_from_seed(1, n), move || {
-            let o = run_with_options::<Shuttle>(&s, Policy::UNSYNCHRONIZED, Dispatch::FireAndForget, options);
+        each_outcome(ShuttleEngine(RandomScheduler::new_from_seed(1, n)), play, (), |_, o| {
             std::hint::black_box((o.trace.len(), o.races.len()));
         });
         n as f64 / t.elapsed().as_secs_f64()

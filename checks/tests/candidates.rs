@@ -71,14 +71,9 @@ fn the_seed_with_the_mutex_still_breaks_the_aura_lifecycle_on_the_movement_stop(
 /// movement stop still trips Unit.cpp:3602 and breaks aura-integrity.
 #[test]
 fn the_bounded_wait_is_explored_both_ways_and_does_not_stop_the_race() {
-    use checks::explore::Loom;
-    use std::sync::{Arc, Mutex};
-    let scenario = Arc::new(ScenarioName::MoveStop49416.build());
-    let seen: Arc<Mutex<(bool, bool)>> = Arc::default();
-    let s = seen.clone();
-    checks::explore::run_loom(Some(1), move || {
-        let o = model::world::run::<Loom>(&scenario, Policy::SEED_DEFERRAL, Dispatch::BoundedWait);
-        let mut s = s.lock().unwrap();
+    use checks::explore::{each_outcome, LoomEngine, Play};
+    let play = Play::new(ScenarioName::MoveStop49416.build(), Policy::SEED_DEFERRAL, Dispatch::BoundedWait);
+    let seen = each_outcome(LoomEngine { bound: Some(1) }, play, (false, false), |s, o| {
         for (_, e) in &o.trace {
             if let Event::BotsWaited { running, .. } = e {
                 if *running == 0 {
@@ -89,7 +84,7 @@ fn the_bounded_wait_is_explored_both_ways_and_does_not_stop_the_race() {
             }
         }
     });
-    assert_eq!(*seen.lock().unwrap(), (true, true), "(every update in time, one still running)");
+    assert_eq!(seen, (true, true), "(every update in time, one still running)");
     let r = loom(Policy::SEED_DEFERRAL, ScenarioName::MoveStop49416, Dispatch::BoundedWait, 2);
     assert!(r.assert_lines.contains_key(&AssertFailure::AppliedOnTargetTwice), "{:?}", r.assert_lines);
     assert!(r.first.contains_key(&Invariant::AuraIntegrity));

@@ -14,7 +14,7 @@ use model::classifier::{Classifier, CompleteClassifier, Policy, Route, SeedClass
 use model::opcodes::{
     decode_wire, DecodeError, HandlerKind, Opcode, Payload, Place, SeedCategory, OPCODES, OPCODE_COUNT, SEED_DEFERRED,
 };
-use model::outcome::{Ghost, Lane};
+use model::outcome::{Cx, Ghost, Lane};
 use model::session::{BotSession, Filter};
 use model::sync::Std;
 use proptest::prelude::*;
@@ -282,11 +282,11 @@ proptest! {
                 known.push((op, payload));
             }
         }
-        let ids = session.receive_wire(&ghost, Lane::Bot { bot: 0, tick: 0 }, &bytes);
+        let ids = session.receive_wire(Cx::new(&ghost, Lane::Bot { bot: 0, tick: 0 }), &bytes);
         prop_assert_eq!(ids.len(), stream.len());
         prop_assert_eq!(session.queue_lengths(), (known.len(), 0));
         let mut queued = Vec::new();
-        while let Some(p) = session.next(&ghost, Lane::Bot { bot: 0, tick: 0 }, Filter::Bot, true) {
+        while let Some(p) = session.next(Cx::new(&ghost, Lane::Bot { bot: 0, tick: 0 }), Filter::Bot, true) {
             queued.push((p.opcode, p.payload));
         }
         prop_assert_eq!(queued, known);

@@ -6,12 +6,10 @@
 //! `cargo test -p checks --release --test crash_49416` (loom at preemption bounds 2 and 3: the
 //! quest-accept race needs 2 preemptions to reach line 174, the movement-stop race 3).
 
+use checks::explore::{each_outcome, LoomEngine, Play, ShuttleEngine};
 use checks::explore::{explore, refind_with_shuttle, replay, Budget, Cell, Checker};
-use checks::explore::{Loom, Shuttle};
-use model::world::run;
 use model::{AssertFailure, Dispatch, Invariant, Policy, ScenarioName};
 use shuttle::scheduler::RandomScheduler;
-use std::sync::Arc;
 
 const CRASH_174: &str = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174";
 
@@ -32,20 +30,17 @@ fn crash_on_174(outcome: &model::Outcome) {
 #[test]
 #[should_panic(expected = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174")]
 fn loom_quest_accept_unsynchronized_trips_174() {
-    let scenario = Arc::new(ScenarioName::QuestAccept49416.build());
-    checks::explore::run_loom(Some(2), move || {
-        crash_on_174(&run::<Loom>(&scenario, Policy::UNSYNCHRONIZED, Dispatch::FireAndForget))
-    });
+    let play = Play::new(ScenarioName::QuestAccept49416.build(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
+    each_outcome(LoomEngine { bound: Some(2) }, play, (), |_, outcome| crash_on_174(&outcome));
 }
 
 /// shuttle's random scheduler, fixed seed, finds the same crash line.
 #[test]
 #[should_panic(expected = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174")]
 fn shuttle_quest_accept_unsynchronized_trips_174() {
-    let scenario = Arc::new(ScenarioName::QuestAccept49416.build());
-    checks::explore::run_shuttle(RandomScheduler::new_from_seed(Budget::default().seed, 2_000), move || {
-        crash_on_174(&run::<Shuttle>(&scenario, Policy::UNSYNCHRONIZED, Dispatch::FireAndForget))
-    });
+    let play = Play::new(ScenarioName::QuestAccept49416.build(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
+    let scheduler = RandomScheduler::new_from_seed(Budget::default().seed, 2_000);
+    each_outcome(ShuttleEngine(scheduler), play, (), |_, outcome| crash_on_174(&outcome));
 }
 
 /// The seed's story as the server runs it: a bot's `CMSG_CAST_SPELL` of 49416 never reaches an

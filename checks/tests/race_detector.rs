@@ -4,7 +4,7 @@
 
 use checks::explore::Loom;
 use model::field::{self, Field, Lock};
-use model::outcome::{Ghost, Lane};
+use model::outcome::{Cx, Ghost, Lane};
 use model::race::{Kind, LockId, LockKind, Race, Site};
 use std::sync::{Arc, Mutex};
 
@@ -22,6 +22,13 @@ struct Model {
     field: Field<Loom>,
     a: Lock<Loom, ()>,
     b: Lock<Loom, ()>,
+}
+
+impl Model {
+    /// The model's recorder on `lane`.
+    fn on(&self, lane: Lane) -> Cx<'_> {
+        Cx::new(&self.ghost, lane)
+    }
 }
 
 /// Runs `body` (given the model) under loom over every schedule; returns, per schedule, the
@@ -48,9 +55,9 @@ fn explore(body: fn(Arc<Model>)) -> Vec<Vec<Race>> {
 fn unsynchronized_write_and_read_race_in_every_schedule() {
     let runs = explore(|m| {
         let m1 = m.clone();
-        let t = field::spawn::<Loom, _>(&m.ghost, MAIN, T1, move || m1.field.write(&m1.ghost, T1, 1));
-        m.field.read(&m.ghost, T2);
-        field::join(&m.ghost, MAIN, t);
+        let t = field::spawn::<Loom, _>(m.on(MAIN), T1, move || m1.field.write(m1.on(T1), 1));
+        m.field.read(m.on(T2));
+        field::join(m.on(MAIN), t);
     });
     assert!(runs.len() > 1, "loom explored {} schedule(s)", runs.len());
     for races in &runs {
@@ -68,15 +75,15 @@ fn unsynchronized_write_and_read_race_in_every_schedule() {
 fn a_mutex_around_both_accesses_orders_them() {
     let runs = explore(|m| {
         let m1 = m.clone();
-        let t = field::spawn::<Loom, _>(&m.ghost, MAIN, T1, move || {
-            let _g = m1.a.lock(&m1.ghost, T1);
-            m1.field.write(&m1.ghost, T1, 1);
+        let t = field::spawn::<Loom, _>(m.on(MAIN), T1, move || {
+            let _g = m1.a.lock(m1.on(T1));
+            m1.field.write(m1.on(T1), 1);
         });
         {
-            let _g = m.a.lock(&m.ghost, MAIN);
-            m.field.read(&m.ghost, MAIN);
+            let _g = m.a.lock(m.on(MAIN));
+            m.field.read(m.on(MAIN));
         }
-        field::join(&m.ghost, MAIN, t);
+        field::join(m.on(MAIN), t);
     });
     assert!(runs.len() > 1, "loom explored {} schedule(s)", runs.len());
     assert!(runs.iter().all(Vec::is_empty), "{runs:?}");
@@ -87,19 +94,19 @@ fn a_mutex_around_both_accesses_orders_them() {
 fn a_join_orders_the_child_before_the_parent() {
     let runs = explore(|m| {
         let m1 = m.clone();
-        let t = field::spawn::<Loom, _>(&m.ghost, MAIN, T1, move || m1.field.write(&m1.ghost, T1, 1));
-        field::join(&m.ghost, MAIN, t);
-        m.field.write(&m.ghost, MAIN, 2);
+        let t = field::spawn::<Loom, _>(m.on(MAIN), T1, move || m1.field.write(m1.on(T1), 1));
+        field::join(m.on(MAIN), t);
+        m.field.write(m.on(MAIN), 2);
     });
     assert!(runs.iter().all(Vec::is_empty), "{runs:?}");
     // Without the join edge the same accesses race: the detector does not order by the engine's
     // schedule.
     let runs = explore(|m| {
         let m1 = m.clone();
-        let t = field::spawn::<Loom, _>(&m.ghost, MAIN, T1, move || m1.field.write(&m1.ghost, T1, 1));
+        let t = field::spawn::<Loom, _>(m.on(MAIN), T1, move || m1.field.write(m1.on(T1), 1));
         loom::thread::yield_now();
-        m.field.write(&m.ghost, MAIN, 2);
-        field::join(&m.ghost, MAIN, t);
+        m.field.write(m.on(MAIN), 2);
+        field::join(m.on(MAIN), t);
     });
     assert!(runs.iter().all(|r| r.len() == 1), "{runs:?}");
 }
@@ -109,11 +116,11 @@ fn a_join_orders_the_child_before_the_parent() {
 fn two_readers_do_not_race() {
     let runs = explore(|m| {
         let m1 = m.clone();
-        let t = field::spawn::<Loom, _>(&m.ghost, MAIN, T1, move || {
-            m1.field.read(&m1.ghost, T1);
+        let t = field::spawn::<Loom, _>(m.on(MAIN), T1, move || {
+            m1.field.read(m1.on(T1));
         });
-        m.field.read(&m.ghost, T2);
-        field::join(&m.ghost, MAIN, t);
+        m.field.read(m.on(T2));
+        field::join(m.on(MAIN), t);
     });
     assert!(runs.len() > 1);
     assert!(runs.iter().all(Vec::is_empty), "{runs:?}");
@@ -126,15 +133,15 @@ fn two_readers_do_not_race() {
 fn release_then_acquire_orders_only_through_the_same_lock() {
     fn writer_then_reader(m: Arc<Model>, same: bool) {
         let m1 = m.clone();
-        let t = field::spawn::<Loom, _>(&m.ghost, MAIN, T1, move || {
-            let _g = m1.a.lock(&m1.ghost, T1);
-            m1.field.write(&m1.ghost, T1, 1);
+        let t = field::spawn::<Loom, _>(m.on(MAIN), T1, move || {
+            let _g = m1.a.lock(m1.on(T1));
+            m1.field.write(m1.on(T1), 1);
         });
         {
-            let _g = if same { m.a.lock(&m.ghost, MAIN) } else { m.b.lock(&m.ghost, MAIN) };
-            m.field.read(&m.ghost, MAIN);
+            let _g = if same { m.a.lock(m.on(MAIN)) } else { m.b.lock(m.on(MAIN)) };
+            m.field.read(m.on(MAIN));
         }
-        field::join(&m.ghost, MAIN, t);
+        field::join(m.on(MAIN), t);
     }
     let same = explore(|m| writer_then_reader(m, true));
     assert!(same.iter().all(Vec::is_empty), "{same:?}");
@@ -150,29 +157,29 @@ fn release_then_acquire_orders_only_through_the_same_lock() {
 fn shared_holds_order_readers_against_writers_only() {
     let readers = explore(|m| {
         let m1 = m.clone();
-        let t = field::spawn::<Loom, _>(&m.ghost, MAIN, T1, move || {
-            let _g = m1.a.lock_shared(&m1.ghost, T1);
-            m1.field.write(&m1.ghost, T1, 1);
+        let t = field::spawn::<Loom, _>(m.on(MAIN), T1, move || {
+            let _g = m1.a.lock_shared(m1.on(T1));
+            m1.field.write(m1.on(T1), 1);
         });
         {
-            let _g = m.a.lock_shared(&m.ghost, MAIN);
-            m.field.read(&m.ghost, MAIN);
+            let _g = m.a.lock_shared(m.on(MAIN));
+            m.field.read(m.on(MAIN));
         }
-        field::join(&m.ghost, MAIN, t);
+        field::join(m.on(MAIN), t);
     });
     assert!(readers.len() > 1);
     assert!(readers.iter().all(|r| r.len() == 1), "{readers:?}");
     let writer = explore(|m| {
         let m1 = m.clone();
-        let t = field::spawn::<Loom, _>(&m.ghost, MAIN, T1, move || {
-            let _g = m1.a.lock_shared(&m1.ghost, T1);
-            m1.field.read(&m1.ghost, T1);
+        let t = field::spawn::<Loom, _>(m.on(MAIN), T1, move || {
+            let _g = m1.a.lock_shared(m1.on(T1));
+            m1.field.read(m1.on(T1));
         });
         {
-            let _g = m.a.lock(&m.ghost, MAIN);
-            m.field.write(&m.ghost, MAIN, 1);
+            let _g = m.a.lock(m.on(MAIN));
+            m.field.write(m.on(MAIN), 1);
         }
-        field::join(&m.ghost, MAIN, t);
+        field::join(m.on(MAIN), t);
     });
     assert!(writer.iter().all(Vec::is_empty), "{writer:?}");
 }

@@ -69,7 +69,7 @@ fn logout_racing_a_running_update_is_explored() {
 fn deferring_while_the_world_thread_drains_loses_and_repeats_nothing() {
     use checks::explore::Loom;
     use model::opcodes::{Opcode, Packet, Payload};
-    use model::outcome::Ghost;
+    use model::outcome::{Cx, Ghost};
     use model::session::BotSession;
     use std::sync::Arc;
     checks::explore::run_loom(Some(3), || {
@@ -79,18 +79,18 @@ fn deferring_while_the_world_thread_drains_loses_and_repeats_nothing() {
         let worker = loom::thread::spawn(move || {
             for id in 0..2 {
                 let packet = Packet { id, opcode: Opcode::CMSG_CAST_SPELL, payload: Payload::default() };
-                s.queue_deferred(&g, Lane::Bot { bot: 0, tick: 1 }, packet);
+                s.queue_deferred(Cx::new(&g, Lane::Bot { bot: 0, tick: 1 }), packet);
             }
         });
         let mut ran = Vec::new();
         session
-            .process_deferred(&ghost, Lane::World, |p| {
+            .process_deferred(Cx::new(&ghost, Lane::World), |p| {
                 ran.push(p.id);
                 Ok(())
             })
             .unwrap();
         worker.join().unwrap();
-        while let Some(p) = session.next_deferred(&ghost, Lane::World) {
+        while let Some(p) = session.next_deferred(Cx::new(&ghost, Lane::World)) {
             ran.push(p.id);
         }
         assert_eq!(ran, vec![0, 1], "each deferred packet runs once, in order");

@@ -14,7 +14,7 @@
 
 use crate::crash::{AssertFailure, Step};
 use crate::field::{Field, Lock};
-use crate::outcome::{Container, Event, Ghost, Lane};
+use crate::outcome::{Container, Cx, Event};
 use crate::race::{LockId, LockKind, Site};
 use crate::sync::Backend;
 use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
@@ -117,23 +117,23 @@ impl<B: Backend> UnitAuras<B> {
 
     /// Inserts or erases `bit` in a container: a plain read, then a plain write. Another thread
     /// running between the two is inside the same container at once.
-    fn modify(&self, ghost: &Ghost, lane: Lane, which: Container, index: u8, insert: bool) {
+    fn modify(&self, cx: Cx, which: Container, index: u8, insert: bool) {
         let cell = match which {
             Container::Owned => &self.owned,
             Container::Applied => &self.applied,
         };
-        let v = cell.read(ghost, lane);
-        ghost.container_enter(lane, self.player, which);
+        let v = cell.read(cx);
+        cx.ghost.container_enter(cx.lane, self.player, which);
         let bit = 1u32 << index;
         let event = Event::Container { player: self.player, which, index, insert };
-        cell.write_as(ghost, lane, if insert { v | bit } else { v & !bit }, event);
-        ghost.container_exit(lane, self.player, which);
+        cell.write_as(cx, if insert { v | bit } else { v & !bit }, event);
+        cx.ghost.container_exit(cx.lane, self.player, which);
     }
 
     /// `Unit::HasAura(49416)` (Unit.cpp:4903-4906 → `GetAuraApplication`): any application of
     /// the spell in `m_appliedAuras`.
-    pub fn has_aura(&self, ghost: &Ghost, lane: Lane) -> bool {
-        self.applied.read_as(ghost, lane, |v| Event::HasAura { player: self.player, present: v != 0 }) != 0
+    pub fn has_aura(&self, cx: Cx) -> bool {
+        self.applied.read_as(cx, |v| Event::HasAura { player: self.player, present: v != 0 }) != 0
     }
 
     /// A cast of 49416 on the player reaching its hit (Spell.cpp), in the source's order:
@@ -144,35 +144,35 @@ impl<B: Backend> UnitAuras<B> {
     ///    target, created by [`UnitAuras::create_application`] when it has none (1143).
     /// 3. `Spell::TargetInfo::DoDamageAndTriggers` (Spell.cpp:3020-3031): the effects to apply
     ///    less those `HasEffect` says are applied; `Unit::_ApplyAura` for what is left.
-    pub fn spell_hit(&self, ghost: &Ghost, lane: Lane) -> Step {
+    pub fn spell_hit(&self, cx: Cx) -> Step {
         let p = self.player;
-        let owned = self.owned.read_as(ghost, lane, |v| Event::AuraLookup { player: p, found: bits(v).next() });
+        let owned = self.owned.read_as(cx, |v| Event::AuraLookup { player: p, found: bits(v).next() });
         let found = bits(owned).next();
         let aura = match found {
             Some(i) => i,
-            None => match self.create_aura(ghost, lane)? {
+            None => match self.create_aura(cx)? {
                 Some(i) => i,
                 None => return Ok(()),
             },
         };
-        let target_app = self.auras[aura as usize].target_app.read(ghost, lane);
+        let target_app = self.auras[aura as usize].target_app.read(cx);
         let app = match target_app {
-            0 => match self.create_application(ghost, lane, aura)? {
+            0 => match self.create_application(cx, aura)? {
                 Some(a) => a,
                 None => return Ok(()),
             },
             a => a - 1,
         } as u8;
         let a = &self.apps[app as usize];
-        let mut eff = a.effects_to_apply.read(ghost, lane) & 1;
+        let mut eff = a.effects_to_apply.read(cx) & 1;
         if eff != 0 {
-            let mask = a.effect_mask.read_as(ghost, lane, |mask| Event::HitCheck { player: p, app, mask });
+            let mask = a.effect_mask.read_as(cx, |mask| Event::HitCheck { player: p, app, mask });
             if mask & 1 != 0 {
                 eff = 0;
             }
         }
         if eff != 0 {
-            self.apply_aura(ghost, lane, app)?;
+            self.apply_aura(cx, app)?;
         }
         Ok(())
     }
@@ -181,12 +181,12 @@ impl<B: Backend> UnitAuras<B> {
     /// (Unit.cpp:3549-3584): `m_ownedAuras.emplace` (3552), `_RemoveNoStackAurasDueToAura(aura,
     /// true)` (3554), and no aura when the new one was removed meanwhile (3556-3557; `Create`
     /// returns null, SpellAuras.cpp:438-439).
-    fn create_aura(&self, ghost: &Ghost, lane: Lane) -> Step<Option<u8>> {
+    fn create_aura(&self, cx: Cx) -> Step<Option<u8>> {
         let i = Self::alloc(&self.next_aura, self.auras.len());
-        ghost.aura_created(lane, self.player, i);
-        self.modify(ghost, lane, Container::Owned, i, true);
-        self.remove_no_stack(ghost, lane, Container::Owned, i)?;
-        if self.auras[i as usize].removed.read(ghost, lane) != 0 {
+        cx.ghost.aura_created(cx.lane, self.player, i);
+        self.modify(cx, Container::Owned, i, true);
+        self.remove_no_stack(cx, Container::Owned, i)?;
+        if self.auras[i as usize].removed.read(cx) != 0 {
             return Ok(None);
         }
         Ok(Some(i))
@@ -197,18 +197,18 @@ impl<B: Backend> UnitAuras<B> {
     /// never stack, so every other one goes: owned ones by `RemoveOwnedAuras` (3828-3829),
     /// applied ones by `RemoveAppliedAuras` (3830-3831). `index` is the new aura (owned) or the
     /// new application (applied).
-    fn remove_no_stack(&self, ghost: &Ghost, lane: Lane, which: Container, index: u8) -> Step {
+    fn remove_no_stack(&self, cx: Cx, which: Container, index: u8) -> Step {
         match which {
             Container::Owned => {
-                let others = self.owned.read(ghost, lane) & !(1 << index);
+                let others = self.owned.read(cx) & !(1 << index);
                 for j in bits(others) {
-                    self.remove_owned_aura(ghost, lane, j, RemoveMode::Default)?;
+                    self.remove_owned_aura(cx, j, RemoveMode::Default)?;
                 }
             }
             Container::Applied => {
-                let others = self.applied.read(ghost, lane) & !(1 << index);
+                let others = self.applied.read(cx) & !(1 << index);
                 for b in bits(others) {
-                    self.remove_applied(ghost, lane, b, RemoveMode::Default)?;
+                    self.remove_applied(cx, b, RemoveMode::Default)?;
                 }
             }
         }
@@ -220,20 +220,20 @@ impl<B: Backend> UnitAuras<B> {
     /// target yet (3602), `new AuraApplication` with `_effectsToApply` = the effect (3614), the
     /// insert into `m_appliedAuras` (3615), then `Aura::_ApplyForTarget` sets
     /// `m_applications[target]` (3626; SpellAuras.cpp:596).
-    fn create_application(&self, ghost: &Ghost, lane: Lane, aura: u8) -> Step<Option<u32>> {
+    fn create_application(&self, cx: Cx, aura: u8) -> Step<Option<u32>> {
         let au = &self.auras[aura as usize];
-        if au.removed.read(ghost, lane) != 0 {
+        if au.removed.read(cx) != 0 {
             return Ok(None);
         }
-        if au.target_app.read(ghost, lane) != 0 {
-            return Err(ghost.trip(lane, self.player, AssertFailure::AppliedOnTargetTwice));
+        if au.target_app.read(cx) != 0 {
+            return Err(cx.trip(self.player, AssertFailure::AppliedOnTargetTwice));
         }
         let a = Self::alloc(&self.next_app, self.apps.len());
         self.base[a as usize].store(aura, Relaxed);
-        self.apps[a as usize].effects_to_apply.write(ghost, lane, 1);
-        ghost.event(lane, Event::ApplicationCreated { player: self.player, aura, app: a });
-        self.modify(ghost, lane, Container::Applied, a, true);
-        au.target_app.write(ghost, lane, a as u32 + 1);
+        self.apps[a as usize].effects_to_apply.write(cx, 1);
+        cx.event(Event::ApplicationCreated { player: self.player, aura, app: a });
+        self.modify(cx, Container::Applied, a, true);
+        au.target_app.write(cx, a as u32 + 1);
         Ok(Some(a as u32))
     }
 
@@ -241,63 +241,63 @@ impl<B: Backend> UnitAuras<B> {
     /// (3648), the return when the application got a remove mode (3650-3651; the identical checks
     /// at 3664 and 3673 have no modelled access before them and are folded into it), then
     /// `_HandleEffect(i, true)` for the effect (3683).
-    fn apply_aura(&self, ghost: &Ghost, lane: Lane, app: u8) -> Step {
-        self.remove_no_stack(ghost, lane, Container::Applied, app)?;
-        if self.apps[app as usize].remove_mode.read(ghost, lane) != 0 {
+    fn apply_aura(&self, cx: Cx, app: u8) -> Step {
+        self.remove_no_stack(cx, Container::Applied, app)?;
+        if self.apps[app as usize].remove_mode.read(cx) != 0 {
             return Ok(());
         }
-        self.handle_effect(ghost, lane, app, 0, true)
+        self.handle_effect(cx, app, 0, true)
     }
 
     /// `Unit::RemoveAura(iterator, mode)` (Unit.cpp:3927-3938), the way `RemoveAppliedAuras`
     /// and `RemoveAurasDueToSpell` remove: nothing when the application is already being removed
     /// (3931-3932), else `_UnapplyAura` (3934), then `Aura::Remove` → `RemoveOwnedAura(Aura*)`
     /// (3937; SpellAuras.cpp:2541-2546), which returns for a removed aura (Unit.cpp:3885).
-    fn remove_applied(&self, ghost: &Ghost, lane: Lane, app: u8, mode: RemoveMode) -> Step {
-        if self.apps[app as usize].remove_mode.read(ghost, lane) != 0 {
+    fn remove_applied(&self, cx: Cx, app: u8, mode: RemoveMode) -> Step {
+        if self.apps[app as usize].remove_mode.read(cx) != 0 {
             return Ok(());
         }
-        self.unapply(ghost, lane, app, mode)?;
+        self.unapply(cx, app, mode)?;
         let aura = self.base[app as usize].load(Relaxed);
-        if self.auras[aura as usize].removed.read(ghost, lane) != 0 {
+        if self.auras[aura as usize].removed.read(cx) != 0 {
             return Ok(());
         }
-        self.remove_owned_aura(ghost, lane, aura, mode)
+        self.remove_owned_aura(cx, aura, mode)
     }
 
     /// `Unit::RemoveOwnedAura(iterator, mode)` (Unit.cpp:3850-3869): the assert (3853), the erase
     /// from `m_ownedAuras` (3859), then `Aura::_Remove` (3866; SpellAuras.cpp:639-659): its own
     /// assert (641), `m_isRemoved = true` (642), and `_UnapplyAura(aurApp)` for its application
     /// of the target (648).
-    fn remove_owned_aura(&self, ghost: &Ghost, lane: Lane, aura: u8, mode: RemoveMode) -> Step {
+    fn remove_owned_aura(&self, cx: Cx, aura: u8, mode: RemoveMode) -> Step {
         let p = self.player;
         let au = &self.auras[aura as usize];
-        if au.removed.read(ghost, lane) != 0 {
-            return Err(ghost.trip(lane, p, AssertFailure::OwnedAuraRemovedTwice));
+        if au.removed.read(cx) != 0 {
+            return Err(cx.trip(p, AssertFailure::OwnedAuraRemovedTwice));
         }
-        self.modify(ghost, lane, Container::Owned, aura, false);
-        if au.removed.read(ghost, lane) != 0 {
-            return Err(ghost.trip(lane, p, AssertFailure::AuraRemovedTwice));
+        self.modify(cx, Container::Owned, aura, false);
+        if au.removed.read(cx) != 0 {
+            return Err(cx.trip(p, AssertFailure::AuraRemovedTwice));
         }
-        au.removed.write(ghost, lane, 1);
-        ghost.aura_removed(lane, p, aura);
-        match au.target_app.read(ghost, lane) {
+        au.removed.write(cx, 1);
+        cx.ghost.aura_removed(cx.lane, p, aura);
+        match au.target_app.read(cx) {
             0 => Ok(()),
-            a => self.unapply_pointer(ghost, lane, aura, a as u8 - 1, mode),
+            a => self.unapply_pointer(cx, aura, a as u8 - 1, mode),
         }
     }
 
     /// `Unit::_UnapplyAura(AuraApplication*, mode)` (Unit.cpp:3793-3812): the application must
     /// be its aura's application of the target (3796) and be in `m_appliedAuras`, else `ABORT()`
     /// (3811).
-    fn unapply_pointer(&self, ghost: &Ghost, lane: Lane, aura: u8, app: u8, mode: RemoveMode) -> Step {
-        if self.auras[aura as usize].target_app.read(ghost, lane) != app as u32 + 1 {
-            return Err(ghost.trip(lane, self.player, AssertFailure::ForeignApplication));
+    fn unapply_pointer(&self, cx: Cx, aura: u8, app: u8, mode: RemoveMode) -> Step {
+        if self.auras[aura as usize].target_app.read(cx) != app as u32 + 1 {
+            return Err(cx.trip(self.player, AssertFailure::ForeignApplication));
         }
-        if self.applied.read(ghost, lane) & (1 << app) == 0 {
-            return Err(ghost.trip(lane, self.player, AssertFailure::ApplicationNotInList));
+        if self.applied.read(cx) & (1 << app) == 0 {
+            return Err(cx.trip(self.player, AssertFailure::ApplicationNotInList));
         }
-        self.unapply(ghost, lane, app, mode)
+        self.unapply(cx, app, mode)
     }
 
     /// `Unit::_UnapplyAura(iterator, mode)` (Unit.cpp:3701-3791): the assert that no remove mode
@@ -305,22 +305,22 @@ impl<B: Backend> UnitAuras<B> {
     /// `Aura::_UnapplyForTarget` erasing `m_applications[target]` (3749; SpellAuras.cpp:627),
     /// `_HandleEffect(i, false)` for each effect `HasEffect` says is applied (3752-3754), and the
     /// assert that none is left (3757).
-    fn unapply(&self, ghost: &Ghost, lane: Lane, app: u8, mode: RemoveMode) -> Step {
+    fn unapply(&self, cx: Cx, app: u8, mode: RemoveMode) -> Step {
         let p = self.player;
         let a = &self.apps[app as usize];
-        if a.remove_mode.read(ghost, lane) != 0 {
-            return Err(ghost.trip(lane, p, AssertFailure::UnapplyingRemovedApplication));
+        if a.remove_mode.read(cx) != 0 {
+            return Err(cx.trip(p, AssertFailure::UnapplyingRemovedApplication));
         }
-        a.remove_mode.write(ghost, lane, mode as u32);
-        ghost.remove_mode_set(lane, p, app);
-        self.modify(ghost, lane, Container::Applied, app, false);
+        a.remove_mode.write(cx, mode as u32);
+        cx.ghost.remove_mode_set(cx.lane, p, app);
+        self.modify(cx, Container::Applied, app, false);
         let aura = self.base[app as usize].load(Relaxed);
-        self.auras[aura as usize].target_app.write(ghost, lane, 0);
-        if a.effect_mask.read(ghost, lane) & 1 != 0 {
-            self.handle_effect(ghost, lane, app, 0, false)?;
+        self.auras[aura as usize].target_app.write(cx, 0);
+        if a.effect_mask.read(cx) & 1 != 0 {
+            self.handle_effect(cx, app, 0, false)?;
         }
-        if a.effect_mask.read(ghost, lane) != 0 {
-            return Err(ghost.trip(lane, p, AssertFailure::EffectLeftAfterUnapply));
+        if a.effect_mask.read(cx) != 0 {
+            return Err(cx.trip(p, AssertFailure::EffectLeftAfterUnapply));
         }
         Ok(())
     }
@@ -335,37 +335,37 @@ impl<B: Backend> UnitAuras<B> {
     /// With the seed's "future enhancement" (`Policy::effect_lock`) the whole body runs under the
     /// application's mutex: what its callers check before calling it (`HasAura` before the
     /// autocast, the spell hit's `HasEffect`, the area update's compare) stays outside.
-    pub fn handle_effect(&self, ghost: &Ghost, lane: Lane, app: u8, eff: u8, apply: bool) -> Step {
-        let _mutex = self.effect_locks.get(app as usize).map(|m| m.lock(ghost, lane));
+    pub fn handle_effect(&self, cx: Cx, app: u8, eff: u8, apply: bool) -> Step {
+        let _mutex = self.effect_locks.get(app as usize).map(|m| m.lock(cx));
         let bit = 1u32 << eff;
         let p = self.player;
         let a = &self.apps[app as usize];
-        let mask = a.effect_mask.read_as(ghost, lane, |mask| Event::EffectRead { player: p, app, line: 168, mask });
+        let mask = a.effect_mask.read_as(cx, |mask| Event::EffectRead { player: p, app, line: 168, mask });
         if (mask & bit != 0) == apply {
-            return Err(ghost.trip(lane, p, AssertFailure::HasEffectMismatch));
+            return Err(cx.trip(p, AssertFailure::HasEffectMismatch));
         }
-        if a.effects_to_apply.read(ghost, lane) & bit == 0 {
-            return Err(ghost.trip(lane, p, AssertFailure::NotInEffectsToApply));
+        if a.effects_to_apply.read(cx) & bit == 0 {
+            return Err(cx.trip(p, AssertFailure::NotInEffectsToApply));
         }
         let line = if apply { 174 } else { 180 };
-        let mask = a.effect_mask.read_as(ghost, lane, |mask| Event::EffectRead { player: p, app, line, mask });
+        let mask = a.effect_mask.read_as(cx, |mask| Event::EffectRead { player: p, app, line, mask });
         if apply && mask & bit != 0 {
-            return Err(ghost.trip(lane, p, AssertFailure::AlreadyApplied));
+            return Err(cx.trip(p, AssertFailure::AlreadyApplied));
         }
         if !apply && mask & bit == 0 {
-            return Err(ghost.trip(lane, p, AssertFailure::NotApplied));
+            return Err(cx.trip(p, AssertFailure::NotApplied));
         }
-        let mask = a.effect_mask.read(ghost, lane);
+        let mask = a.effect_mask.read(cx);
         let stored = if apply { mask | bit } else { mask & !bit };
-        a.effect_mask.write_as(ghost, lane, stored, Event::EffectStore { player: p, app, mask: stored });
+        a.effect_mask.write_as(cx, stored, Event::EffectStore { player: p, app, mask: stored });
         if apply {
-            ghost.effect_applied(lane, p, app, self.base[app as usize].load(Relaxed));
+            cx.ghost.effect_applied(cx.lane, p, app, self.base[app as usize].load(Relaxed));
         } else {
-            ghost.effect_removed(p, app);
+            cx.ghost.effect_removed(p, app);
         }
-        let v = self.modifier.read(ghost, lane);
+        let v = self.modifier.read(cx);
         let v = if apply { v.wrapping_add(1) } else { v.wrapping_sub(1) };
-        self.modifier.write_as(ghost, lane, v, Event::Modifier { player: p, value: v });
+        self.modifier.write_as(cx, v, Event::Modifier { player: p, value: v });
         Ok(())
     }
 
@@ -374,20 +374,20 @@ impl<B: Backend> UnitAuras<B> {
     /// `AURA_REMOVE_BY_INTERRUPT`; 49416's location check is its `spell_area` row), and what
     /// `CMSG_CANCEL_AURA` does through `RemoveOwnedAura(spellId, caster, 0, BY_CANCEL)`
     /// (Unit.cpp:3871-3881).
-    pub fn remove_owned(&self, ghost: &Ghost, lane: Lane, mode: RemoveMode) -> Step {
-        let owned = self.owned.read(ghost, lane);
+    pub fn remove_owned(&self, cx: Cx, mode: RemoveMode) -> Step {
+        let owned = self.owned.read(cx);
         for i in bits(owned) {
-            self.remove_owned_aura(ghost, lane, i, mode)?;
+            self.remove_owned_aura(cx, i, mode)?;
         }
         Ok(())
     }
 
     /// `Unit::RemoveAurasDueToSpell(49416)` (Unit.cpp:4073-4087): every application of the spell
     /// in `m_appliedAuras` through `RemoveAura(iter)` (4081).
-    pub fn remove_auras_due_to_spell(&self, ghost: &Ghost, lane: Lane, mode: RemoveMode) -> Step {
-        let applied = self.applied.read(ghost, lane);
+    pub fn remove_auras_due_to_spell(&self, cx: Cx, mode: RemoveMode) -> Step {
+        let applied = self.applied.read(cx);
         for a in bits(applied) {
-            self.remove_applied(ghost, lane, a, mode)?;
+            self.remove_applied(cx, a, mode)?;
         }
         Ok(())
     }
@@ -395,18 +395,18 @@ impl<B: Backend> UnitAuras<B> {
     /// `Unit::RemoveAllAuras` (Unit.cpp:4481-4526), from `LogoutPlayer`'s cleanup: until both
     /// containers are empty, `_UnapplyAura(iter)` for every application (4488-4489), then
     /// `RemoveOwnedAura(iter)` for every owned aura (4492-4493); it gives up after 50 passes.
-    pub fn remove_all(&self, ghost: &Ghost, lane: Lane) -> Step {
+    pub fn remove_all(&self, cx: Cx) -> Step {
         for _ in 0..=50 {
-            let applied = self.applied.read(ghost, lane);
-            let owned = self.owned.read(ghost, lane);
+            let applied = self.applied.read(cx);
+            let owned = self.owned.read(cx);
             if applied == 0 && owned == 0 {
                 break;
             }
             for a in bits(applied) {
-                self.unapply(ghost, lane, a, RemoveMode::Default)?;
+                self.unapply(cx, a, RemoveMode::Default)?;
             }
-            for i in bits(self.owned.read(ghost, lane)) {
-                self.remove_owned_aura(ghost, lane, i, RemoveMode::Default)?;
+            for i in bits(self.owned.read(cx)) {
+                self.remove_owned_aura(cx, i, RemoveMode::Default)?;
             }
         }
         Ok(())

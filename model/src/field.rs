@@ -8,7 +8,7 @@
 //! detector, so a forgotten log line cannot hide a race. [`Lock`], [`spawn`] and [`join`] are the
 //! only sources of happens-before edges, as mutexes and threads are in the server.
 
-use crate::outcome::{Event, Ghost, Lane};
+use crate::outcome::{Cx, Event, Lane};
 use crate::race::{Kind, Location, LockId, Site};
 use crate::sync::Backend;
 use std::ops::{Deref, DerefMut};
@@ -32,34 +32,34 @@ impl<B: Backend> Field<B> {
         self.location
     }
 
-    /// Reads the field on `lane`.
+    /// Reads the field on `cx`'s lane.
     #[track_caller]
-    pub fn read(&self, ghost: &Ghost, lane: Lane) -> u32 {
+    pub fn read(&self, cx: Cx) -> u32 {
         let value = B::read(&self.cell);
-        ghost.access(lane, self.location, Kind::Read, std::panic::Location::caller());
+        cx.ghost.access(cx.lane, self.location, Kind::Read, std::panic::Location::caller());
         value
     }
 
-    /// Reads the field on `lane` and records the trace event `event` makes of the value.
+    /// Reads the field on `cx`'s lane and records the trace event `event` makes of the value.
     #[track_caller]
-    pub fn read_as(&self, ghost: &Ghost, lane: Lane, event: impl FnOnce(u32) -> Event) -> u32 {
+    pub fn read_as(&self, cx: Cx, event: impl FnOnce(u32) -> Event) -> u32 {
         let value = B::read(&self.cell);
-        ghost.access_as(lane, self.location, Kind::Read, std::panic::Location::caller(), event(value));
+        cx.ghost.access_as(cx.lane, self.location, Kind::Read, std::panic::Location::caller(), event(value));
         value
     }
 
-    /// Writes the field on `lane`.
+    /// Writes the field on `cx`'s lane.
     #[track_caller]
-    pub fn write(&self, ghost: &Ghost, lane: Lane, value: u32) {
+    pub fn write(&self, cx: Cx, value: u32) {
         B::write(&self.cell, value);
-        ghost.access(lane, self.location, Kind::Write, std::panic::Location::caller());
+        cx.ghost.access(cx.lane, self.location, Kind::Write, std::panic::Location::caller());
     }
 
-    /// Writes the field on `lane` and records the trace event `event`.
+    /// Writes the field on `cx`'s lane and records the trace event `event`.
     #[track_caller]
-    pub fn write_as(&self, ghost: &Ghost, lane: Lane, value: u32, event: Event) {
+    pub fn write_as(&self, cx: Cx, value: u32, event: Event) {
         B::write(&self.cell, value);
-        ghost.access_as(lane, self.location, Kind::Write, std::panic::Location::caller(), event);
+        cx.ghost.access_as(cx.lane, self.location, Kind::Write, std::panic::Location::caller(), event);
     }
 
     /// The value at the end of a run, for the invariants: not a server access, not recorded.
@@ -79,8 +79,7 @@ pub struct Lock<B: Backend, T: Send + 'static> {
 /// acquirer always finds it.
 pub struct Held<'a, B: Backend, T: Send + 'static> {
     guard: B::Guard<'a, T>,
-    ghost: &'a Ghost,
-    lane: Lane,
+    cx: Cx<'a>,
     id: LockId,
     shared: bool,
 }
@@ -91,27 +90,27 @@ impl<B: Backend, T: Send + 'static> Lock<B, T> {
         Lock { mutex: B::mutex(value), id }
     }
 
-    /// Locks it on `lane` (blocking).
-    pub fn lock<'a>(&'a self, ghost: &'a Ghost, lane: Lane) -> Held<'a, B, T> {
+    /// Locks it on `cx`'s lane (blocking).
+    pub fn lock<'a>(&'a self, cx: Cx<'a>) -> Held<'a, B, T> {
         let guard = B::lock(&self.mutex);
-        ghost.acquire(lane, self.id);
-        Held { guard, ghost, lane, id: self.id, shared: false }
+        cx.ghost.acquire(cx.lane, self.id);
+        Held { guard, cx, id: self.id, shared: false }
     }
 
-    /// Takes it shared on `lane`, as a reader of a `std::shared_mutex`: the reader sees what the
+    /// Takes it shared on `cx`'s lane, as a reader of a `std::shared_mutex`: the reader sees what the
     /// last writer did and publishes to the next writer only, never to another reader. (The
     /// engines still run readers one at a time: that narrows the schedules, not the edges.)
-    pub fn lock_shared<'a>(&'a self, ghost: &'a Ghost, lane: Lane) -> Held<'a, B, T> {
+    pub fn lock_shared<'a>(&'a self, cx: Cx<'a>) -> Held<'a, B, T> {
         let guard = B::lock(&self.mutex);
-        ghost.acquire_shared(lane, self.id);
-        Held { guard, ghost, lane, id: self.id, shared: true }
+        cx.ghost.acquire_shared(cx.lane, self.id);
+        Held { guard, cx, id: self.id, shared: true }
     }
 
-    /// Locks it on `lane` if it is free; `None` (and no edge) when another thread holds it.
-    pub fn try_lock<'a>(&'a self, ghost: &'a Ghost, lane: Lane) -> Option<Held<'a, B, T>> {
+    /// Locks it on `cx`'s lane if it is free; `None` (and no edge) when another thread holds it.
+    pub fn try_lock<'a>(&'a self, cx: Cx<'a>) -> Option<Held<'a, B, T>> {
         let guard = B::try_lock(&self.mutex)?;
-        ghost.acquire(lane, self.id);
-        Some(Held { guard, ghost, lane, id: self.id, shared: false })
+        cx.ghost.acquire(cx.lane, self.id);
+        Some(Held { guard, cx, id: self.id, shared: false })
     }
 
     /// Runs `f` on the guarded value for the run's own bookkeeping (is everything drained, what
@@ -139,9 +138,9 @@ impl<B: Backend, T: Send + 'static> Drop for Held<'_, B, T> {
     fn drop(&mut self) {
         // Runs before the fields drop: the release is recorded while the lock is still held.
         if self.shared {
-            self.ghost.release_shared(self.lane, self.id);
+            self.cx.ghost.release_shared(self.cx.lane, self.id);
         } else {
-            self.ghost.release(self.lane, self.id);
+            self.cx.ghost.release(self.cx.lane, self.id);
         }
     }
 }
@@ -152,30 +151,31 @@ pub struct Thread<B: Backend, T: Send + 'static> {
     lane: Lane,
 }
 
-/// `parent` starts a thread that runs `body` as `child`: everything `parent` did before happens
-/// before anything the thread does (a thread start, or a task handed to a pool's queue).
+/// The parent, `cx`'s lane, starts a thread that runs `body` as `child`: everything the parent
+/// did before happens before anything the thread does (a thread start, or a task handed to a
+/// pool's queue).
 pub fn spawn<B: Backend, T: Send + 'static>(
-    ghost: &Ghost,
-    parent: Lane,
+    cx: Cx,
     child: Lane,
     body: impl FnOnce() -> T + Send + 'static,
 ) -> Thread<B, T> {
-    ghost.fork(parent, child);
+    cx.ghost.fork(cx.lane, child);
     Thread { handle: B::spawn(body), lane: child }
 }
 
-/// `parent` waits for `thread`: everything the thread did happens before the return.
-pub fn join<B: Backend, T: Send + 'static>(ghost: &Ghost, parent: Lane, thread: Thread<B, T>) -> T {
+/// The parent, `cx`'s lane, waits for `thread`: everything the thread did happens before the
+/// return.
+pub fn join<B: Backend, T: Send + 'static>(cx: Cx, thread: Thread<B, T>) -> T {
     let value = B::join(thread.handle);
-    ghost.join(parent, thread.lane);
+    cx.ghost.join(cx.lane, thread.lane);
     value
 }
 
-/// `parent` runs `child`'s work in place (the quiet ticks after the scripted ones, when nothing
-/// else runs): the same edges as a spawn followed at once by a join.
-pub fn in_place<T>(ghost: &Ghost, parent: Lane, child: Lane, body: impl FnOnce() -> T) -> T {
-    ghost.fork(parent, child);
+/// The parent, `cx`'s lane, runs `child`'s work in place (the quiet ticks after the scripted
+/// ones, when nothing else runs): the same edges as a spawn followed at once by a join.
+pub fn in_place<T>(cx: Cx, child: Lane, body: impl FnOnce() -> T) -> T {
+    cx.ghost.fork(cx.lane, child);
     let value = body();
-    ghost.join(parent, child);
+    cx.ghost.join(cx.lane, child);
     value
 }

@@ -7,6 +7,23 @@
 //! a [`policy::Policy`] and a [`classifier::Dispatch`] mode and yields an
 //! [`outcome::Outcome`], which [`outcome::Outcome::check`] judges on eight invariants.
 //!
+//! One run of `quest-accept-49416` on OS threads, under TrinityCore's own routing: the bot's
+//! quest accept runs on the player's map worker or the world thread, never on the bot's worker,
+//! so every invariant holds whatever the threads' timing.
+//!
+//! ```
+//! use model::outcome::ThreadKind;
+//! use model::sync::Std;
+//! use model::{Dispatch, Opcode, Policy, ScenarioName};
+//! use std::sync::Arc;
+//!
+//! let scenario = Arc::new(ScenarioName::QuestAccept49416.build());
+//! let outcome = model::world::run::<Std>(&scenario, Policy::MAP_ROUTING, Dispatch::FireAndForget);
+//! assert!(outcome.check().is_empty(), "{:?}", outcome.check());
+//! let accept = outcome.runs.iter().find(|r| r.opcode == Opcode::CMSG_QUEST_GIVER_ACCEPT_QUEST).unwrap();
+//! assert_ne!(accept.lane.kind(), ThreadKind::BotWorker);
+//! ```
+//!
 //! | module | server part |
 //! |---|---|
 //! | [`sync`] | the seam: every shared access goes through the backend |

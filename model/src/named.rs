@@ -31,8 +31,17 @@ pub trait Named: Copy + Eq + 'static {
 /// `pub fn from_name(&str) -> Option<T>` (exact match), and the [`Named`] impl. Each inherent
 /// item takes the doc comments written above it. The enum itself is written out as usual.
 ///
-/// ```ignore
-/// named! {
+/// ```
+/// use model::Named;
+///
+/// #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+/// enum Dispatch {
+///     FireAndForget,
+///     Barrier,
+///     BoundedWait,
+/// }
+///
+/// model::named! {
 ///     impl Dispatch {
 ///         /// All three, in report order.
 ///         const ALL;
@@ -45,6 +54,12 @@ pub trait Named: Copy + Eq + 'static {
 ///     Barrier => "barrier",
 ///     BoundedWait => "bounded-wait",
 /// }
+///
+/// assert_eq!(Dispatch::ALL, [Dispatch::FireAndForget, Dispatch::Barrier, Dispatch::BoundedWait]);
+/// assert_eq!(Dispatch::Barrier.name(), "barrier");
+/// assert_eq!(Dispatch::from_name("bounded-wait"), Some(Dispatch::BoundedWait));
+/// assert_eq!(Dispatch::from_name("Barrier"), None, "exact match only");
+/// assert_eq!(<Dispatch as Named>::ALL.len(), 3);
 /// ```
 #[macro_export]
 macro_rules! named {

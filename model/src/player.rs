@@ -9,7 +9,7 @@
 use crate::aura::{RemoveMode, UnitAuras};
 use crate::crash::{Crash, Step};
 use crate::field::Field;
-use crate::outcome::{Event, Ghost, Lane};
+use crate::outcome::{Cx, Event};
 use crate::race::Site;
 use crate::sync::Backend;
 
@@ -78,23 +78,23 @@ impl<B: Backend> Player<B> {
     /// Every access to the player goes through here first: a player that `LogoutPlayer` deleted
     /// is freed memory, and touching it stops the thread (the server's behaviour is undefined
     /// from there on).
-    pub fn touch(&self, ghost: &Ghost, lane: Lane) -> Step {
-        if ghost.freed(self.id) {
-            return Err(ghost.crash(lane, self.id, Crash::UseAfterFree { player: self.id }));
+    pub fn touch(&self, cx: Cx) -> Step {
+        if cx.ghost.freed(self.id) {
+            return Err(cx.crash(self.id, Crash::UseAfterFree { player: self.id }));
         }
         Ok(())
     }
 
     /// `IsInWorld()`: one read.
-    pub fn in_world(&self, ghost: &Ghost, lane: Lane) -> Step<bool> {
-        self.touch(ghost, lane)?;
-        Ok(self.in_world.read(ghost, lane) != 0)
+    pub fn in_world(&self, cx: Cx) -> Step<bool> {
+        self.touch(cx)?;
+        Ok(self.in_world.read(cx) != 0)
     }
 
     /// `HasAura(spell)`. Only 49416 has auras in the model.
-    pub fn has_aura(&self, ghost: &Ghost, lane: Lane, spell: u32) -> Step<bool> {
-        self.touch(ghost, lane)?;
-        Ok(spell == SPELL_49416 && self.auras.has_aura(ghost, lane))
+    pub fn has_aura(&self, cx: Cx, spell: u32) -> Step<bool> {
+        self.touch(cx)?;
+        Ok(spell == SPELL_49416 && self.auras.has_aura(cx))
     }
 
     /// A cast request from a packet (`CMSG_CAST_SPELL` and the other spell-capable handlers).
@@ -102,36 +102,36 @@ impl<B: Backend> Player<B> {
     /// `Player::ExecutePendingSpellCastRequest` drops a spell the player does not know
     /// (`// check known spell`, `HasActiveSpell`, Player.cpp:32374-32397) before any aura is
     /// touched. A known spell other than 49416 only writes player state.
-    pub fn cast_request(&self, ghost: &Ghost, lane: Lane, spell: u32) -> Step {
-        self.touch(ghost, lane)?;
+    pub fn cast_request(&self, cx: Cx, spell: u32) -> Step {
+        self.touch(cx)?;
         if !SPELLBOOK.contains(&spell) {
-            ghost.event(lane, Event::CastDropped { player: self.id, spell });
+            cx.event(Event::CastDropped { player: self.id, spell });
             return Ok(());
         }
-        self.write_state(ghost, lane)
+        self.write_state(cx)
     }
 
     /// `CastSpell(this, 49416, true)`: a triggered cast skips the spellbook and reaches its hit
     /// ([`UnitAuras::spell_hit`]).
-    fn autocast(&self, ghost: &Ghost, lane: Lane) -> Step {
-        ghost.event(lane, Event::Autocast { player: self.id });
-        self.auras.spell_hit(ghost, lane)
+    fn autocast(&self, cx: Cx) -> Step {
+        cx.event(Event::Autocast { player: self.id });
+        self.auras.spell_hit(cx)
     }
 
     /// `CMSG_CANCEL_AURA` of `spell`: `RemoveOwnedAura(spellId, .., AURA_REMOVE_BY_CANCEL)`.
     /// Other spells only write player state.
-    pub fn cancel_aura(&self, ghost: &Ghost, lane: Lane, spell: u32) -> Step {
-        self.touch(ghost, lane)?;
+    pub fn cancel_aura(&self, cx: Cx, spell: u32) -> Step {
+        self.touch(cx)?;
         if spell != SPELL_49416 {
-            return self.write_state(ghost, lane);
+            return self.write_state(cx);
         }
-        self.auras.remove_owned(ghost, lane, RemoveMode::Cancel)
+        self.auras.remove_owned(cx, RemoveMode::Cancel)
     }
 
     /// A movement packet's new position (`UpdatePosition`, MovementHandler.cpp:550).
-    pub fn set_position(&self, ghost: &Ghost, lane: Lane, area: u32) -> Step {
-        self.touch(ghost, lane)?;
-        self.area.write_as(ghost, lane, area, Event::Position { player: self.id, area });
+    pub fn set_position(&self, cx: Cx, area: u32) -> Step {
+        self.touch(cx)?;
+        self.area.write_as(cx, area, Event::Position { player: self.id, area });
         Ok(())
     }
 
@@ -140,33 +140,33 @@ impl<B: Backend> Player<B> {
     /// (6492) compared with `m_areaUpdateId` (6500); when they differ, `UpdateArea` (7668-7731)
     /// sets `m_areaUpdateId` (7673) and runs `UpdateAreaDependentAuras` (7686). The zone compare
     /// (6494) is folded: the model has one zone.
-    pub fn update_zone_and_area(&self, ghost: &Ghost, lane: Lane) -> Step {
-        self.touch(ghost, lane)?;
-        let area = self.area.read_as(ghost, lane, |area| Event::AreaRead { player: self.id, area });
-        let last = self.area_update_id.read_as(ghost, lane, |last| Event::AreaCompare { player: self.id, last, area });
+    pub fn update_zone_and_area(&self, cx: Cx) -> Step {
+        self.touch(cx)?;
+        let area = self.area.read_as(cx, |area| Event::AreaRead { player: self.id, area });
+        let last = self.area_update_id.read_as(cx, |last| Event::AreaCompare { player: self.id, last, area });
         if last != area {
-            self.area_update_id.write(ghost, lane, area);
-            self.update_area_dependent_auras(ghost, lane, area)?;
+            self.area_update_id.write(cx, area);
+            self.update_area_dependent_auras(cx, area)?;
         }
         Ok(())
     }
 
     /// Whether the player fits 49416's `spell_area` row (area 4756, quest 14078 in the log):
     /// `SpellArea::IsFitToRequirements`, one read of the quest log.
-    fn fits_row(&self, ghost: &Ghost, lane: Lane, area: u32) -> bool {
-        area == AREA_4756 && self.quest.read(ghost, lane) != 0
+    fn fits_row(&self, cx: Cx, area: u32) -> bool {
+        area == AREA_4756 && self.quest.read(cx) != 0
     }
 
     /// `Player::UpdateAreaDependentAuras` (27165-27183): (a) every owned aura whose location
     /// check fails goes (27168-27175); (b) the `spell_area` autocast `if (!HasAura(id))
     /// CastSpell(this, id, true)` (27178-27182).
-    fn update_area_dependent_auras(&self, ghost: &Ghost, lane: Lane, area: u32) -> Step {
-        let fits = self.fits_row(ghost, lane, area);
+    fn update_area_dependent_auras(&self, cx: Cx, area: u32) -> Step {
+        let fits = self.fits_row(cx, area);
         if !fits {
-            return self.auras.remove_owned(ghost, lane, RemoveMode::Interrupt);
+            return self.auras.remove_owned(cx, RemoveMode::Interrupt);
         }
-        if !self.has_aura(ghost, lane, SPELL_49416)? {
-            self.autocast(ghost, lane)?;
+        if !self.has_aura(cx, SPELL_49416)? {
+            self.autocast(cx)?;
         }
         Ok(())
     }
@@ -176,38 +176,38 @@ impl<B: Backend> Player<B> {
     /// (16511-16517) and for 49416's row (`AUTOCAST | AUTOREMOVE`) casts it when the player fits
     /// and lacks it (16549-16551), or `RemoveAurasDueToSpell` when not (16553-16554). Quests
     /// other than 14078 only write player state.
-    pub fn update_quest(&self, ghost: &Ghost, lane: Lane, quest: u32, accept: bool) -> Step {
-        self.touch(ghost, lane)?;
+    pub fn update_quest(&self, cx: Cx, quest: u32, accept: bool) -> Step {
+        self.touch(cx)?;
         if quest != QUEST_14078 {
-            return self.write_state(ghost, lane);
+            return self.write_state(cx);
         }
-        self.quest.write_as(ghost, lane, accept as u32, Event::Quest { player: self.id, accepted: accept });
-        let area = self.area.read(ghost, lane);
-        if self.fits_row(ghost, lane, area) {
-            if !self.has_aura(ghost, lane, SPELL_49416)? {
-                self.autocast(ghost, lane)?;
+        self.quest.write_as(cx, accept as u32, Event::Quest { player: self.id, accepted: accept });
+        let area = self.area.read(cx);
+        if self.fits_row(cx, area) {
+            if !self.has_aura(cx, SPELL_49416)? {
+                self.autocast(cx)?;
             }
             Ok(())
         } else {
-            self.auras.remove_auras_due_to_spell(ghost, lane, RemoveMode::Default)
+            self.auras.remove_auras_due_to_spell(cx, RemoveMode::Default)
         }
     }
 
     /// Any other write to the player's state (items, combat, talents: the handlers the model
     /// does not tell apart, `HandlerKind::PlayerWrite`): a plain read and write.
-    pub fn write_state(&self, ghost: &Ghost, lane: Lane) -> Step {
-        self.touch(ghost, lane)?;
-        let v = self.state.read(ghost, lane);
-        self.state.write_as(ghost, lane, v.wrapping_add(1), Event::PlayerWrite { player: self.id });
+    pub fn write_state(&self, cx: Cx) -> Step {
+        self.touch(cx)?;
+        let v = self.state.read(cx);
+        self.state.write_as(cx, v.wrapping_add(1), Event::PlayerWrite { player: self.id });
         Ok(())
     }
 
     /// A read of live player state: a query's reply; the bot AI's reads (BotAI.cpp:236-362) and
     /// the manager's reads of `IsInCombat`, `GetGroup`, `isMoving`, `GetHealthPct`
     /// (BotWorldSessionMgr.cpp:650-667).
-    pub fn read_state(&self, ghost: &Ghost, lane: Lane) -> Step<u32> {
-        self.touch(ghost, lane)?;
-        Ok(self.state.read(ghost, lane) ^ self.area.read(ghost, lane))
+    pub fn read_state(&self, cx: Cx) -> Step<u32> {
+        self.touch(cx)?;
+        Ok(self.state.read(cx) ^ self.area.read(cx))
     }
 
     /// What `WorldSession::LogoutPlayer` (WorldSession.cpp:599-753) does to the player, on the
@@ -216,11 +216,11 @@ impl<B: Backend> Player<B> {
     /// `RemoveAllAuras` (10455); then `Map::RemovePlayerFromMap(_player, true)` (727-728) deletes
     /// the player (`DeleteFromWorld`, Map.cpp:960-961). Whatever touches it after that touches
     /// freed memory.
-    pub fn logout_cleanup(&self, ghost: &Ghost, lane: Lane) -> Step {
-        self.touch(ghost, lane)?;
-        self.in_world.write_as(ghost, lane, 0, Event::RemovedFromWorld { player: self.id });
-        self.auras.remove_all(ghost, lane)?;
-        ghost.free(lane, self.id);
+    pub fn logout_cleanup(&self, cx: Cx) -> Step {
+        self.touch(cx)?;
+        self.in_world.write_as(cx, 0, Event::RemovedFromWorld { player: self.id });
+        self.auras.remove_all(cx)?;
+        cx.ghost.free(cx.lane, self.id);
         Ok(())
     }
 

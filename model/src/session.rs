@@ -4,7 +4,7 @@
 use crate::crash::Crash;
 use crate::field::{Field, Held, Lock};
 use crate::opcodes::{decode_wire, Opcode, Packet, Payload, Place};
-use crate::outcome::{Event, Ghost, Lane, Reject};
+use crate::outcome::{Cx, Event, Reject};
 use crate::race::{LockId, LockKind, Site};
 use crate::sync::Backend;
 use std::collections::VecDeque;
@@ -76,9 +76,9 @@ impl<B: Backend> BotSession<B> {
     /// packets to `WorldSession::QueuePacket`, BotSession.cpp:1063-1157, 1140); returns its id.
     /// The id is taken under the queue's lock, so ids follow the queue's order even when two
     /// threads send at the same time.
-    pub fn receive(&self, ghost: &Ghost, lane: Lane, opcode: Opcode, payload: Payload) -> u32 {
-        let mut queue = self.recv.lock(ghost, lane);
-        let id = ghost.received(lane, self.bot, Some(opcode));
+    pub fn receive(&self, cx: Cx, opcode: Opcode, payload: Payload) -> u32 {
+        let mut queue = self.recv.lock(cx);
+        let id = cx.ghost.received(cx.lane, self.bot, Some(opcode));
         queue.push_back(Packet { id, opcode, payload });
         id
     }
@@ -86,15 +86,15 @@ impl<B: Backend> BotSession<B> {
     /// The bot side puts a stream of wire packets in the receive queue. Each packet that does not
     /// decode is dropped with its typed error (recorded), never a panic; decoding goes on after it.
     /// Returns the ids of the packets received, decoded or not.
-    pub fn receive_wire(&self, ghost: &Ghost, lane: Lane, mut bytes: &[u8]) -> Vec<u32> {
+    pub fn receive_wire(&self, cx: Cx, mut bytes: &[u8]) -> Vec<u32> {
         let mut ids = Vec::new();
         while !bytes.is_empty() {
             let (decoded, used) = decode_wire(bytes);
             match decoded {
-                Ok((opcode, payload)) => ids.push(self.receive(ghost, lane, opcode, payload)),
+                Ok((opcode, payload)) => ids.push(self.receive(cx, opcode, payload)),
                 Err(e) => {
-                    let id = ghost.received(lane, self.bot, None);
-                    ghost.rejected(lane, self.bot, id, Reject::Decode(e));
+                    let id = cx.ghost.received(cx.lane, self.bot, None);
+                    cx.ghost.rejected(cx.lane, self.bot, id, Reject::Decode(e));
                     ids.push(id);
                 }
             }
@@ -106,8 +106,8 @@ impl<B: Backend> BotSession<B> {
     /// Takes the front packet of the receive queue if `filter` accepts it (head-of-line:
     /// `LockedQueue::next(packet, filter)` looks at the front only, LockedQueue.h:74-87).
     /// `in_world` is the caller's read of the player's `IsInWorld`.
-    pub fn next(&self, ghost: &Ghost, lane: Lane, filter: Filter, in_world: bool) -> Option<Packet> {
-        let mut q = self.recv.lock(ghost, lane);
+    pub fn next(&self, cx: Cx, filter: Filter, in_world: bool) -> Option<Packet> {
+        let mut q = self.recv.lock(cx);
         match q.front() {
             Some(p) if filter.accepts(p.opcode, in_world) => q.pop_front(),
             _ => None,
@@ -118,66 +118,61 @@ impl<B: Backend> BotSession<B> {
     /// lock.try_lock_for(100ms)`: a first try; when another update holds the lock, the 100 ms
     /// pass (a yield: the holder may finish meanwhile, or not) and a second try decides. Both
     /// outcomes are scheduling choices, so the engines explore both.
-    pub fn try_lock_update<'a>(&'a self, ghost: &'a Ghost, lane: Lane) -> Option<UpdateGuard<'a, B>> {
-        if let Some(g) = self.update.try_lock(ghost, lane) {
+    pub fn try_lock_update<'a>(&'a self, cx: Cx<'a>) -> Option<UpdateGuard<'a, B>> {
+        if let Some(g) = self.update.try_lock(cx) {
             return Some(g);
         }
-        ghost.event(lane, Event::UpdateLockBusy(self.bot));
+        cx.event(Event::UpdateLockBusy(self.bot));
         B::yield_now();
-        self.update.try_lock(ghost, lane)
+        self.update.try_lock(cx)
     }
 
     /// `KickPlayer` (world thread, from `RemovePlayerBot`, BotWorldSessionMgr.cpp:287): sets
     /// `forceExit`, which `Update` returns `false` on (BotSession.cpp:599-605).
-    pub fn kick(&self, ghost: &Ghost, lane: Lane) {
-        self.kicked.write_as(ghost, lane, 1, Event::Kicked(self.bot));
+    pub fn kick(&self, cx: Cx) {
+        self.kicked.write_as(cx, 1, Event::Kicked(self.bot));
     }
 
     /// Whether a kick or logout was requested: one read.
-    pub fn kicked(&self, ghost: &Ghost, lane: Lane) -> bool {
-        self.kicked.read(ghost, lane) != 0
+    pub fn kicked(&self, cx: Cx) -> bool {
+        self.kicked.read(cx) != 0
     }
 
     /// `GetPlayer() != nullptr`: one read of `_player` (the checks of BotSession.cpp:714-732 and
     /// BotWorldSessionMgr.cpp:633-646).
-    pub fn has_player(&self, ghost: &Ghost, lane: Lane) -> bool {
-        self.player.read(ghost, lane) != 0
+    pub fn has_player(&self, cx: Cx) -> bool {
+        self.player.read(cx) != 0
     }
 
     /// `SetPlayer(nullptr)` (WorldSession.cpp:730).
-    pub fn clear_player(&self, ghost: &Ghost, lane: Lane) {
-        self.player.write(ghost, lane, 0);
+    pub fn clear_player(&self, cx: Cx) {
+        self.player.write(cx, 0);
     }
 
     /// `QueueDeferredPacket` (BotSession.cpp:1163-1177): the push under `_deferredPacketMutex`.
-    pub fn queue_deferred(&self, ghost: &Ghost, lane: Lane, packet: Packet) {
-        self.deferred.lock(ghost, lane).push_back(packet);
-        ghost.event(lane, Event::Deferred { bot: self.bot, id: packet.id, opcode: packet.opcode });
+    pub fn queue_deferred(&self, cx: Cx, packet: Packet) {
+        self.deferred.lock(cx).push_back(packet);
+        cx.event(Event::Deferred { bot: self.bot, id: packet.id, opcode: packet.opcode });
     }
 
     /// `HasDeferredPackets` (BotSession.cpp:1293-1297): under the same mutex.
-    pub fn has_deferred(&self, ghost: &Ghost, lane: Lane) -> bool {
-        !self.deferred.lock(ghost, lane).is_empty()
+    pub fn has_deferred(&self, cx: Cx) -> bool {
+        !self.deferred.lock(cx).is_empty()
     }
 
     /// Takes the next deferred packet: one pop per critical section (BotSession.cpp:1192-1197).
-    pub fn next_deferred(&self, ghost: &Ghost, lane: Lane) -> Option<Packet> {
-        self.deferred.lock(ghost, lane).pop_front()
+    pub fn next_deferred(&self, cx: Cx) -> Option<Packet> {
+        self.deferred.lock(cx).pop_front()
     }
 
     /// `ProcessDeferredPackets` (BotSession.cpp:1179-1291, main thread): runs at most
     /// [`MAX_DEFERRED_PER_CALL`] (1185)
     /// deferred packets through `run`, in queue order, and returns how many ran (a dropped packet
     /// counts, 1267). Stops at the first crash.
-    pub fn process_deferred(
-        &self,
-        ghost: &Ghost,
-        lane: Lane,
-        mut run: impl FnMut(Packet) -> Result<(), Crash>,
-    ) -> Result<usize, Crash> {
+    pub fn process_deferred(&self, cx: Cx, mut run: impl FnMut(Packet) -> Result<(), Crash>) -> Result<usize, Crash> {
         let mut n = 0;
         while n < MAX_DEFERRED_PER_CALL {
-            let Some(packet) = self.next_deferred(ghost, lane) else { break };
+            let Some(packet) = self.next_deferred(cx) else { break };
             run(packet)?;
             n += 1;
         }

@@ -68,11 +68,37 @@ pub trait Backend: Sized + Send + Sync + 'static {
 /// std's, loom's and shuttle's do: `sync::{Mutex, MutexGuard, atomic::AtomicU32}` and
 /// `thread::{JoinHandle, spawn, yield_now}`. A poisoned lock is taken anyway (a panicking thread
 /// is the model's finding, not the engine's), and a panic in a joined thread is re-raised. Only
-/// the plain field's read and write differ between engines, and are given:
+/// the plain field's read and write differ between engines, and are given. The loom backend of
+/// `checks` is `read = |field| field.fetch_add(0, SeqCst), write = |field, value| {
+/// field.swap(value, SeqCst); }`; here, OS threads whose plain fields are sequentially
+/// consistent, running the model:
 ///
-/// ```ignore
-/// model::sync_backend!(Loom, "loom", sync = loom::sync, thread = loom::thread,
-///     read = |field| field.fetch_add(0, SeqCst), write = |field, value| { field.swap(value, SeqCst); });
+/// ```
+/// use model::sync::Backend;
+/// use model::{Dispatch, Policy, ScenarioName};
+/// use std::sync::atomic::Ordering::SeqCst;
+/// use std::sync::Arc;
+///
+/// /// OS threads, with sequentially consistent plain fields.
+/// #[derive(Debug, Clone, Copy, Default)]
+/// struct SeqCstThreads;
+///
+/// model::sync_backend!(
+///     SeqCstThreads,
+///     "std-seqcst",
+///     sync = std::sync,
+///     thread = std::thread,
+///     read = |field| field.load(SeqCst),
+///     write = |field, value| field.store(value, SeqCst),
+/// );
+///
+/// let field = SeqCstThreads::plain(1);
+/// SeqCstThreads::write(&field, 2);
+/// assert_eq!(SeqCstThreads::read(&field), 2);
+/// assert_eq!(SeqCstThreads::join(SeqCstThreads::spawn(|| 7)), 7);
+/// let scenario = Arc::new(ScenarioName::MixedPlaces.build());
+/// let outcome = model::world::run::<SeqCstThreads>(&scenario, Policy::MAP_ROUTING, Dispatch::Barrier);
+/// assert!(outcome.check().is_empty(), "{:?}", outcome.check());
 /// ```
 #[macro_export]
 macro_rules! sync_backend {

@@ -32,7 +32,7 @@ use crate::classifier::{Dispatch, Policy};
 use crate::crash::Step;
 use crate::field::{self, Field, Held, Lock, Thread};
 use crate::opcodes::{HandlerKind, Opcode, Packet, Status};
-use crate::outcome::{Event, Ghost, Lane, Outcome, PlayerEnd, Refusal, Reject, Run};
+use crate::outcome::{Cx, Event, Ghost, Lane, Outcome, PlayerEnd, Refusal, Reject, Run};
 use crate::player::Player;
 use crate::race::{LockId, LockKind, Site};
 use crate::scenario::Scenario;
@@ -131,9 +131,9 @@ pub fn run_with_options<B: Backend>(
     }
     if !pending.is_empty() {
         for thread in pending.drain(..) {
-            field::join(&world.ghost, Lane::World, thread);
+            field::join(world.cx(Lane::World), thread);
         }
-        world.ghost.event(Lane::World, Event::BotsJoined);
+        world.cx(Lane::World).event(Event::BotsJoined);
     }
     // Quiet ticks until every queue is empty; a quiet tick that moves no packet means the rest
     // can never run, and they are reported as undrained.
@@ -204,23 +204,23 @@ impl<B: Backend> World<B> {
     fn preload(&self) {
         for (bot, session) in self.sessions.iter().enumerate() {
             let lane = Lane::Bot { bot: bot as u8, tick: 0 };
-            field::in_place(&self.ghost, Lane::World, lane, || {
+            field::in_place(self.cx(Lane::World), lane, || {
                 for &(opcode, payload) in self.scenario.packets(bot, 1) {
-                    session.receive(&self.ghost, lane, opcode, payload);
+                    session.receive(self.cx(lane), opcode, payload);
                 }
             });
         }
     }
 
-    /// Whether `bot`'s session is still in `_botSessions`, read under `_sessionsMutex` on `lane`.
-    fn is_managed(&self, lane: Lane, bot: u8) -> bool {
-        self.managed.lock(&self.ghost, lane)[bot as usize]
+    /// Whether `bot`'s session is still in `_botSessions`, read under `_sessionsMutex` on `cx`'s lane.
+    fn is_managed(&self, cx: Cx, bot: u8) -> bool {
+        self.managed.lock(cx)[bot as usize]
     }
 
-    /// The candidate per-player lock of `player`, held on `lane` until the guard drops (`None`
+    /// The candidate per-player lock of `player`, held on `cx`'s lane until the guard drops (`None`
     /// when the policy has none).
-    fn hold_player(&self, lane: Lane, player: u8) -> Option<Held<'_, B, ()>> {
-        self.player_locks.get(player as usize).map(|l| l.lock(&self.ghost, lane))
+    fn hold_player<'a>(&'a self, cx: Cx<'a>, player: u8) -> Option<Held<'a, B, ()>> {
+        self.player_locks.get(player as usize).map(|l| l.lock(cx))
     }
 
     /// Bookkeeping: every managed session's queues are empty.
@@ -258,15 +258,15 @@ impl<B: Backend> World<B> {
 
     /// One `World::Update`. `Err` when the server crashed.
     fn tick(world: &Arc<Self>, tick: u32, dispatch: Dispatch, pending: &mut Vec<Thread<B, ()>>, quiet: bool) -> Step {
-        let ghost = &world.ghost;
-        ghost.set_tick(tick);
-        ghost.event(Lane::World, Event::Tick(tick));
+        let cx = world.cx(Lane::World);
+        cx.ghost.set_tick(tick);
+        cx.event(Event::Tick(tick));
         // 1. World::UpdateSessions.
         let routing = world.policy.routes_by_map();
         if routing && tick > 1 && !quiet {
             for (bot, session) in world.sessions.iter().enumerate() {
                 for &(opcode, payload) in world.scenario.packets(bot, tick) {
-                    session.receive(ghost, Lane::World, opcode, payload);
+                    session.receive(cx, opcode, payload);
                 }
             }
         }
@@ -275,17 +275,17 @@ impl<B: Backend> World<B> {
                 continue;
             }
             if routing {
-                if world.sessions[bot as usize].has_player(ghost, Lane::World) {
-                    world.logout_player(bot)?;
+                if world.sessions[bot as usize].has_player(cx) {
+                    world.logout_player(cx, bot)?;
                 }
             } else {
-                world.sessions[bot as usize].kick(ghost, Lane::World);
-                world.disconnect(Lane::World, bot, Refusal::Kicked);
+                world.sessions[bot as usize].kick(cx);
+                world.disconnect(cx, bot, Refusal::Kicked);
             }
         }
         if routing {
             for session in &world.sessions {
-                world.process_session(Lane::World, session, Filter::World)?;
+                world.process_session(cx, session, Filter::World)?;
             }
         }
         // 2. MapManager::Update.
@@ -293,26 +293,26 @@ impl<B: Backend> World<B> {
             let heartbeat = !quiet && world.scenario.heartbeat_ticks.contains(&tick);
             if quiet {
                 for map in 0..world.scenario.maps {
-                    let _ = field::in_place(ghost, Lane::World, Lane::Map { map, tick }, || {
-                        world.update_map(map, tick, heartbeat)
+                    field::in_place(cx, Lane::Map { map, tick }, || {
+                        let _ = world.update_map(map, tick, heartbeat);
                     });
                 }
             } else {
                 let threads: Vec<_> = (0..world.scenario.maps)
                     .map(|map| {
                         let w = world.clone();
-                        field::spawn::<B, _>(ghost, Lane::World, Lane::Map { map, tick }, move || {
+                        field::spawn::<B, _>(cx, Lane::Map { map, tick }, move || {
                             let _ = w.update_map(map, tick, heartbeat);
                         })
                     })
                     .collect();
                 for t in threads {
-                    field::join(ghost, Lane::World, t);
+                    field::join(cx, t);
                 }
             }
-            ghost.event(Lane::World, Event::MapsJoined);
+            cx.event(Event::MapsJoined);
         }
-        if let Some(crash) = ghost.first_crash() {
+        if let Some(crash) = cx.ghost.first_crash() {
             return Err(crash);
         }
         // 3. OnWorldUpdate: the aura cache (candidate), the bot session manager, then the deferred
@@ -324,7 +324,7 @@ impl<B: Backend> World<B> {
             World::update_sessions(world, tick, dispatch, pending, quiet)?;
         }
         if world.policy.defers() {
-            world.process_all_deferred()?;
+            world.process_all_deferred(cx)?;
         }
         Ok(())
     }
@@ -338,27 +338,27 @@ impl<B: Backend> World<B> {
         pending: &mut Vec<Thread<B, ()>>,
         quiet: bool,
     ) -> Step {
-        let ghost = &world.ghost;
+        let cx = world.cx(Lane::World);
         // Phase 1: the sessions, collected under _sessionsMutex.
         let bots: Vec<u8> = {
-            let managed = world.managed.lock(ghost, Lane::World);
+            let managed = world.managed.lock(cx);
             (0..managed.len() as u8).filter(|&b| managed[b as usize]).collect()
         };
         // Phase 2: one task per session; the future is discarded.
         let mut submitted = Vec::new();
         for bot in bots {
-            ghost.event(Lane::World, Event::BotDispatch(bot));
+            cx.event(Event::BotDispatch(bot));
             let lane = Lane::Bot { bot, tick };
             if quiet {
-                field::in_place(ghost, Lane::World, lane, || world.bot_task(bot, tick));
+                field::in_place(cx, lane, || world.bot_task(bot, tick));
             } else {
                 let w = world.clone();
-                let task = field::spawn::<B, _>(ghost, Lane::World, lane, move || {
+                let task = field::spawn::<B, _>(cx, lane, move || {
                     w.bot_task(bot, tick);
                     // The pool's completed-task count (`RecordTaskCompletion`), which only the
                     // bounded wait reads.
                     if dispatch == Dispatch::BoundedWait {
-                        w.completed.lock(&w.ghost, lane)[bot as usize] = tick;
+                        w.completed.lock(w.cx(lane))[bot as usize] = tick;
                     }
                 });
                 submitted.push((bot, task));
@@ -370,9 +370,9 @@ impl<B: Backend> World<B> {
             Dispatch::Barrier => {
                 if !submitted.is_empty() {
                     for (_, t) in submitted {
-                        field::join(ghost, Lane::World, t);
+                        field::join(cx, t);
                     }
-                    ghost.event(Lane::World, Event::BotsJoined);
+                    cx.event(Event::BotsJoined);
                 }
             }
             Dispatch::FireAndForget => pending.extend(submitted.into_iter().map(|(_, t)| t)),
@@ -381,18 +381,18 @@ impl<B: Backend> World<B> {
                     // The timeout passes (a yield: the updates may finish meanwhile, or not); the
                     // updates seen finished are waited for, the others keep running.
                     B::yield_now();
-                    let finished = world.completed.lock(ghost, Lane::World).clone();
+                    let finished = world.completed.lock(cx).clone();
                     let (mut done, mut running) = (0u8, 0u8);
                     for (bot, t) in submitted {
                         if finished[bot as usize] == tick {
-                            field::join(ghost, Lane::World, t);
+                            field::join(cx, t);
                             done += 1;
                         } else {
                             pending.push(t);
                             running += 1;
                         }
                     }
-                    ghost.event(Lane::World, Event::BotsWaited { finished: done, running });
+                    cx.event(Event::BotsWaited { finished: done, running });
                     can_process_logouts = running == 0;
                 }
             }
@@ -404,32 +404,32 @@ impl<B: Backend> World<B> {
         // that logs the player out): under _sessionsMutex, LogoutPlayer(true) when the player is
         // in the world, then the session is erased with its queues.
         loop {
-            let Some(bot) = world.disconnections.lock(ghost, Lane::World).pop_front() else { break };
-            ghost.event(Lane::World, Event::DisconnectPopped(bot));
-            let mut managed = world.managed.lock(ghost, Lane::World);
+            let Some(bot) = world.disconnections.lock(cx).pop_front() else { break };
+            cx.event(Event::DisconnectPopped(bot));
+            let mut managed = world.managed.lock(cx);
             if !managed[bot as usize] {
                 continue;
             }
             let in_world = {
-                let _player_lock = world.hold_player(Lane::World, bot);
-                world.sessions[bot as usize].has_player(ghost, Lane::World)
-                    && world.players[bot as usize].in_world(ghost, Lane::World)?
+                let _player_lock = world.hold_player(cx, bot);
+                world.sessions[bot as usize].has_player(cx) && world.players[bot as usize].in_world(cx)?
             };
             if in_world {
-                world.logout_player(bot)?;
+                world.logout_player(cx, bot)?;
             }
             managed[bot as usize] = false;
-            ghost.event(Lane::World, Event::SessionErased(bot));
+            cx.event(Event::SessionErased(bot));
         }
         Ok(())
     }
 
-    /// Pushes `bot` onto `_asyncDisconnections`.
-    fn disconnect(&self, lane: Lane, bot: u8, why: Refusal) {
-        self.ghost.event(lane, Event::UpdateRefused { bot, why });
+    /// Pushes `bot` onto `_asyncDisconnections`, on `cx`: the world thread (a kick) or the bot's
+    /// worker (its update returned `false`).
+    fn disconnect(&self, cx: Cx, bot: u8, why: Refusal) {
+        cx.event(Event::UpdateRefused { bot, why });
         self.refusals.lock().unwrap_or_else(|p| p.into_inner())[bot as usize].get_or_insert(why);
-        self.disconnections.lock(&self.ghost, lane).push_back(bot);
-        self.ghost.event(lane, Event::DisconnectQueued(bot));
+        self.disconnections.lock(cx).push_back(bot);
+        cx.event(Event::DisconnectQueued(bot));
     }
 
     /// One manager task (on a bot worker, BotWorldSessionMgr.cpp:590-688): lock the `weak_ptr`
@@ -437,25 +437,24 @@ impl<B: Backend> World<B> {
     /// then the player (633): none or not in the world → disconnect (634-646); else read
     /// `IsInCombat`, `GetGroup`, `isMoving` and `GetHealthPct` on the worker (650-667).
     fn bot_task(&self, bot: u8, tick: u32) {
-        let lane = Lane::Bot { bot, tick };
-        if !self.is_managed(lane, bot) {
-            return self.disconnect(lane, bot, Refusal::SessionGone);
+        let cx = self.cx(Lane::Bot { bot, tick });
+        if !self.is_managed(cx, bot) {
+            return self.disconnect(cx, bot, Refusal::SessionGone);
         }
         let player = &self.players[bot as usize];
-        match self.update_bot(bot, tick, lane) {
+        match self.update_bot(bot, tick, cx) {
             Err(_) => {}
-            Ok(Some(why)) => self.disconnect(lane, bot, why),
+            Ok(Some(why)) => self.disconnect(cx, bot, why),
             Ok(None) => {
-                let _player_lock = self.hold_player(lane, bot);
-                let in_world = self.sessions[bot as usize].has_player(&self.ghost, lane)
-                    && player.in_world(&self.ghost, lane) == Ok(true);
+                let _player_lock = self.hold_player(cx, bot);
+                let in_world = self.sessions[bot as usize].has_player(cx) && player.in_world(cx) == Ok(true);
                 if self.ghost.crashed() {
                     return;
                 }
                 if !in_world {
-                    return self.disconnect(lane, bot, Refusal::NotInWorld);
+                    return self.disconnect(cx, bot, Refusal::NotInWorld);
                 }
-                let _ = player.read_state(&self.ghost, lane);
+                let _ = player.read_state(cx);
             }
         }
     }
@@ -466,35 +465,36 @@ impl<B: Backend> World<B> {
     /// 697), each packet deferred (685-699) or run behind the worker's status checks (712-820),
     /// then the bot AI when the player is in the world (889-1023): `BotAI::UpdateAI` reads the
     /// player (BotAI.cpp:236-362: `IsInWorld`, `IsInCombat`, `GetGroup`, `GetVictim`; the
-    /// rotation's `HasAura`) and sends the next tick's packets.
-    fn update_bot(&self, bot: u8, tick: u32, lane: Lane) -> Step<Option<Refusal>> {
+    /// rotation's `HasAura`) and sends the next tick's packets. `cx` is the bot's worker for the
+    /// tick.
+    fn update_bot(&self, bot: u8, tick: u32, cx: Cx) -> Step<Option<Refusal>> {
         let session = &self.sessions[bot as usize];
         let player = &self.players[bot as usize];
-        let Some(_guard) = session.try_lock_update(&self.ghost, lane) else { return Ok(Some(Refusal::LockBusy)) };
-        if session.kicked(&self.ghost, lane) {
+        let Some(_guard) = session.try_lock_update(cx) else { return Ok(Some(Refusal::LockBusy)) };
+        if session.kicked(cx) {
             return Ok(Some(Refusal::Kicked));
         }
-        let _player_lock = self.hold_player(lane, bot);
+        let _player_lock = self.hold_player(cx, bot);
         let classifier = self.policy.classifier();
         for _ in 0..MAX_PACKETS_PER_UPDATE {
-            let Some(packet) = session.next(&self.ghost, lane, Filter::Bot, true) else { break };
+            let Some(packet) = session.next(cx, Filter::Bot, true) else { break };
             if classifier.requires_main_thread(packet.opcode) {
-                session.queue_deferred(&self.ghost, lane, packet);
+                session.queue_deferred(cx, packet);
             } else {
-                self.run_handler(lane, bot, packet, Caller::BotWorker)?;
+                self.run_handler(cx, bot, packet, Caller::BotWorker)?;
             }
         }
-        if session.has_player(&self.ghost, lane) && player.in_world(&self.ghost, lane)? {
-            self.ghost.event(lane, Event::BotAi(bot));
-            player.read_state(&self.ghost, lane)?;
+        if session.has_player(cx) && player.in_world(cx)? {
+            cx.event(Event::BotAi(bot));
+            player.read_state(cx)?;
             if self.policy.aura_cache() {
-                let cached = self.aura_cache.lock_shared(&self.ghost, lane)[bot as usize];
-                self.ghost.event(lane, Event::CachedAura { player: bot, present: cached });
+                let cached = self.aura_cache.lock_shared(cx)[bot as usize];
+                cx.event(Event::CachedAura { player: bot, present: cached });
             } else {
-                player.has_aura(&self.ghost, lane, crate::player::SPELL_49416)?;
+                player.has_aura(cx, crate::player::SPELL_49416)?;
             }
             for &(opcode, payload) in self.scenario.packets(bot as usize, tick + 1) {
-                session.receive(&self.ghost, lane, opcode, payload);
+                session.receive(cx, opcode, payload);
             }
         }
         Ok(None)
@@ -504,14 +504,14 @@ impl<B: Backend> World<B> {
     /// (`BotActionProcessor::Update`): under the cache's exclusive lock, `GetAura` of each
     /// tracked spell, which reads `m_appliedAuras` like `HasAura` (AuraStateCache.cpp).
     fn fill_aura_cache(&self) -> Step {
-        let ghost = &self.ghost;
-        let mut cache = self.aura_cache.lock(ghost, Lane::World);
+        let cx = self.cx(Lane::World);
+        let mut cache = self.aura_cache.lock(cx);
         for (i, player) in self.players.iter().enumerate() {
-            if ghost.freed(player.id) || !self.sessions[i].has_player(ghost, Lane::World) {
+            if cx.ghost.freed(player.id) || !self.sessions[i].has_player(cx) {
                 continue;
             }
-            if player.in_world(ghost, Lane::World)? {
-                cache[i] = player.has_aura(ghost, Lane::World, crate::player::SPELL_49416)?;
+            if player.in_world(cx)? {
+                cache[i] = player.has_aura(cx, crate::player::SPELL_49416)?;
             }
         }
         Ok(())
@@ -520,12 +520,12 @@ impl<B: Backend> World<B> {
     /// `WorldSession::LogoutPlayer(true)` (WorldSession.cpp:599-753) on the world thread: the
     /// player's cleanup ([`Player::logout_cleanup`]: out of the world, every aura removed,
     /// deleted with its removal from the map, 727-728), then `SetPlayer(nullptr)` (730).
-    fn logout_player(&self, bot: u8) -> Step {
-        let _player_lock = self.hold_player(Lane::World, bot);
-        self.ghost.event(Lane::World, Event::Logout(bot));
-        self.on_map[bot as usize].write(&self.ghost, Lane::World, 0);
-        self.players[bot as usize].logout_cleanup(&self.ghost, Lane::World)?;
-        self.sessions[bot as usize].clear_player(&self.ghost, Lane::World);
+    fn logout_player(&self, cx: Cx, bot: u8) -> Step {
+        let _player_lock = self.hold_player(cx, bot);
+        cx.event(Event::Logout(bot));
+        self.on_map[bot as usize].write(cx, 0);
+        self.players[bot as usize].logout_cleanup(cx)?;
+        self.sessions[bot as usize].clear_player(cx);
         Ok(())
     }
 
@@ -534,40 +534,40 @@ impl<B: Backend> World<B> {
     /// (724; it returns for a player not in world, Player.cpp:955-956), whose heartbeat runs
     /// `UpdateZoneAndAreaId` (Player.cpp:1177).
     fn update_map(&self, map: u8, tick: u32, heartbeat: bool) -> Step {
-        let lane = Lane::Map { map, tick };
-        self.ghost.event(lane, Event::MapUpdate(map));
+        let cx = self.cx(Lane::Map { map, tick });
+        cx.event(Event::MapUpdate(map));
         for (i, player) in self.players.iter().enumerate() {
-            if player.map != map || self.on_map[i].read(&self.ghost, lane) == 0 {
+            if player.map != map || self.on_map[i].read(cx) == 0 {
                 continue;
             }
-            if self.policy.routes_by_map() && player.in_world(&self.ghost, lane)? {
-                self.process_session(lane, &self.sessions[i], Filter::Map)?;
+            if self.policy.routes_by_map() && player.in_world(cx)? {
+                self.process_session(cx, &self.sessions[i], Filter::Map)?;
             }
         }
         for (i, player) in self.players.iter().enumerate() {
-            if player.map != map || self.on_map[i].read(&self.ghost, lane) == 0 {
+            if player.map != map || self.on_map[i].read(cx) == 0 {
                 continue;
             }
-            let _player_lock = self.hold_player(lane, player.id);
-            if !player.in_world(&self.ghost, lane)? {
+            let _player_lock = self.hold_player(cx, player.id);
+            if !player.in_world(cx)? {
                 continue;
             }
             if heartbeat {
-                self.ghost.event(lane, Event::Heartbeat { player: player.id });
-                player.update_zone_and_area(&self.ghost, lane)?;
+                cx.event(Event::Heartbeat { player: player.id });
+                player.update_zone_and_area(cx)?;
             }
         }
         Ok(())
     }
 
     /// `WorldSession::Update` with a filter (WorldSession.cpp:366-596): head-of-line, up to the
-    /// per-update limit.
-    fn process_session(&self, lane: Lane, session: &BotSession<B>, filter: Filter) -> Step {
+    /// per-update limit, on `cx`: the world thread (`Filter::World`) or the player's map worker
+    /// (`Filter::Map`).
+    fn process_session(&self, cx: Cx, session: &BotSession<B>, filter: Filter) -> Step {
         for _ in 0..MAX_PACKETS_PER_UPDATE {
-            let in_world = session.has_player(&self.ghost, lane)
-                && self.players[session.bot as usize].in_world(&self.ghost, lane)?;
-            let Some(packet) = session.next(&self.ghost, lane, filter, in_world) else { break };
-            self.run_handler(lane, session.bot, packet, Caller::Session)?;
+            let in_world = session.has_player(cx) && self.players[session.bot as usize].in_world(cx)?;
+            let Some(packet) = session.next(cx, filter, in_world) else { break };
+            self.run_handler(cx, session.bot, packet, Caller::Session)?;
         }
         Ok(())
     }
@@ -575,20 +575,24 @@ impl<B: Backend> World<B> {
     /// `BotWorldSessionMgr::ProcessAllDeferredPackets` (world thread): the sessions with deferred
     /// packets, collected under `_sessionsMutex`, then `ProcessDeferredPackets` of each (at most
     /// 50).
-    fn process_all_deferred(&self) -> Step {
-        self.ghost.event(Lane::World, Event::DeferredPass);
+    fn process_all_deferred(&self, cx: Cx) -> Step {
+        cx.event(Event::DeferredPass);
         let bots: Vec<u8> = {
-            let managed = self.managed.lock(&self.ghost, Lane::World);
+            let managed = self.managed.lock(cx);
             (0..managed.len() as u8)
-                .filter(|&b| managed[b as usize] && self.sessions[b as usize].has_deferred(&self.ghost, Lane::World))
+                .filter(|&b| managed[b as usize] && self.sessions[b as usize].has_deferred(cx))
                 .collect()
         };
         for bot in bots {
-            self.sessions[bot as usize].process_deferred(&self.ghost, Lane::World, |packet| {
-                self.run_handler(Lane::World, bot, packet, Caller::Deferred)
-            })?;
+            self.sessions[bot as usize]
+                .process_deferred(cx, |packet| self.run_handler(cx, bot, packet, Caller::Deferred))?;
         }
         Ok(())
+    }
+
+    /// The context of a step of this run on `lane`.
+    fn cx(&self, lane: Lane) -> Cx<'_> {
+        Cx::new(&self.ghost, lane)
     }
 
     /// `opHandle->Call(session, packet)` behind the caller's status checks: STATUS_LOGGEDIN runs
@@ -596,40 +600,38 @@ impl<B: Backend> World<B> {
     /// nothing without a player (its handlers check); STATUS_TRANSFER only for a player not in it
     /// (the bot worker, BotSession.cpp:758-764, and `WorldSession::Update`, WorldSession.cpp:
     /// 448-452), but unconditionally from `ProcessDeferredPackets` (BotSession.cpp:1245-1251);
-    /// then what the handler kind does.
-    pub fn run_handler(&self, lane: Lane, bot: u8, packet: Packet, caller: Caller) -> Step {
-        let ghost = &self.ghost;
+    /// then what the handler kind does. `cx` is the thread `caller` runs it on.
+    pub fn run_handler(&self, cx: Cx, bot: u8, packet: Packet, caller: Caller) -> Step {
+        let lane = cx.lane;
         let opcode: Opcode = packet.opcode;
         let kind = opcode.kind();
         if kind == HandlerKind::Unhandled {
-            ghost.rejected(lane, bot, packet.id, Reject::Unhandled);
+            cx.ghost.rejected(lane, bot, packet.id, Reject::Unhandled);
             return Ok(());
         }
         let session = &self.sessions[bot as usize];
         let player = &self.players[bot as usize];
         let reject = match opcode.info().status {
-            Status::LoggedIn => {
-                (!session.has_player(ghost, lane) || !player.in_world(ghost, lane)?).then_some(Reject::NotInWorld)
-            }
+            Status::LoggedIn => (!session.has_player(cx) || !player.in_world(cx)?).then_some(Reject::NotInWorld),
             // Run with or without a player; without one, the handler itself finds none and does
             // nothing ("not expected _player or must checked in packet handler",
             // WorldSession.cpp:428-445; BotSession.cpp:747-751).
-            Status::LoggedInOrRecentlyLoggedOut => (!session.has_player(ghost, lane)).then_some(Reject::NotInWorld),
+            Status::LoggedInOrRecentlyLoggedOut => (!session.has_player(cx)).then_some(Reject::NotInWorld),
             Status::Transfer if caller != Caller::Deferred => {
-                if !session.has_player(ghost, lane) {
+                if !session.has_player(cx) {
                     Some(Reject::NotInWorld)
                 } else {
-                    player.in_world(ghost, lane)?.then_some(Reject::InWorld)
+                    player.in_world(cx)?.then_some(Reject::InWorld)
                 }
             }
             _ => None,
         };
         if let Some(reason) = reject {
-            ghost.rejected(lane, bot, packet.id, reason);
+            cx.ghost.rejected(lane, bot, packet.id, reason);
             return Ok(());
         }
-        ghost.ran(Run { bot, id: packet.id, opcode, kind, lane, player_map: player.map });
-        if opcode.info().status == Status::Authed && !session.has_player(ghost, lane) {
+        cx.ghost.ran(Run { bot, id: packet.id, opcode, kind, lane, player_map: player.map });
+        if opcode.info().status == Status::Authed && !session.has_player(cx) {
             // An account-level handler (character list, realm ticket) with no player: it touches
             // the session only.
             return Ok(());
@@ -637,23 +639,21 @@ impl<B: Backend> World<B> {
         let p = packet.payload;
         match kind {
             HandlerKind::Unhandled | HandlerKind::SessionLocal | HandlerKind::StaticQuery => Ok(()),
-            HandlerKind::SharedRead => player.read_state(ghost, lane).map(|v| {
+            HandlerKind::SharedRead => player.read_state(cx).map(|v| {
                 std::hint::black_box(v);
             }),
             HandlerKind::MoveStop => {
-                player.set_position(ghost, lane, p.area)?;
-                player.update_zone_and_area(ghost, lane)
+                player.set_position(cx, p.area)?;
+                player.update_zone_and_area(cx)
             }
-            HandlerKind::Move => player.set_position(ghost, lane, p.area),
-            HandlerKind::Cast => player.cast_request(ghost, lane, p.spell),
-            HandlerKind::AuraRemove => player.cancel_aura(ghost, lane, p.spell),
-            HandlerKind::QuestUpdate => {
-                player.update_quest(ghost, lane, p.quest, opcode != Opcode::CMSG_QUEST_LOG_REMOVE_QUEST)
-            }
-            HandlerKind::PlayerWrite => player.write_state(ghost, lane),
+            HandlerKind::Move => player.set_position(cx, p.area),
+            HandlerKind::Cast => player.cast_request(cx, p.spell),
+            HandlerKind::AuraRemove => player.cancel_aura(cx, p.spell),
+            HandlerKind::QuestUpdate => player.update_quest(cx, p.quest, opcode != Opcode::CMSG_QUEST_LOG_REMOVE_QUEST),
+            HandlerKind::PlayerWrite => player.write_state(cx),
             HandlerKind::WorldGlobal => {
-                let v = self.global.read(ghost, lane);
-                self.global.write(ghost, lane, v.wrapping_add(1));
+                let v = self.global.read(cx);
+                self.global.write(cx, v.wrapping_add(1));
                 Ok(())
             }
         }

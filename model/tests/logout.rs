@@ -4,7 +4,7 @@
 //! `cargo test -p model --release --test logout`
 
 use model::opcodes::{Opcode, Payload};
-use model::outcome::{Lane, Refusal, Reject};
+use model::outcome::{Cx, Lane, Refusal, Reject};
 use model::player::{PlayerStart, AREA_4755};
 use model::session::BotSession;
 use model::sync::Std;
@@ -73,12 +73,11 @@ fn a_removed_bot_loses_its_queued_packets_and_exactly_once_says_why() {
 fn packets_left_in_either_queue_alone_are_undrained() {
     let ghost = model::outcome::Ghost::new(1, 0);
     let received = BotSession::<Std>::new(0);
-    received.receive(&ghost, Lane::World, Opcode::CMSG_CAST_SPELL, Payload::default());
+    received.receive(Cx::new(&ghost, Lane::World), Opcode::CMSG_CAST_SPELL, Payload::default());
     assert_eq!(undrained_queues(&received), Some((0, 1, 0)));
     let deferred = BotSession::<Std>::new(0);
     deferred.queue_deferred(
-        &ghost,
-        Lane::World,
+        Cx::new(&ghost, Lane::World),
         model::Packet { id: 0, opcode: Opcode::CMSG_CAST_SPELL, payload: Payload::default() },
     );
     assert_eq!(undrained_queues(&deferred), Some((0, 0, 1)));

@@ -2,7 +2,7 @@
 //!
 //! `cargo test -p model --release --test player_steps`
 
-use model::outcome::{Event, Ghost, Lane};
+use model::outcome::{Cx, Event, Ghost, Lane};
 use model::player::{Player, PlayerStart, AREA_4755, AREA_4756};
 use model::sync::Std;
 
@@ -19,14 +19,14 @@ fn the_area_update_autocasts_only_when_the_area_changed() {
     let ghost = Ghost::new(1, 1_000);
     let start = PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4756, has_quest: true };
     let player = Player::<Std>::new(0, start, 4, false);
-    player.update_zone_and_area(&ghost, Lane::World).unwrap();
+    player.update_zone_and_area(Cx::new(&ghost, Lane::World)).unwrap();
     let autocasts = |g: &Ghost| events(g).iter().filter(|e| matches!(e, Event::Autocast { .. })).count();
     assert_eq!(autocasts(&ghost), 0, "{:?}", events(&ghost));
     assert!(!events(&ghost).iter().any(|e| matches!(e, Event::HasAura { .. })), "no area update ran");
-    player.set_position(&ghost, Lane::World, AREA_4755).unwrap();
-    player.update_zone_and_area(&ghost, Lane::World).unwrap();
-    player.set_position(&ghost, Lane::World, AREA_4756).unwrap();
-    player.update_zone_and_area(&ghost, Lane::World).unwrap();
+    player.set_position(Cx::new(&ghost, Lane::World), AREA_4755).unwrap();
+    player.update_zone_and_area(Cx::new(&ghost, Lane::World)).unwrap();
+    player.set_position(Cx::new(&ghost, Lane::World), AREA_4756).unwrap();
+    player.update_zone_and_area(Cx::new(&ghost, Lane::World)).unwrap();
     assert_eq!(autocasts(&ghost), 1, "{:?}", events(&ghost));
     assert_eq!(player.aura_snapshot(), (true, 1, vec![1]));
 }

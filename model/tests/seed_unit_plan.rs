@@ -5,7 +5,7 @@
 use model::aura::UnitAuras;
 use model::classifier::{Classifier, SeedClassifier};
 use model::opcodes::{Opcode, Payload, SeedCategory};
-use model::outcome::{Event, Ghost, Lane};
+use model::outcome::{Cx, Event, Ghost, Lane};
 use model::session::{BotSession, MAX_DEFERRED_PER_CALL};
 use model::sync::Std;
 use model::{AssertFailure, Crash};
@@ -17,8 +17,8 @@ use std::sync::Arc;
 fn double_apply_on_one_thread_trips_168_not_174() {
     let ghost = Ghost::new(1, 100);
     let auras = UnitAuras::<Std>::new(0, 2, false);
-    assert_eq!(auras.spell_hit(&ghost, Lane::World), Ok(()));
-    let err = auras.handle_effect(&ghost, Lane::World, 0, 0, true).unwrap_err();
+    assert_eq!(auras.spell_hit(Cx::new(&ghost, Lane::World)), Ok(()));
+    let err = auras.handle_effect(Cx::new(&ghost, Lane::World), 0, 0, true).unwrap_err();
     assert_eq!(err, Crash::Assert(AssertFailure::HasEffectMismatch));
     assert_eq!(AssertFailure::HasEffectMismatch.line(), 168);
     assert_eq!(err.to_string(), "ASSERT(HasEffect(effIndex) == (!apply)) failed at SpellAuras.cpp:168");
@@ -31,8 +31,8 @@ fn double_apply_on_one_thread_trips_168_not_174() {
 fn a_second_hit_on_one_thread_refreshes_and_applies_nothing() {
     let ghost = Ghost::new(1, 100);
     let auras = UnitAuras::<Std>::new(0, 2, false);
-    auras.spell_hit(&ghost, Lane::World).unwrap();
-    auras.spell_hit(&ghost, Lane::World).unwrap();
+    auras.spell_hit(Cx::new(&ghost, Lane::World)).unwrap();
+    auras.spell_hit(Cx::new(&ghost, Lane::World)).unwrap();
     assert_eq!(auras.snapshot(), (true, 1, vec![1]));
 }
 
@@ -42,10 +42,10 @@ fn a_second_hit_on_one_thread_refreshes_and_applies_nothing() {
 fn remove_without_apply_trips_168() {
     let ghost = Ghost::new(1, 100);
     let auras = UnitAuras::<Std>::new(0, 2, false);
-    auras.spell_hit(&ghost, Lane::World).unwrap();
-    assert_eq!(auras.handle_effect(&ghost, Lane::World, 0, 0, false), Ok(()));
+    auras.spell_hit(Cx::new(&ghost, Lane::World)).unwrap();
+    assert_eq!(auras.handle_effect(Cx::new(&ghost, Lane::World), 0, 0, false), Ok(()));
     assert_eq!(
-        auras.handle_effect(&ghost, Lane::World, 0, 0, false),
+        auras.handle_effect(Cx::new(&ghost, Lane::World), 0, 0, false),
         Err(Crash::Assert(AssertFailure::HasEffectMismatch))
     );
 }
@@ -62,7 +62,7 @@ fn a_cast_of_an_unknown_spell_touches_no_aura() {
         2,
         false,
     );
-    player.cast_request(&ghost, Lane::World, SPELL_49416).unwrap();
+    player.cast_request(Cx::new(&ghost, Lane::World), SPELL_49416).unwrap();
     assert_eq!(player.aura_snapshot(), (false, 0, vec![]));
     let events: Vec<Event> = ghost.events().into_iter().map(|(_, e)| e).collect();
     assert_eq!(events, vec![Event::CastDropped { player: 0, spell: SPELL_49416 }]);
@@ -118,7 +118,7 @@ fn ten_threads_queueing_deferred_packets_lose_none() {
                 for i in 0..100u32 {
                     let packet =
                         model::Packet { id: t * 100 + i, opcode: Opcode::CMSG_CAST_SPELL, payload: Payload::default() };
-                    s.queue_deferred(&g, Lane::Bot { bot: 0, tick: t }, packet);
+                    s.queue_deferred(Cx::new(&g, Lane::Bot { bot: 0, tick: t }), packet);
                 }
             })
         })
@@ -127,7 +127,7 @@ fn ten_threads_queueing_deferred_packets_lose_none() {
         h.join().unwrap();
     }
     let mut seen = Vec::new();
-    while let Some(p) = session.next_deferred(&ghost, Lane::World) {
+    while let Some(p) = session.next_deferred(Cx::new(&ghost, Lane::World)) {
         seen.push(p.id);
     }
     seen.sort_unstable();
@@ -142,14 +142,13 @@ fn process_deferred_runs_50_of_100() {
     let ghost = Ghost::new(1, 0);
     for id in 0..100 {
         session.queue_deferred(
-            &ghost,
-            Lane::Bot { bot: 0, tick: 1 },
+            Cx::new(&ghost, Lane::Bot { bot: 0, tick: 1 }),
             model::Packet { id, opcode: Opcode::CMSG_CAST_SPELL, payload: Payload::default() },
         );
     }
     let mut ran = Vec::new();
     let n = session
-        .process_deferred(&ghost, Lane::World, |p| {
+        .process_deferred(Cx::new(&ghost, Lane::World), |p| {
             ran.push(p.id);
             Ok(())
         })
@@ -157,6 +156,6 @@ fn process_deferred_runs_50_of_100() {
     assert_eq!(MAX_DEFERRED_PER_CALL, 50);
     assert_eq!(n, 50);
     assert_eq!(ran, (0..50).collect::<Vec<_>>());
-    assert!(session.has_deferred(&ghost, Lane::World));
+    assert!(session.has_deferred(Cx::new(&ghost, Lane::World)));
     assert_eq!(session.queue_lengths(), (0, 50));
 }

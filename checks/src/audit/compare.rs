@@ -8,7 +8,7 @@
 //! random scheduler, fixed seed, first schedule): the share of handlers that ran on a bot worker,
 //! and the ticks a packet waited between the tick it was sent for and the tick its handler ran.
 
-use crate::explore::Shuttle;
+use crate::explore::{last_outcome, Play, ShuttleEngine};
 use crate::report::{assert_short, Row};
 use model::outcome::{Outcome, ThreadKind};
 use model::race::Site;
@@ -16,7 +16,6 @@ use model::{AssertFailure, Dispatch, Invariant, Policy, ScenarioName};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
 
 /// One candidate fix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -225,15 +224,9 @@ fn rows_of<'a>(rows: &'a [Row], c: &Candidate) -> impl Iterator<Item = &'a Row> 
 /// One run of `seed-load` under the candidate: shuttle's random scheduler with [`LOAD_SEED`], its
 /// first schedule, so the figures are the same on every machine.
 pub fn load_run(policy: Policy, dispatch: Dispatch) -> Outcome {
-    let scenario = Arc::new(ScenarioName::SeedLoad.build());
-    let slot = Arc::new(Mutex::new(None));
-    let s = slot.clone();
     let scheduler = shuttle::scheduler::RandomScheduler::new_from_seed(LOAD_SEED, 1);
-    crate::explore::run_shuttle(scheduler, move || {
-        *s.lock().unwrap() = Some(model::world::run_with_trace_cap::<Shuttle>(&scenario, policy, dispatch, 0));
-    });
-    let outcome = slot.lock().unwrap().take();
-    outcome.expect("shuttle ran the one schedule")
+    let play = Play::new(ScenarioName::SeedLoad.build(), policy, dispatch).trace_cap(0);
+    last_outcome(ShuttleEngine(scheduler), play).expect("shuttle ran the one schedule")
 }
 
 /// Compares every candidate over the matrix `rows` (which must hold the candidates' cells).

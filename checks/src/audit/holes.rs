@@ -10,7 +10,7 @@
 //! dispatch modes run; the report groups the classifier's opcodes by the scenario that covers
 //! them.
 
-use crate::explore::Loom;
+use crate::explore::{each_outcome, LoomEngine, Play};
 use crate::report::trace;
 use model::classifier::Route;
 use model::opcodes::{HandlerKind, Opcode, Payload};
@@ -18,7 +18,7 @@ use model::player::{PlayerStart, AREA_4755, AREA_4756, QUEST_14078, SPELL_49416}
 use model::{Dispatch, Invariant, Outcome, Policy, Scenario, Violation};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// One dispatch mode's exploration of a hole: the mode, the schedules, and what it showed.
 pub type Explored = (Dispatch, u64, Option<(Violation, String)>);
@@ -84,6 +84,10 @@ fn keys(o: &Outcome) -> Vec<Key> {
     out
 }
 
+/// What [`explore`] returns: the schedule count, every key seen, and the first outcome with a key
+/// beyond the reference.
+type Seen = (u64, BTreeSet<Key>, Option<(Outcome, Key)>);
+
 /// Explores `scenario` under `policy` with loom at `bound`: the schedule count, every key seen,
 /// and the first outcome with a key outside `reference` (and not `placement`, which keeping a
 /// handler on the worker implies by itself).
@@ -93,13 +97,11 @@ fn explore(
     dispatch: Dispatch,
     bound: usize,
     reference: &BTreeSet<Key>,
-) -> (u64, BTreeSet<Key>, Option<(Outcome, Key)>) {
-    type State = (u64, BTreeSet<Key>, Option<(Outcome, Key)>);
-    let state: Arc<Mutex<State>> = Arc::default();
-    let (s, scenario, reference) = (state.clone(), scenario.clone(), reference.clone());
-    crate::explore::run_loom(Some(bound), move || {
-        let o = model::world::run::<Loom>(&scenario, policy, dispatch);
-        let mut st = s.lock().unwrap();
+) -> Seen {
+    let reference = reference.clone();
+    let play = Play::new(scenario.clone(), policy, dispatch);
+    let start: Seen = (0, BTreeSet::new(), None);
+    each_outcome(LoomEngine { bound: Some(bound) }, play, start, move |st, o| {
         st.0 += 1;
         let ks = keys(&o);
         let beyond = ks.iter().find(|k| k.0 != Invariant::Placement && !reference.contains(k)).copied();
@@ -109,11 +111,7 @@ fn explore(
                 st.2 = Some((o, k));
             }
         }
-    });
-    match Arc::try_unwrap(state) {
-        Ok(state) => state.into_inner().unwrap_or_else(|p| p.into_inner()),
-        Err(_) => unreachable!("loom dropped its closure"),
-    }
+    })
 }
 
 /// The first violation of `outcome` that `key` names, with its cut trace.

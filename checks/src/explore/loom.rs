@@ -1,6 +1,6 @@
 //! loom: exhaustive exploration up to a preemption bound. The [`Loom`] backend of
 //! [`model::sync::Backend`], the one loom configuration ([`run_loom`]), and the exploration of a
-//! cell ([`explore_loom`]).
+//! cell ([`explore_loom`], through [`super::each_outcome`]).
 //!
 //! Plain server fields are read with `fetch_add(0)` and written with `swap` under loom (see
 //! `model::sync` for why: loom's plain loads may return stale values, which is weak-memory
@@ -8,12 +8,11 @@
 //! scheduling point and sequentially consistent).
 
 use super::hooks::engine;
+use super::play::{each_outcome, LoomEngine, Play};
 use super::tally::Tally;
 use super::Cell;
 use model::scenario::LOOM_MAX_THREADS;
-use model::world::run;
 use std::sync::atomic::Ordering::SeqCst;
-use std::sync::{Arc, Mutex};
 
 /// loom: exhaustive exploration up to a preemption bound.
 #[derive(Debug, Clone, Copy, Default)]
@@ -47,18 +46,15 @@ pub fn run_loom(bound: Option<usize>, body: impl Fn() + Sync + Send + 'static) {
 
 /// Explores `cell` over every loom schedule up to `bound` preemptions.
 pub(super) fn explore_loom(cell: Cell, bound: Option<usize>) -> Tally {
-    let scenario = Arc::new(cell.scenario.build());
+    let play = Play::of(cell);
+    let scenario = &play.scenario;
     assert!(
         scenario.threads() <= LOOM_MAX_THREADS,
         "{} needs {} threads; loom allows {LOOM_MAX_THREADS}",
         scenario.name,
         scenario.threads()
     );
-    let tally = Arc::new(Mutex::new(Tally::default()));
-    let t = tally.clone();
-    run_loom(bound, move || {
-        let outcome = run::<Loom>(&scenario, cell.policy, cell.dispatch);
-        t.lock().unwrap().record(outcome);
-    });
-    Arc::try_unwrap(tally).ok().expect("loom dropped its closure").into_inner().unwrap()
+    each_outcome(LoomEngine { bound }, play, Tally::default(), |tally, outcome| {
+        tally.record(outcome);
+    })
 }

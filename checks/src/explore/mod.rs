@@ -7,6 +7,7 @@
 //! | [`loom`] | loom: every schedule up to a preemption bound ([`Loom`], [`run_loom`]) |
 //! | [`shuttle`] | shuttle: random, PCT and DFS, with recorded, replayable schedules ([`Shuttle`], [`run_shuttle`], [`replay`]) |
 //! | [`std_threads`] | real OS threads (timing-dependent, not in the default matrix) |
+//! | [`play`] | one model run per schedule under either engine, each outcome handed to a closure ([`each_outcome`], [`Play`]) |
 //! | [`hooks`] | the engines' panic hooks, kept to engine threads ([`engine`]) |
 //! | [`tally`] | what one exploration's schedules did |
 //! | [`bounds`] | the minimal loom bound of each finding |
@@ -22,15 +23,18 @@
 pub mod bounds;
 pub mod hooks;
 pub mod loom;
+pub mod play;
 pub mod shuttle;
 pub mod std_threads;
 mod tally;
 
 pub use self::loom::{run_loom, Loom};
+pub use self::play::{each_outcome, last_outcome, Engine, LoomEngine, Play, ShuttleEngine};
 pub use self::shuttle::{
     parse_schedule, refind_with_shuttle, replay, run_shuttle, schedule_string, shuttle_config, Recording, ReplayError,
     Shuttle,
 };
+pub use self::std_threads::StdEngine;
 pub use hooks::{engine, init};
 
 use ::shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler};
@@ -264,6 +268,22 @@ pub fn deepen(cell: Cell, max_bound: usize) -> Vec<CellResult> {
 }
 
 /// Explores `cell` under `checker` with `budget`.
+///
+/// Two bots of one group leave it in the same tick: with no deferral, even joined at once by
+/// the barrier, their handlers race on the group, in every schedule, so loom finds it with no
+/// preemption at all.
+///
+/// ```
+/// use checks::explore::{explore, Budget, Cell, Checker, Strength};
+/// use model::{Dispatch, Invariant, Policy, ScenarioName};
+///
+/// let cell = Cell { policy: Policy::UNSYNCHRONIZED, scenario: ScenarioName::GroupLeave, dispatch: Dispatch::Barrier };
+/// let r = explore(cell, Checker::Loom, Budget { bound: Some(0), ..Budget::default() });
+/// assert_eq!(r.strength, Strength::Bounded);
+/// assert!(r.schedules >= 1);
+/// assert!(r.first.contains_key(&Invariant::DataRace), "{:?}", r.violating);
+/// assert_eq!(r.first[&Invariant::DataRace].schedule_index, 1, "the first schedule shows it");
+/// ```
 pub fn explore(cell: Cell, checker: Checker, budget: Budget) -> CellResult {
     let start = Instant::now();
     let n = budget.schedules;

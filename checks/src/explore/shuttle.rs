@@ -9,10 +9,10 @@
 //! `ReplayScheduler`.
 
 use super::hooks::engine;
+use super::play::{each_outcome, last_outcome, Play, ShuttleEngine};
 use super::tally::Tally;
 use super::{Budget, Cell, Counterexample};
-use model::world::{run, run_with_trace_cap};
-use model::{AssertFailure, Invariant, Outcome, Scenario, Violation};
+use model::{AssertFailure, Invariant, Outcome, Violation};
 use shuttle::scheduler::{PctScheduler, RandomScheduler, ReplayScheduler, Schedule, Scheduler, Task, TaskId};
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering::SeqCst;
@@ -132,36 +132,29 @@ fn explore_shuttle_with<S: Scheduler + 'static>(
     scheduler: S,
     stop_at_first: Option<(Invariant, Option<AssertFailure>)>,
 ) -> (Tally, bool) {
-    let scenario = Arc::new(cell.scenario.build());
-    let tally = Arc::new(Mutex::new(Tally::default()));
     let rec_state = Arc::new(Mutex::new(RecordingState::default()));
     let recording =
         Recording { inner: StopWhen { inner: scheduler, stop: Arc::new(Mutex::new(false)) }, state: rec_state.clone() };
     let stop = recording.inner.stop.clone();
-    {
-        let tally = tally.clone();
-        let rec_state = rec_state.clone();
-        run_shuttle(recording, move || {
-            // No trace while exploring: the kept schedules are replayed with one afterwards.
-            let outcome = run_with_trace_cap::<Shuttle>(&scenario, cell.policy, cell.dispatch, 0);
-            let mut t = tally.lock().unwrap();
-            if t.record(outcome) {
-                rec_state.lock().unwrap().keep = Some(t.schedules);
-            }
-            let found = match stop_at_first {
-                Some((_, Some(line))) => t.first_by_line.contains_key(&line),
-                Some((inv, None)) => t.first.contains_key(&inv),
-                None => false,
-            };
-            if found {
-                *stop.lock().unwrap() = true;
-            }
-        });
-    }
+    let keep = rec_state.clone();
+    // No trace while exploring: the kept schedules are replayed with one afterwards.
+    let play = Play::of(cell).trace_cap(0);
+    let mut tally = each_outcome(ShuttleEngine(recording), play, Tally::default(), move |t, outcome| {
+        if t.record(outcome) {
+            keep.lock().unwrap().keep = Some(t.schedules);
+        }
+        let found = match stop_at_first {
+            Some((_, Some(line))) => t.first_by_line.contains_key(&line),
+            Some((inv, None)) => t.first.contains_key(&inv),
+            None => false,
+        };
+        if found {
+            *stop.lock().unwrap() = true;
+        }
+    });
     let mut st = rec_state.lock().unwrap();
     st.close();
     let branching = st.branching;
-    let mut tally = Arc::try_unwrap(tally).ok().expect("runner dropped its closure").into_inner().unwrap();
     let strings: BTreeMap<u64, (String, usize)> =
         st.kept.iter().map(|(&i, (s, p))| (i, (schedule_string(s), *p))).collect();
     tally.attach_schedules(&strings);
@@ -260,14 +253,7 @@ pub fn parse_schedule(schedule: &str) -> Option<Schedule> {
 /// Replays one shuttle schedule of `cell` and returns its outcome.
 pub fn replay(cell: Cell, schedule: &str) -> Result<Outcome, ReplayError> {
     let decoded = parse_schedule(schedule).ok_or_else(|| ReplayError::BadSchedule(schedule.to_string()))?;
-    let scenario: Arc<Scenario> = Arc::new(cell.scenario.build());
-    let slot = Arc::new(Mutex::new(None));
-    let s = slot.clone();
     let mut scheduler = ReplayScheduler::new_from_schedule(decoded);
     scheduler.set_allow_incomplete();
-    run_shuttle(scheduler, move || {
-        *s.lock().unwrap() = Some(run::<Shuttle>(&scenario, cell.policy, cell.dispatch));
-    });
-    let outcome = slot.lock().unwrap().take();
-    outcome.ok_or_else(|| ReplayError::BadSchedule(schedule.to_string()))
+    last_outcome(ShuttleEngine(scheduler), Play::of(cell)).ok_or_else(|| ReplayError::BadSchedule(schedule.to_string()))
 }

@@ -4,9 +4,8 @@
 //! step cap bounds a run.
 
 use super::*;
-use crate::explore::Shuttle;
+use crate::explore::{last_outcome, Play, ShuttleEngine};
 use model::scenario::SplitMix;
-use model::world::run_with_trace_cap;
 use model::{Dispatch, Outcome, Policy, Scenario};
 use shuttle::scheduler::{Schedule, Scheduler, Task, TaskId};
 use std::sync::{Arc, Mutex};
@@ -73,12 +72,8 @@ pub fn run_on_bytes(
 ) -> Option<Outcome> {
     let scheduler = ByteScheduler::new(choices);
     let capped = scheduler.capped.clone();
-    let slot = Arc::new(Mutex::new(None));
-    let (s, scenario) = (slot.clone(), scenario.clone());
-    crate::explore::run_shuttle(scheduler, move || {
-        *s.lock().unwrap() = Some(run_with_trace_cap::<Shuttle>(&scenario, policy, dispatch, trace_cap));
-    });
-    let outcome = slot.lock().unwrap().take();
+    let play = Play::new(scenario.clone(), policy, dispatch).trace_cap(trace_cap);
+    let outcome = last_outcome(ShuttleEngine(scheduler), play);
     if *capped.lock().unwrap() {
         return None;
     }

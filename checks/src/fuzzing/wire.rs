@@ -6,7 +6,7 @@ use super::codec::{byte_of, encode_player_start, pick, player_start};
 use super::*;
 use arbitrary::Unstructured;
 use model::opcodes::{decode_wire, DecodeError};
-use model::outcome::{Ghost, Lane, Reject};
+use model::outcome::{Cx, Ghost, Lane, Reject};
 use model::player::PlayerStart;
 use model::session::{BotSession, Filter};
 use model::sync::Std;
@@ -53,10 +53,9 @@ pub fn judge_packets_at(data: &[u8], per_tick: usize) -> Result<(), Finding> {
 
     let ghost = Ghost::new(1, 0);
     let session = BotSession::<Std>::new(0);
-    let ids = session.receive_wire(&ghost, Lane::Bot { bot: 0, tick: 0 }, wire);
-    let mut queued = std::iter::from_fn(|| session.next(&ghost, Lane::Bot { bot: 0, tick: 0 }, Filter::Bot, true))
-        .collect::<Vec<_>>()
-        .into_iter();
+    let cx = Cx::new(&ghost, Lane::Bot { bot: 0, tick: 0 });
+    let ids = session.receive_wire(cx, wire);
+    let mut queued = std::iter::from_fn(|| session.next(cx, Filter::Bot, true)).collect::<Vec<_>>().into_iter();
     let mut packets = Vec::new();
     let (mut offset, mut frames) = (0, 0u32);
     while offset < wire.len() {

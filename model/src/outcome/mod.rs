@@ -9,14 +9,17 @@
 //! | file | what it holds |
 //! |---|---|
 //! | `lane.rs` | the trace vocabulary: [`Event`], why a packet was dropped ([`Reject`]) or its session disconnected ([`Refusal`]), [`Integrity`], [`PacketLog`], [`Run`] |
+//! | `cx.rs` | [`Cx`], the context a step runs in: the ghost recorder and the lane |
 //! | `ghost.rs` | the ghost recorder ([`Ghost`]) every thread of a run writes to, and the [`Outcome`] it is taken into |
 //! | `invariants.rs` | [`Outcome`], [`PlayerEnd`], the eight [`Invariant`]s and the [`Violation`]s [`Outcome::check`] finds, one function per invariant |
 
+mod cx;
 mod ghost;
 mod invariants;
 mod lane;
 
 pub use crate::lane::{Lane, ThreadKind};
+pub use cx::Cx;
 pub use ghost::Ghost;
 pub use invariants::{Invariant, Outcome, PlayerEnd, Violation};
 pub use lane::{Container, Event, Integrity, PacketLog, Refusal, Reject, Run};
