@@ -5,6 +5,7 @@ use crate::args::{named, parse_bound, LoomBound};
 use crate::global::Global;
 use checks::explore::bounds;
 use checks::explore::{Budget, Cell, Checker};
+use checks::matrix;
 use checks::report::{self, trace, Format};
 use model::{Dispatch, Invariant, Policy, ScenarioName};
 use std::process::ExitCode;
@@ -49,10 +50,10 @@ fn explain(
 ) -> ExitCode {
     let cell = Cell { policy, scenario, dispatch };
     let checker = if scenario.is_small() { Checker::Loom } else { Checker::Pct };
-    let budget = Budget { schedules: report::SEED_LOAD_SCHEDULES, bound, ..Budget::default() };
+    let budget = Budget { schedules: matrix::SEED_LOAD_SCHEDULES, bound, ..Budget::default() };
     let mut row = match invariant {
-        None => report::run_job(cell, checker, budget),
-        Some(i) => report::run_job_for(cell, checker, budget, i),
+        None => matrix::run_job(cell, checker, budget),
+        Some(i) => matrix::run_job_for(cell, checker, budget, i),
     };
     let title = cell.to_string();
     let mut found_by = checker;
@@ -62,7 +63,7 @@ fn explain(
         let within = bound.map_or("in any schedule".to_string(), |b| format!("up to preemption bound {b}"));
         note = Some(format!("loom finds no {i} {within} ({} schedules)", row.result.schedules));
         let sampled = Budget { schedules: EXPLAIN_SAMPLES, ..budget };
-        row = report::run_job_for(cell, Checker::Random, sampled, i);
+        row = matrix::run_job_for(cell, Checker::Random, sampled, i);
         found_by = Checker::Random;
     }
     let Some(c) = row.counterexample else {

@@ -7,7 +7,8 @@ use crate::global::Global;
 use checks::audit::compare;
 use checks::expected;
 use checks::explore::{Budget, Checker};
-use checks::report::{self, Format, Plan, Row};
+use checks::matrix::{self, Plan, Row};
+use checks::report::{self, Format};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::classifier::SeedClassifier;
 use model::{Dispatch, Policy, ScenarioName};
@@ -117,7 +118,7 @@ fn run_matrix(args: &Args) -> ExitCode {
     let explicit = args.budget.is_some();
     let work: Vec<_> =
         jobs.into_iter().map(|(cell, checker)| (cell, checker, plan.budget_for(cell, explicit))).collect();
-    let rows = report::run_jobs(&work, args.jobs.0, |cell, checker| {
+    let rows = matrix::run_jobs(&work, args.jobs.0, |cell, checker| {
         bar.set_message(format!(
             "{} {} {} {}",
             cell.scenario.name(),
