@@ -1,8 +1,7 @@
 //! The renderings of the matrix's rows ([`crate::matrix::Row`]): [`json`] (no timings),
 //! [`tables`] (text with timings, or Markdown) and [`trace`] (counterexamples as lanes or a
-//! Mermaid diagram), [`gaps`] (the gap audit), and what every report shares: the [`Format`]s and the replay command.
+//! Mermaid diagram), and what every report shares: the [`Format`]s and the replay command.
 
-pub mod gaps;
 pub mod json;
 pub mod tables;
 pub mod trace;

@@ -4,7 +4,7 @@
 use crate::args::named;
 use crate::global::Global;
 use checks::audit::gaps;
-use checks::report::{self, Format};
+use checks::report::Format;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -16,7 +16,7 @@ pub struct Args {
 
 impl Args {
     pub fn run(self, _: &Global) -> ExitCode {
-        out!("{}", report::gaps::render(&gaps::report(), self.format));
+        out!("{}", gaps::render(&gaps::report(), self.format));
         ExitCode::SUCCESS
     }
 }
