@@ -23,7 +23,7 @@ const CITATIONS: &str = include_str!("../../../data/citations.tsv");
 const FIDELITY: &str = include_str!("../../../../FIDELITY.md");
 
 fn drift(dir: &std::path::Path) -> ExitCode {
-    use checks::sources::{drift, trinitycore};
+    use checks::sources::drift;
     if !dir.join(drift::GAME_DIR).is_dir() {
         eprintln!("verify drift: {} is not a TrinityCore checkout (no {})", dir.display(), drift::GAME_DIR);
         return ExitCode::from(2);
@@ -35,53 +35,39 @@ fn drift(dir: &std::path::Path) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut bad = 0;
-    for problem in drift::check_fidelity_consistency(FIDELITY, &citations) {
+    let tally = drift::tally(&citations, FIDELITY, dir, &checks::sources::built_table());
+    for problem in &tally.consistency {
         outln!("citations: {problem}");
-        bad += 1;
     }
-    let results = drift::check_drift(&citations, dir);
-    let moved: Vec<_> = results.iter().filter(|d| d.kind != drift::DriftKind::Ok).collect();
-    outln!(
-        "{} citations of {} FIDELITY.md rows held against {}:",
-        results.len(),
-        {
-            let mut rows: Vec<u32> = results.iter().map(|d| d.row).collect();
-            rows.dedup();
-            rows.len()
-        },
-        dir.display()
-    );
+    let moved = tally.drifted();
+    outln!("{} citations of {} FIDELITY.md rows held against {}:", tally.citations.len(), tally.rows(), dir.display());
     for d in &moved {
         outln!("  re-read {d}");
     }
-    outln!("  {} in place, {} drifted", results.len() - moved.len(), moved.len());
-    bad += moved.len();
-    match trinitycore::read_checkout(dir) {
-        Ok(theirs) => {
-            let ours = checks::sources::built_table();
-            let diffs = trinitycore::diff(&ours, &theirs.rows);
+    outln!("  {} in place, {} drifted", tally.citations.len() - moved.len(), moved.len());
+    match &tally.table {
+        Ok(table) => {
             outln!(
                 "client opcode table: {} opcodes in the checkout, {} in {} this build runs on, {} differences",
-                theirs.rows.len(),
-                ours.len(),
+                table.theirs,
+                table.ours,
                 checks::sources::built_table_source(),
-                diffs.len()
+                table.diffs.len()
             );
-            for d in &diffs {
+            for d in &table.diffs {
                 outln!("  {d}");
             }
-            bad += diffs.len();
         }
         Err(e) => {
             eprintln!("verify drift: {e}");
             return ExitCode::from(2);
         }
     }
-    if bad == 0 {
-        ExitCode::SUCCESS
-    } else {
-        eprintln!("verify drift: {bad} things to re-read before trusting the verdicts on this checkout");
-        ExitCode::FAILURE
+    match tally.to_re_read() {
+        0 => ExitCode::SUCCESS,
+        bad => {
+            eprintln!("verify drift: {bad} things to re-read before trusting the verdicts on this checkout");
+            ExitCode::FAILURE
+        }
     }
 }

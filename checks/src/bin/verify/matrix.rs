@@ -5,7 +5,7 @@
 use crate::args::{named, parse_bound, parse_jobs, parse_shard, Jobs, LoomBound};
 use crate::global::Global;
 use checks::audit::compare;
-use checks::expected;
+use checks::audit::gate::Verdict;
 use checks::explore::{Budget, Checker};
 use checks::matrix::{self, Plan, Row};
 use checks::report::{self, Format};
@@ -131,16 +131,7 @@ fn run_matrix(args: &Args) -> ExitCode {
     bar.finish_and_clear();
     // In gate mode the user's classifier has no pinned truth: its rows are judged against what
     // a complete, fail-closed classifier breaks in the same cell instead.
-    let judged_by_gate = |r: &Row| gate && r.result.cell.policy == Policy::SeedDeferral;
-    let mismatches: Vec<&Row> = rows.iter().filter(|r| !judged_by_gate(r) && r.mismatch.is_some()).collect();
-    let gate_failures: Vec<(&Row, Vec<String>)> = rows
-        .iter()
-        .filter(|r| judged_by_gate(r))
-        .filter_map(|r| {
-            let beyond = expected::beyond_complete(&r.result);
-            (!beyond.is_empty()).then_some((r, beyond))
-        })
-        .collect();
+    let verdict = Verdict::judge(&rows, gate);
     if args.compare {
         let table = compare::compare(&rows);
         match args.format {
@@ -151,11 +142,11 @@ fn run_matrix(args: &Args) -> ExitCode {
     } else {
         print_matrix(&rows, args.format);
     }
-    for r in &mismatches {
+    for r in &verdict.mismatches {
         eprintln!("MISMATCH {}: {}", r.title(), r.mismatch.as_deref().unwrap_or(""));
     }
     if gate {
-        for (r, beyond) in &gate_failures {
+        for (r, beyond) in &verdict.gate_failures {
             for b in beyond {
                 eprintln!("GATE {}: {b}", r.title());
             }
@@ -164,22 +155,22 @@ fn run_matrix(args: &Args) -> ExitCode {
                 eprintln!("     replay: {}", report::replay_command(r.result.cell, s));
             }
         }
-        let gated = rows.iter().filter(|r| judged_by_gate(r)).count();
-        if gate_failures.is_empty() && mismatches.is_empty() {
+        let gated = verdict.gated;
+        if verdict.passed() {
             eprintln!("verify: gate passed: the classifier adds no violation in {gated} results");
             return ExitCode::SUCCESS;
         }
         eprintln!(
             "verify: gate failed: {} of {gated} results break what a complete, fail-closed classifier does not",
-            gate_failures.len()
+            verdict.gate_failures.len()
         );
         return ExitCode::FAILURE;
     }
-    if mismatches.is_empty() {
+    if verdict.passed() {
         eprintln!("verify: {} results, all match the pinned truths", rows.len());
         ExitCode::SUCCESS
     } else {
-        eprintln!("verify: {} of {} results differ from the pinned truths", mismatches.len(), rows.len());
+        eprintln!("verify: {} of {} results differ from the pinned truths", verdict.mismatches.len(), rows.len());
         ExitCode::FAILURE
     }
 }

@@ -15,6 +15,12 @@
 //!   so re-indenting or re-spacing a line is not drift.
 //! - [`check_fidelity_consistency`] holds the rows against `FIDELITY.md` itself, so the two files
 //!   cannot silently diverge (see [`fidelity_citations`] for what counts as a citation).
+//! - [`tally()`] does both and holds a checkout's opcode table against ours: what `verify
+//!   drift` lists.
+
+mod tally;
+
+pub use tally::{tally, TableDrift, Tally};
 
 use super::cpp::{self, FunctionDef};
 use super::{numbered_lines, read_lossy};
