@@ -1,6 +1,8 @@
-//! The value parsers the commands share: named enums, `--jobs`, `--bound`, `--shard`.
+//! The value parsers the commands share (named enums, `--jobs`, `--bound`, `--shard`), and the
+//! arguments that name one cell.
 
-use model::Named;
+use checks::explore::Cell;
+use model::{Dispatch, Named, Policy, ScenarioName};
 
 /// The parser of a named enum's values: exactly its names, which clap lists in `--help` and in
 /// the error for any other value.
@@ -45,4 +47,26 @@ pub fn parse_shard(s: &str) -> Result<(usize, usize), String> {
         return Err(err());
     }
     Ok((k, n))
+}
+
+// One cell, as `replay` and `explain` name it (no doc comment: clap would take it for the help
+// of the commands that flatten it).
+#[derive(clap::Args, Debug)]
+pub struct CellArgs {
+    /// Policy.
+    #[arg(value_parser = named::<Policy>())]
+    policy: Policy,
+    /// Scenario.
+    #[arg(value_parser = named::<ScenarioName>())]
+    scenario: ScenarioName,
+    /// Bot dispatch mode.
+    #[arg(long, value_parser = named::<Dispatch>(), default_value = "fire-and-forget")]
+    dispatch: Dispatch,
+}
+
+impl CellArgs {
+    /// The cell named.
+    pub fn cell(&self) -> Cell {
+        Cell { policy: self.policy, scenario: self.scenario, dispatch: self.dispatch }
+    }
 }

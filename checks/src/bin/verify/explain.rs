@@ -1,26 +1,19 @@
 //! `explain`: one cell's first counterexample as lanes (Markdown: a Mermaid diagram), with the
 //! smallest bound that shows it and the schedule that replays it.
 
-use crate::args::{named, parse_bound, LoomBound};
+use crate::args::{named, parse_bound, CellArgs, LoomBound};
 use crate::global::Global;
 use checks::explore::bounds;
 use checks::explore::{Budget, Cell, Checker};
 use checks::matrix;
 use checks::report::{self, trace, Format};
-use model::{Dispatch, Invariant, Policy, ScenarioName};
+use model::Invariant;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Policy.
-    #[arg(value_parser = named::<Policy>())]
-    policy: Policy,
-    /// Scenario.
-    #[arg(value_parser = named::<ScenarioName>())]
-    scenario: ScenarioName,
-    /// Bot dispatch mode.
-    #[arg(long, value_parser = named::<Dispatch>(), default_value = "fire-and-forget")]
-    dispatch: Dispatch,
+    #[command(flatten)]
+    cell: CellArgs,
     /// Output format (text or markdown).
     #[arg(long, value_parser = named::<Format>(), default_value = "text")]
     format: Format,
@@ -35,21 +28,12 @@ pub struct Args {
 
 impl Args {
     pub fn run(self, _: &Global) -> ExitCode {
-        let Args { policy, scenario, dispatch, format, bound, invariant } = self;
-        explain(policy, scenario, dispatch, format, bound, invariant)
+        explain(self.cell.cell(), self.format, self.bound, self.invariant)
     }
 }
 
-fn explain(
-    policy: Policy,
-    scenario: ScenarioName,
-    dispatch: Dispatch,
-    format: Format,
-    LoomBound(bound): LoomBound,
-    invariant: Option<Invariant>,
-) -> ExitCode {
-    let cell = Cell { policy, scenario, dispatch };
-    let checker = if scenario.is_small() { Checker::Loom } else { Checker::Pct };
+fn explain(cell: Cell, format: Format, LoomBound(bound): LoomBound, invariant: Option<Invariant>) -> ExitCode {
+    let checker = if cell.scenario.is_small() { Checker::Loom } else { Checker::Pct };
     let budget = Budget { schedules: matrix::SEED_LOAD_SCHEDULES, bound, ..Budget::default() };
     let mut row = match invariant {
         None => matrix::run_job(cell, checker, budget),

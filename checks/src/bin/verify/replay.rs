@@ -1,25 +1,17 @@
 //! `replay`: one shuttle schedule of one cell, and what it breaks.
 
-use crate::args::named;
+use crate::args::CellArgs;
 use crate::global::Global;
 use checks::explore::{self, Cell};
 use checks::report::trace;
-use model::{Dispatch, Policy, ScenarioName};
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Policy.
-    #[arg(value_parser = named::<Policy>())]
-    policy: Policy,
-    /// Scenario.
-    #[arg(value_parser = named::<ScenarioName>())]
-    scenario: ScenarioName,
+    #[command(flatten)]
+    cell: CellArgs,
     /// The schedule string a report printed.
     schedule: String,
-    /// Bot dispatch mode.
-    #[arg(long, value_parser = named::<Dispatch>(), default_value = "fire-and-forget")]
-    dispatch: Dispatch,
     /// Show the whole trace instead of the cut one.
     #[arg(long)]
     full: bool,
@@ -27,13 +19,11 @@ pub struct Args {
 
 impl Args {
     pub fn run(self, _: &Global) -> ExitCode {
-        let Args { policy, scenario, schedule, dispatch, full } = self;
-        replay(policy, scenario, dispatch, &schedule, full)
+        replay(self.cell.cell(), &self.schedule, self.full)
     }
 }
 
-fn replay(policy: Policy, scenario: ScenarioName, dispatch: Dispatch, schedule: &str, full: bool) -> ExitCode {
-    let cell = Cell { policy, scenario, dispatch };
+fn replay(cell: Cell, schedule: &str, full: bool) -> ExitCode {
     let outcome = match explore::replay(cell, schedule) {
         Ok(o) => o,
         Err(e) => {
