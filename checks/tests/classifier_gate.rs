@@ -210,3 +210,48 @@ fn holes_are_shown_with_counterexamples() {
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stderr.contains("0 of 0 kinds"), "{stderr}");
 }
+
+/// One loom row at bound 0 (every cell below shows what it breaks in its one schedule).
+fn loom_row(policy: model::Policy, dispatch: model::Dispatch) -> checks::matrix::Row {
+    use checks::explore::{Budget, Cell, Checker};
+    let cell = Cell { policy, scenario: model::ScenarioName::GroupLeave, dispatch };
+    checks::matrix::run_job(cell, Checker::Loom, Budget { bound: Some(0), ..Budget::default() })
+}
+
+/// The verdict the gate gives, without the binary: in gate mode the `seed-deferral` rows are
+/// judged against a complete classifier (the seed's leaves the group race under the barrier,
+/// which complete deferral closes), and every other row against its pinned truth; outside it,
+/// every row against its pinned truth.
+#[test]
+fn the_gate_judges_seed_deferral_rows_against_a_complete_classifier() {
+    use checks::audit::gate::{gate_failures, judged_by_gate, Verdict};
+    use model::{Dispatch, Policy};
+    let mut rows = vec![
+        loom_row(Policy::SEED_DEFERRAL, Dispatch::Barrier),
+        loom_row(Policy::COMPLETE_DEFERRAL, Dispatch::Barrier),
+    ];
+    let plain = Verdict::judge(&rows, false);
+    assert!(plain.passed() && plain.gated == 0 && plain.gate_failures.is_empty(), "{plain:?}");
+    assert!(!judged_by_gate(false, &rows[0]));
+    assert!(judged_by_gate(true, &rows[0]) && !judged_by_gate(true, &rows[1]));
+
+    let failures = gate_failures(&rows, true);
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(std::ptr::eq(failures[0].0, &rows[0]));
+    let race = "data race on Group::m_memberSlots (a complete classifier leaves none there)";
+    assert!(failures[0].1.iter().any(|b| b == race), "{:?}", failures[0].1);
+    let gated = Verdict::judge(&rows, true);
+    assert_eq!((gated.gated, gated.gate_failures.len(), gated.mismatches.len()), (1, 1, 0));
+    assert!(!gated.passed());
+
+    // A row that differs from its pinned truth fails the run, unless the gate judges it.
+    for r in &mut rows {
+        r.mismatch = Some("pinned otherwise".into());
+    }
+    let plain = Verdict::judge(&rows, false);
+    assert_eq!(plain.mismatches.len(), 2);
+    assert!(!plain.passed());
+    let gated = Verdict::judge(&rows, true);
+    assert_eq!(gated.mismatches.len(), 1);
+    assert!(std::ptr::eq(gated.mismatches[0], &rows[1]));
+}

@@ -6,9 +6,9 @@
 
 mod common;
 
+use checks::audit::gaps::render;
 use checks::audit::gaps::{self, GapReport};
 use checks::audit::worker_share::worker_share;
-use checks::report::gaps::render;
 use checks::report::Format;
 use model::classifier::{Dispatch, Policy};
 use model::outcome::Lane;

@@ -4,8 +4,8 @@
 mod common;
 
 use checks::sources::drift::{
-    check_drift, check_fidelity_consistency, fidelity_citations, parse_citations, read_citations, Citation, CitedRange,
-    Drift, DriftKind, Missing, CITATIONS_FORMAT, CITATIONS_HEADER,
+    check_drift, check_fidelity_consistency, fidelity_citations, parse_citations, read_citations, tally, Citation,
+    CitedRange, Drift, DriftKind, Missing, CITATIONS_FORMAT, CITATIONS_HEADER,
 };
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -141,6 +141,53 @@ fn citation_file_errors_name_their_lines() {
         "c.tsv:1: expected the header `row\\tfile\\tline_start\\tline_end\\tfunction\\tfingerprint`, got `1\\ta\\t1\\t1\\tF\\tx`"
     );
     assert_eq!(CITATIONS_FORMAT.header(), CITATIONS_HEADER);
+}
+
+/// A `FIDELITY.md` whose table cites exactly the fixture citations.
+const FIXTURE_FIDELITY: &str = "\
+| # | modelled behaviour | source | simplification | verdicts it could change |
+|---|---|---|---|---|
+| 1 | the assert | TC `Spells/Auras/SpellAuras.cpp:8-25` | none | none |
+| 6 | the insert | TC `Spells/Auras/SpellAuras.cpp:27-31` | none | none |
+| 10 | the removal | TC `Spells/Auras/SpellAuras.cpp:33-44` | none | none |
+| 12 | the counter | TC `Spells/Auras/SpellAuras.cpp:49-52` | none | none |
+";
+
+/// `verify drift`'s tally: a thing to re-read per disagreement with `FIDELITY.md`, per drifted
+/// citation and per difference of the checkout's opcode table from ours; a table that cannot be
+/// read is an error and counts nothing; a row cited twice is one row.
+#[test]
+fn the_tally_counts_every_thing_to_re_read() {
+    let cites = fixture_citations();
+    let in_place = fixture_checkout("tally-in-place", |t| t);
+    let t = tally(&cites, FIXTURE_FIDELITY, &in_place, &[]);
+    assert!(t.consistency.is_empty(), "{:?}", t.consistency);
+    assert_eq!((t.citations.len(), t.rows(), t.drifted().len()), (4, 4, 0));
+    assert!(t.table.is_err());
+    assert_eq!(t.to_re_read(), 0);
+
+    let moved = fixture_checkout("tally-moved", |t| insert_lines_at_top(t, 60));
+    let mut twice = cites.clone();
+    twice.insert(1, cites[0].clone());
+    let t = tally(&twice, FIXTURE_FIDELITY, &moved, &[]);
+    assert_eq!(t.consistency.len(), 1, "{:?}", t.consistency);
+    assert_eq!((t.citations.len(), t.rows(), t.drifted().len()), (5, 4, 5));
+    assert_eq!(t.to_re_read(), 6);
+
+    let protocol = "src/server/game/Server/Protocol";
+    for f in ["Opcodes.h", "Opcodes.cpp"] {
+        std::fs::create_dir_all(moved.join(protocol)).unwrap();
+        std::fs::copy(manifest("tests/fixtures/sources/tc").join(protocol).join(f), moved.join(protocol).join(f))
+            .unwrap();
+    }
+    let theirs = checks::sources::trinitycore::read_checkout(&moved).unwrap().rows;
+    let t = tally(&cites, FIXTURE_FIDELITY, &moved, &theirs);
+    let table = t.table.as_ref().unwrap();
+    assert_eq!((table.theirs, table.ours, table.diffs.len()), (14, 14, 0));
+    assert_eq!(t.to_re_read(), 4);
+    let t = tally(&cites, FIXTURE_FIDELITY, &moved, &theirs[1..]);
+    assert_eq!(t.table.as_ref().unwrap().diffs.len(), 1);
+    assert_eq!(t.to_re_read(), 5);
 }
 
 /// The bare git mirror of the TrinityCore tree `FIDELITY.md` cites (override with

@@ -9,8 +9,9 @@
 mod common;
 
 use checks::explore::{replay, Budget, Checker};
+use checks::matrix::{self, Plan, Row};
+use checks::report;
 use checks::report::trace;
-use checks::report::{self, Plan, Row};
 use model::classifier::{Classifier, CompleteClassifier, SeedClassifier, TrinityCoreRouting};
 use model::opcodes::OPCODES;
 use model::Invariant;
@@ -30,7 +31,7 @@ fn rows() -> &'static [Row] {
     static ROWS: OnceLock<Vec<Row>> = OnceLock::new();
     ROWS.get_or_init(|| {
         let plan = Plan::full(budget());
-        report::run_jobs(&work(&plan), 2, |_, _| {})
+        matrix::run_jobs(&work(&plan), 2, |_, _| {})
     })
 }
 
@@ -122,7 +123,7 @@ fn json_is_byte_identical_across_runs_and_worker_counts() {
         scenarios: vec![model::ScenarioName::QuestAccept49416, model::ScenarioName::CastThenMove],
         ..Plan::full(budget())
     };
-    let run = |threads: usize| report::render_json(&report::run_jobs(&work(&plan), threads, |_, _| {}));
+    let run = |threads: usize| report::render_json(&matrix::run_jobs(&work(&plan), threads, |_, _| {}));
     let (a, b) = (run(1), run(2));
     assert!(a.contains("\"line\": 174"), "the crash line is in the report");
     assert_eq!(a, b);

@@ -9,7 +9,8 @@
 //! and the ticks a packet waited between the tick it was sent for and the tick its handler ran.
 
 use crate::explore::{last_outcome, Play, ShuttleEngine};
-use crate::report::{assert_short, Row};
+use crate::matrix::Row;
+use crate::report::assert_short;
 use model::outcome::{Outcome, ThreadKind};
 use model::race::Site;
 use model::{AssertFailure, Dispatch, Invariant, Policy, ScenarioName};

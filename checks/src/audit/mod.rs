@@ -3,6 +3,7 @@
 //! | file | question |
 //! |---|---|
 //! | [`gaps`] | what does the classifier leave on the bot worker, against TrinityCore's places? |
+//! | [`gate`] | does the user's classifier break what a complete one keeps? which results differ from their pinned truth? |
 //! | [`holes`] | does each handler kind it leaves there break something? (one loom scenario each) |
 //! | [`compare`] | which candidate fix to ship? |
 //! | [`seed_document`] | what does the seed document say, beside its data file? |
@@ -12,6 +13,7 @@
 pub mod baseline;
 pub mod compare;
 pub mod gaps;
+pub mod gate;
 pub mod holes;
 pub mod seed_document;
 pub mod worker_share;

@@ -50,6 +50,17 @@ pub fn jobs(cells: &[Cell]) -> Vec<(Cell, Checker, Budget)> {
     out
 }
 
+/// Explores `cells` on `threads` worker threads (`done` is called as each job finishes) and
+/// returns `previous` with their measured truths ([`merge`]).
+pub fn bless(previous: &Table, cells: &[Cell], threads: usize, done: impl Fn(Cell, Checker) + Sync) -> Table {
+    let rows = matrix::run_jobs(&jobs(cells), threads, done);
+    let truths: BTreeMap<Cell, Truth> = cells
+        .iter()
+        .map(|&cell| (cell, truth(&rows.iter().filter(|r| r.result.cell == cell).collect::<Vec<_>>())))
+        .collect();
+    merge(previous, &truths)
+}
+
 /// The truth of one cell, from its rows (one per checker of [`jobs`]).
 pub fn truth(rows: &[&matrix::Row]) -> Truth {
     let mut loom = LoomSearch::NotRun;

@@ -37,7 +37,7 @@ pub fn engine<R>(f: impl FnOnce() -> R) -> R {
 /// inside [`engine`], and every other panic (a failing assertion of a test that runs no engine,
 /// a bug in a report) to the hook the process had before, as if no engine had ever run.
 ///
-/// [`crate::report::run_jobs`] calls it before it starts its worker threads, so that several
+/// [`crate::matrix::run_jobs`] calls it before it starts its worker threads, so that several
 /// explorations can run at once: the hooks are process-wide but decide per thread (the
 /// generator hook by the thread's running coroutine, shuttle's by the thread's execution state,
 /// ours by the thread's [`engine`] depth), so a panic in one worker's exploration is handled by

@@ -1,8 +1,8 @@
 //! The matrix as JSON: verdicts and counterexamples without timings, so that two runs of the
 //! same command give the same bytes.
 
-use super::Row;
 use crate::explore::Counterexample;
+use crate::matrix::Row;
 use model::Invariant;
 use serde::Serialize;
 

@@ -1,8 +1,9 @@
 //! The matrix as text or Markdown: the verdict table, the data races each policy leaves, the
 //! counterexamples cut to the events that matter, and the time per checker.
 
-use super::{replay_command, trace, Row};
+use super::{replay_command, trace};
 use crate::explore::{Cell, CellResult, Checker, Counterexample, Depth, Strength};
+use crate::matrix::Row;
 use model::{Dispatch, Invariant, Policy, ScenarioName};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -3,10 +3,14 @@
 //! bot worker by handler kind, the opcodes the handler-kind rules had to guess, the seed
 //! document's names and set sizes ([`super::seed_document`]) and the seed's worker-share claim
 //! measured on `seed-load` ([`super::worker_share`]). [`report`] builds it;
-//! [`crate::report::gaps`] renders it as text, JSON or Markdown.
+//! [`render()`] renders it as text, JSON or Markdown.
 //!
 //! Everything here is deterministic: tables are walked in table order and groups are kept in
 //! `BTreeMap`s or `Vec`s.
+
+mod render;
+
+pub use render::render;
 
 use super::seed_document::{renamed, set_sizes, Rename, SetSize};
 use super::worker_share::{worker_share, Share};

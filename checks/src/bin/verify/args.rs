@@ -1,0 +1,72 @@
+//! The value parsers the commands share (named enums, `--jobs`, `--bound`, `--shard`), and the
+//! arguments that name one cell.
+
+use checks::explore::Cell;
+use model::{Dispatch, Named, Policy, ScenarioName};
+
+/// The parser of a named enum's values: exactly its names, which clap lists in `--help` and in
+/// the error for any other value.
+pub fn named<T: Named + Send + Sync>() -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::{PossibleValuesParser, TypedValueParser as _};
+    PossibleValuesParser::new(T::ALL.iter().map(|v| v.name()))
+        .try_map(|s| T::from_name(&s).ok_or_else(|| format!("no value named {s:?}")))
+}
+
+/// Worker threads for `--jobs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Jobs(pub usize);
+
+pub fn parse_jobs(s: &str) -> Result<Jobs, String> {
+    match s.trim() {
+        "all" => Ok(Jobs(std::thread::available_parallelism().map_or(1, |n| n.get()))),
+        n => match n.parse::<usize>() {
+            Ok(j) if j >= 1 => Ok(Jobs(j)),
+            _ => Err(format!("bad jobs {s:?}: expected a number of worker threads (1, 2, ...) or `all`")),
+        },
+    }
+}
+
+/// loom's preemption bound as given on the command line: `None` for every schedule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoomBound(pub Option<usize>);
+
+pub fn parse_bound(s: &str) -> Result<LoomBound, String> {
+    match s.trim() {
+        "none" | "complete" => Ok(LoomBound(None)),
+        n => n.parse::<usize>().map(|b| LoomBound(Some(b))).map_err(|_| {
+            format!("bad bound {s:?}: expected a preemption bound (0, 1, 2, ...) or `none` to explore every schedule")
+        }),
+    }
+}
+
+pub fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let err = || format!("bad shard {s:?}: expected K/N with 1 <= K <= N, e.g. 2/4");
+    let (k, n) = s.split_once('/').ok_or_else(err)?;
+    let (k, n): (usize, usize) = (k.trim().parse().map_err(|_| err())?, n.trim().parse().map_err(|_| err())?);
+    if k == 0 || n == 0 || k > n {
+        return Err(err());
+    }
+    Ok((k, n))
+}
+
+// One cell, as `replay` and `explain` name it (no doc comment: clap would take it for the help
+// of the commands that flatten it).
+#[derive(clap::Args, Debug)]
+pub struct CellArgs {
+    /// Policy.
+    #[arg(value_parser = named::<Policy>())]
+    policy: Policy,
+    /// Scenario.
+    #[arg(value_parser = named::<ScenarioName>())]
+    scenario: ScenarioName,
+    /// Bot dispatch mode.
+    #[arg(long, value_parser = named::<Dispatch>(), default_value = "fire-and-forget")]
+    dispatch: Dispatch,
+}
+
+impl CellArgs {
+    /// The cell named.
+    pub fn cell(&self) -> Cell {
+        Cell { policy: self.policy, scenario: self.scenario, dispatch: self.dispatch }
+    }
+}

@@ -1,0 +1,177 @@
+//! The verification matrix, run: which cells and checkers run ([`Plan`]), each job explored on a
+//! pool of worker threads ([`run_jobs`], [`run_job`]), its smallest loom bounds folded in and its
+//! verdict against the pinned truth ([`crate::expected`]) kept on its [`Row`]. The walk goes
+//! one way: plan → [`crate::explore`] → [`crate::explore::bounds`] → [`crate::expected`]; the
+//! rows are rendered by [`crate::report`].
+
+use crate::expected;
+use crate::explore::{explore, refind_with_shuttle, Budget, Cell, CellResult, Checker, Counterexample};
+use model::{Dispatch, Invariant, Policy, ScenarioName};
+
+/// Shuttle schedules for `seed-load` (about a millisecond each).
+pub const SEED_LOAD_SCHEDULES: usize = 300;
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// Policies.
+    pub policies: Vec<Policy>,
+    /// Scenarios.
+    pub scenarios: Vec<ScenarioName>,
+    /// Dispatch modes.
+    pub dispatches: Vec<Dispatch>,
+    /// Checkers.
+    pub checkers: Vec<Checker>,
+    /// Budget.
+    pub budget: Budget,
+    /// `(k, n)`: run only the k-th of n shares (1-based).
+    pub shard: Option<(usize, usize)>,
+    /// Only these (policy, dispatch) pairs, when set (the candidate fixes of `--compare`).
+    pub pairs: Option<Vec<(Policy, Dispatch)>>,
+}
+
+impl Plan {
+    /// Everything, with the default checkers (std is opt-in: its results depend on timing).
+    pub fn full(budget: Budget) -> Self {
+        Plan {
+            policies: Policy::ALL.to_vec(),
+            scenarios: ScenarioName::ALL.to_vec(),
+            dispatches: Dispatch::ALL.to_vec(),
+            checkers: vec![Checker::Loom, Checker::Random, Checker::Pct, Checker::Dfs],
+            budget,
+            shard: None,
+            pairs: None,
+        }
+    }
+    /// The (cell, checker) jobs of the plan, in report order, after sharding.
+    pub fn jobs(&self) -> Vec<(Cell, Checker)> {
+        let mut jobs = Vec::new();
+        for &scenario in &self.scenarios {
+            for &policy in &self.policies {
+                for &dispatch in &self.dispatches {
+                    if self.pairs.as_ref().is_some_and(|p| !p.contains(&(policy, dispatch))) {
+                        continue;
+                    }
+                    for &checker in &self.checkers {
+                        if checker.runs(scenario) {
+                            jobs.push((Cell { policy, scenario, dispatch }, checker));
+                        }
+                    }
+                }
+            }
+        }
+        match self.shard {
+            Some((k, n)) => jobs.into_iter().enumerate().filter(|(i, _)| i % n == k - 1).map(|(_, j)| j).collect(),
+            None => jobs,
+        }
+    }
+    /// The budget for one job (seed-load gets fewer shuttle schedules unless set explicitly).
+    pub fn budget_for(&self, cell: Cell, explicit_budget: bool) -> Budget {
+        let mut b = self.budget;
+        if cell.scenario == ScenarioName::SeedLoad && !explicit_budget {
+            b.schedules = SEED_LOAD_SCHEDULES;
+        }
+        b
+    }
+}
+
+/// One result with its verdict against the pinned truth.
+#[derive(Clone, Debug)]
+pub struct Row {
+    /// The exploration's result.
+    pub result: CellResult,
+    /// The reported counterexample, with a replayable schedule where one was found.
+    pub counterexample: Option<Counterexample>,
+    /// Why it does not match the pinned truth.
+    pub mismatch: Option<String>,
+    /// For a loom result, the smallest bound at which loom shows each finding.
+    pub minimal: Vec<crate::explore::bounds::MinimalBound>,
+}
+
+impl Row {
+    /// `scenario / policy / dispatch / checker`.
+    pub fn title(&self) -> String {
+        let c = self.result.cell;
+        format!("{c} / {}", self.result.checker.name())
+    }
+}
+
+/// Runs `jobs` on `threads` worker threads and returns their rows in the order of `jobs`,
+/// whatever order they finish in: the report is the same for any number of threads. `done` is
+/// called as each job finishes (for a progress bar).
+pub fn run_jobs(jobs: &[(Cell, Checker, Budget)], threads: usize, done: impl Fn(Cell, Checker) + Sync) -> Vec<Row> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    crate::explore::init();
+    let next = AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<Row>>> = jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, jobs.len().max(1)) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&(cell, checker, budget)) = jobs.get(i) else { break };
+                let row = run_job(cell, checker, budget);
+                *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(row);
+                done(cell, checker);
+            });
+        }
+    });
+    slots.into_iter().map(|s| s.into_inner().unwrap_or_else(|p| p.into_inner()).expect("every job ran")).collect()
+}
+
+/// The deepest bound `--prove` takes a cell to: the bounded wait's schedules grow about
+/// twentyfold per preemption (about a minute per cell at bound 3), so its cells stop at 2.
+pub fn max_prove_bound(cell: Cell) -> usize {
+    if cell.dispatch == Dispatch::BoundedWait {
+        2
+    } else {
+        usize::MAX
+    }
+}
+
+/// Runs one job and judges it.
+pub fn run_job(cell: Cell, checker: Checker, budget: Budget) -> Row {
+    if let (Checker::Loom, Some(max)) = (checker, budget.prove) {
+        let mut series = crate::explore::deepen(cell, max.min(max_prove_bound(cell)));
+        let minimal = crate::explore::bounds::fold(&series);
+        let result = series.pop().expect("bound 0 at least");
+        let counterexample = result.reported().cloned();
+        return finish_job_with(result, counterexample, budget, minimal);
+    }
+    let result = explore(cell, checker, budget);
+    let counterexample = result.reported().cloned();
+    finish_job(result, counterexample, budget)
+}
+
+/// [`run_job`], reporting the counterexample of `invariant` (none when it holds).
+pub fn run_job_for(cell: Cell, checker: Checker, budget: Budget, invariant: Invariant) -> Row {
+    let result = explore(cell, checker, budget);
+    let counterexample = match invariant {
+        Invariant::Assert => result.reported().filter(|c| c.violation.invariant == Invariant::Assert).cloned(),
+        other => result.first.get(&other).cloned(),
+    };
+    finish_job(result, counterexample, budget)
+}
+
+fn finish_job(result: CellResult, counterexample: Option<Counterexample>, budget: Budget) -> Row {
+    let minimal = crate::explore::bounds::minimal_for(&result);
+    finish_job_with(result, counterexample, budget, minimal)
+}
+
+fn finish_job_with(
+    result: CellResult,
+    mut counterexample: Option<Counterexample>,
+    budget: Budget,
+    minimal: Vec<crate::explore::bounds::MinimalBound>,
+) -> Row {
+    let (cell, checker) = (result.cell, result.checker);
+    if let Some(c) = counterexample.as_mut() {
+        if c.schedule.is_none() && checker == Checker::Loom {
+            if let Some(found) = refind_with_shuttle(cell, &c.violation, budget) {
+                c.schedule = found.schedule;
+                c.preemptions = found.preemptions;
+            }
+        }
+    }
+    let mismatch = expected::mismatch(&result, &budget);
+    Row { result, counterexample, mismatch, minimal }
+}
