@@ -39,7 +39,7 @@
 //! | [`scenario`] | the seven scenarios (six small enough for loom) |
 //! | [`outcome`] | lanes and the trace vocabulary (`lane`), the ghost recorder (`ghost`), the outcome and the eight invariants (`invariants`) |
 //! | [`race`] | the happens-before data-race detector: vector clocks, locations, races |
-//! | [`named`] | the enums' name tables: [`Named`] and the macro that writes `ALL`, `name` and `from_name` |
+//! | [`named`](mod@named) | the enums' name tables: [`Named`] and the macro that writes `ALL`, `name` and `from_name` |
 
 #![warn(missing_docs)]
 

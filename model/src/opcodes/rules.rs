@@ -80,7 +80,8 @@ impl HandlerKind {
 pub enum KindBasis {
     /// Its status or handler says the server does not run it (`STATUS_UNHANDLED`, `Handle_NULL`, …).
     NotRun,
-    /// A rule of [`RULES`] names it (by name, prefix, infix or suffix).
+    /// A rule of the handler-kind rules (`RULES` in `model/src/opcodes/rules.rs`) names it (by
+    /// name, prefix, infix or suffix).
     Rule,
     /// No rule names it: the kind is the fail-closed guess, [`HandlerKind::PlayerWrite`]. A new
     /// or renamed opcode of a user's table lands here, and `gaps` lists them for review.
