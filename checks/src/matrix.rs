@@ -8,8 +8,9 @@ use crate::expected;
 use crate::explore::{explore, refind_with_shuttle, Budget, Cell, CellResult, Checker, Counterexample};
 use model::{Dispatch, Invariant, Policy, ScenarioName};
 
-/// Shuttle schedules for `seed-load` (about a millisecond each).
-pub const SEED_LOAD_SCHEDULES: usize = 300;
+/// Shuttle schedules per checker for a scenario too large for loom (`seed-load`: about a
+/// millisecond each; a small scenario gets [`Budget::default`]'s).
+pub const LARGE_SCHEDULES: usize = 300;
 
 /// What to run.
 #[derive(Clone, Debug)]
@@ -43,33 +44,34 @@ impl Plan {
             pairs: None,
         }
     }
-    /// The (cell, checker) jobs of the plan, in report order, after sharding.
+    /// The (cell, checker) jobs of the plan, in report order, after sharding. A shard takes
+    /// whole cells, every `n`-th one (the cell's checkers stay together), so the expensive loom
+    /// searches spread over the shards instead of all landing in the one that gets the loom jobs.
     pub fn jobs(&self) -> Vec<(Cell, Checker)> {
-        let mut jobs = Vec::new();
+        let mut cells = Vec::new();
         for &scenario in &self.scenarios {
             for &policy in &self.policies {
                 for &dispatch in &self.dispatches {
-                    if self.pairs.as_ref().is_some_and(|p| !p.contains(&(policy, dispatch))) {
-                        continue;
-                    }
-                    for &checker in &self.checkers {
-                        if checker.runs(scenario) {
-                            jobs.push((Cell { policy, scenario, dispatch }, checker));
-                        }
+                    if self.pairs.as_ref().is_none_or(|p| p.contains(&(policy, dispatch))) {
+                        cells.push(Cell { policy, scenario, dispatch });
                     }
                 }
             }
         }
-        match self.shard {
-            Some((k, n)) => jobs.into_iter().enumerate().filter(|(i, _)| i % n == k - 1).map(|(_, j)| j).collect(),
-            None => jobs,
+        let mut jobs = Vec::new();
+        for (i, &cell) in cells.iter().enumerate() {
+            if self.shard.is_none_or(|(k, n)| i % n == k - 1) {
+                jobs.extend(self.checkers.iter().filter(|c| c.runs(cell.scenario)).map(|&c| (cell, c)));
+            }
         }
+        jobs
     }
-    /// The budget for one job (seed-load gets fewer shuttle schedules unless set explicitly).
+    /// The budget for one job: a scenario too large for loom gets [`LARGE_SCHEDULES`] shuttle
+    /// schedules unless the number was set explicitly.
     pub fn budget_for(&self, cell: Cell, explicit_budget: bool) -> Budget {
         let mut b = self.budget;
-        if cell.scenario == ScenarioName::SeedLoad && !explicit_budget {
-            b.schedules = SEED_LOAD_SCHEDULES;
+        if !cell.scenario.is_small() && !explicit_budget {
+            b.schedules = LARGE_SCHEDULES;
         }
         b
     }
@@ -174,4 +176,33 @@ fn finish_job_with(
     }
     let mismatch = expected::mismatch(&result, &budget);
     Row { result, counterexample, mismatch, minimal }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shards of a plan partition its jobs: together they are the whole plan, in no shard
+    /// twice, and each cell's jobs (its loom search with its shuttle runs) in one shard; no shard
+    /// is left with only cheap checkers.
+    #[test]
+    fn shards_partition_the_plan_by_cell() {
+        let full = Plan::full(Budget::default());
+        let all = full.jobs();
+        let n = 4;
+        let mut seen = Vec::new();
+        for k in 1..=n {
+            let shard = Plan { shard: Some((k, n)), ..full.clone() }.jobs();
+            assert!(shard.iter().any(|(_, c)| *c == Checker::Loom), "shard {k}/{n} has no loom job");
+            for (cell, _) in &shard {
+                let whole = all.iter().filter(|(c, _)| c == cell).count();
+                assert_eq!(shard.iter().filter(|(c, _)| c == cell).count(), whole, "{cell} split across shards");
+            }
+            seen.extend(shard);
+        }
+        seen.sort();
+        let mut expected = all.clone();
+        expected.sort();
+        assert_eq!(seen, expected);
+    }
 }

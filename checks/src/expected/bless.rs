@@ -30,7 +30,7 @@ pub fn search() -> Search {
         })
         .min(LOOM_MAX_BOUND),
         shuttle_schedules: d.schedules,
-        large_schedules: matrix::SEED_LOAD_SCHEDULES,
+        large_schedules: matrix::LARGE_SCHEDULES,
         seed: d.seed,
         pct_depth: d.pct_depth,
     }

@@ -34,7 +34,7 @@ impl Args {
 
 fn explain(cell: Cell, format: Format, LoomBound(bound): LoomBound, invariant: Option<Invariant>) -> ExitCode {
     let checker = if cell.scenario.is_small() { Checker::Loom } else { Checker::Pct };
-    let budget = Budget { schedules: matrix::SEED_LOAD_SCHEDULES, bound, ..Budget::default() };
+    let budget = Budget { schedules: matrix::LARGE_SCHEDULES, bound, ..Budget::default() };
     let mut row = match invariant {
         None => matrix::run_job(cell, checker, budget),
         Some(i) => matrix::run_job_for(cell, checker, budget, i),
