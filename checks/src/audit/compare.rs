@@ -8,7 +8,9 @@
 //! random scheduler, fixed seed, first schedule): the share of handlers that ran on a bot worker,
 //! and the ticks a packet waited between the tick it was sent for and the tick its handler ran.
 
-use crate::explore::{last_outcome, Play, ShuttleEngine};
+use crate::expected::{self, bless, table::LoomSearch};
+use crate::explore::bounds::Finding;
+use crate::explore::{last_outcome, Cell, Play, ShuttleEngine};
 use crate::matrix::Row;
 use crate::report::assert_short;
 use model::outcome::{Outcome, ThreadKind};
@@ -113,6 +115,12 @@ pub struct Comparison {
     pub core_change: bool,
     /// Every invariant holds on every scenario and checker.
     pub clean: bool,
+    /// How far the pinned truths of its small scenarios searched, the weakest of them: how far a
+    /// "no" in this row holds beyond the runs it was read from (`proved`, `loom to bound K`).
+    pub pinned_search: String,
+    /// What the pinned truths know it breaks that these runs did not reach (a deeper loom bound),
+    /// e.g. `Unit.cpp:3811 (loom 4, move-stop-49416)`.
+    pub deeper: Vec<String>,
 }
 
 impl Comparison {
@@ -251,7 +259,59 @@ fn compare_one(rows: &[Row], c: &Candidate) -> Comparison {
         latency_max: latencies.iter().copied().max().unwrap_or(0),
         core_change: c.policy.core_change(),
         clean: mine.iter().all(|r| r.result.first.is_empty()),
+        pinned_search: pinned_search(c),
+        deeper: deeper(&mine, c),
     }
+}
+
+/// The weakest loom search among the pinned truths of the candidate's small scenarios.
+fn pinned_search(c: &Candidate) -> String {
+    let searches = ScenarioName::small()
+        .into_iter()
+        .filter_map(|scenario| expected::pin(Cell { policy: c.policy, scenario, dispatch: c.dispatch }))
+        .map(|row| row.truth.loom);
+    let weakest = searches.min_by_key(|s| match s {
+        LoomSearch::NotRun => 0,
+        LoomSearch::UpTo(k) => 1 + k,
+        LoomSearch::Every => usize::MAX,
+    });
+    match weakest {
+        Some(LoomSearch::Every) => "proved".to_string(),
+        Some(LoomSearch::UpTo(k)) => format!("loom to bound {k}"),
+        Some(LoomSearch::NotRun) | None => "not pinned".to_string(),
+    }
+}
+
+/// The invariants and asserts the candidate's pinned truths hold, at a loom bound deeper than its
+/// rows `mine` searched, that none of those rows found: each with the smallest bound and the first
+/// scenario that shows it.
+fn deeper(mine: &[&Row], c: &Candidate) -> Vec<String> {
+    let found: BTreeSet<Finding> = mine.iter().flat_map(|r| bless::found(&r.result)).collect();
+    let mut first: Vec<(Finding, usize, ScenarioName)> = Vec::new();
+    for scenario in ScenarioName::ALL {
+        let Some(row) = expected::pin(Cell { policy: c.policy, scenario, dispatch: c.dispatch }) else { continue };
+        for (&f, reach) in &row.truth.findings {
+            let (Some(k), false, false) = (reach.loom, found.contains(&f), matches!(f, Finding::Race(_))) else {
+                continue;
+            };
+            match first.iter_mut().find(|(g, _, _)| *g == f) {
+                Some(e) if k < e.1 => *e = (f, k, scenario),
+                Some(_) => {}
+                None => first.push((f, k, scenario)),
+            }
+        }
+    }
+    first.sort();
+    first
+        .into_iter()
+        .map(|(f, k, scenario)| {
+            let what = match f {
+                Finding::Assert(a) => assert_short(a),
+                other => other.to_string(),
+            };
+            format!("{what} (loom {k}, {})", scenario.name())
+        })
+        .collect()
 }
 
 fn yes(b: bool) -> &'static str {
@@ -278,15 +338,15 @@ fn markdown_cell(invariant: Invariant, broke: &Broke) -> String {
 pub fn render_markdown(table: &[Comparison]) -> String {
     let headers: Vec<&str> = Invariant::ALL.iter().map(|&i| column(i).header).collect();
     let mut out = format!(
-        "| candidate | {} | on bot worker | added latency (mean / max ticks) | core change |\n",
+        "| candidate | {} | on bot worker | added latency (mean / max ticks) | core change | \"no\" holds | deeper |\n",
         headers.join(" | ")
     );
-    let _ = writeln!(out, "|---|{}---:|---:|---|", "---|".repeat(headers.len()));
+    let _ = writeln!(out, "|---|{}---:|---:|---|---|---|", "---|".repeat(headers.len()));
     for c in table {
         let cells: Vec<String> = c.broken.0.iter().map(|(i, b)| markdown_cell(*i, b)).collect();
         let _ = writeln!(
             out,
-            "| `{}`: {} | {} | {:.1}% | {:.2} / {} | {} |",
+            "| `{}`: {} | {} | {:.1}% | {:.2} / {} | {} | {} | {} |",
             c.candidate,
             c.what,
             cells.join(" | "),
@@ -294,6 +354,8 @@ pub fn render_markdown(table: &[Comparison]) -> String {
             c.latency_mean,
             c.latency_max,
             if c.core_change { "yes" } else { "no" },
+            c.pinned_search,
+            if c.deeper.is_empty() { "none".to_string() } else { format!("**{}**", c.deeper.join(", ")) },
         );
     }
     out
@@ -324,6 +386,8 @@ pub fn render_text(table: &[Comparison]) -> String {
             c.latency_max,
             if c.core_change { "yes" } else { "no" }
         );
+        let deeper = if c.deeper.is_empty() { "nothing".to_string() } else { c.deeper.join(", ") };
+        let _ = writeln!(out, "    pinned search: {}; found only deeper: {deeper}", c.pinned_search);
     }
     out
 }
