@@ -167,6 +167,7 @@ impl Broke {
 }
 
 /// How one invariant shows in the table.
+#[derive(Debug)]
 pub struct Column {
     /// The JSON key.
     pub key: &'static str,
