@@ -423,3 +423,43 @@ impl<B: Backend> UnitAuras<B> {
         )
     }
 }
+
+// The Debug impls stay at the end: reports cite the field accesses above by file and line.
+
+/// Shows which fields it stands for (their locations), not their values: a read would be an
+/// engine access.
+impl<B: Backend> std::fmt::Debug for AuraApplication<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuraApplication")
+            .field("effect_mask", &self.effect_mask)
+            .field("effects_to_apply", &self.effects_to_apply)
+            .field("remove_mode", &self.remove_mode)
+            .finish()
+    }
+}
+
+/// Shows which fields it stands for, not their values.
+impl<B: Backend> std::fmt::Debug for Aura<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Aura").field("removed", &self.removed).field("target_app", &self.target_app).finish()
+    }
+}
+
+/// Shows the player, its containers' and objects' fields (locations, not values), each
+/// application's aura and the allocation counters (plain atomics outside the engines).
+impl<B: Backend> std::fmt::Debug for UnitAuras<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnitAuras")
+            .field("player", &self.player)
+            .field("owned", &self.owned)
+            .field("applied", &self.applied)
+            .field("modifier", &self.modifier)
+            .field("auras", &self.auras)
+            .field("apps", &self.apps)
+            .field("base", &self.base)
+            .field("effect_locks", &self.effect_locks)
+            .field("next_aura", &self.next_aura)
+            .field("next_app", &self.next_app)
+            .finish()
+    }
+}
