@@ -139,9 +139,9 @@ impl<B: Backend> UnitAuras<B> {
     /// A cast of 49416 on the player reaching its hit (Spell.cpp), in the source's order:
     /// 1. `Aura::TryRefreshStackOrCreate` (SpellAuras.cpp:353-391): look the aura up in
     ///    `m_ownedAuras` (`_TryStackingOrRefreshingExistingAura`, Unit.cpp:3501); found, it is
-    ///    refreshed (Unit.cpp:3541); not found, [`UnitAuras::create_aura`] (SpellAuras.cpp:390).
+    ///    refreshed (Unit.cpp:3541); not found, `UnitAuras::create_aura` (SpellAuras.cpp:390).
     /// 2. `Spell::EffectApplyAura` (SpellEffects.cpp:1132-1146): the aura's application of the
-    ///    target, created by [`UnitAuras::create_application`] when it has none (1143).
+    ///    target, created by `UnitAuras::create_application` when it has none (1143).
     /// 3. `Spell::TargetInfo::DoDamageAndTriggers` (Spell.cpp:3020-3031): the effects to apply
     ///    less those `HasEffect` says are applied; `Unit::_ApplyAura` for what is left.
     pub fn spell_hit(&self, cx: Cx) -> Step {
