@@ -4,7 +4,7 @@
 #   ci/gate.sh                       # every stage
 #   ci/gate.sh verify determinism    # only these stages, in the order given
 #
-# Stages: fmt clippy tests loom verify snapshots determinism fuzz
+# Stages: fmt clippy doc tests loom verify snapshots determinism fuzz
 #
 # Environment:
 #   VERIFY_ARGS   extra arguments of the verify and determinism stages (e.g. "--shard 2/4",
@@ -19,7 +19,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$CI_ROOT"
 
-ALL_STAGES=(fmt clippy tests loom verify snapshots determinism fuzz)
+ALL_STAGES=(fmt clippy doc tests loom verify snapshots determinism fuzz)
 TARGET_DIR="${CARGO_TARGET_DIR:-$CI_ROOT/target}"
 LOG_DIR="${GATE_LOG_DIR:-$TARGET_DIR/ci-logs}"
 VERIFY_ARGS="${VERIFY_ARGS:-}"
@@ -43,6 +43,11 @@ stage_fmt() {
 stage_clippy() {
     ci_ensure_component clippy clippy || return 1
     cargo clippy --workspace --all-targets --release -- -D warnings
+}
+
+# The public API docs: rustdoc's warnings (a broken or private intra-doc link, bad HTML) are errors.
+stage_doc() {
+    RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 }
 
 stage_tests() {

@@ -128,6 +128,7 @@ pub fn rows<'t>(file: &'t Path, text: &'t str, format: Format) -> Rows<'t> {
 }
 
 /// The iterator [`rows`] returns: each row, or the problem of its line, in line order.
+#[derive(Debug)]
 pub struct Rows<'t> {
     file: &'t Path,
     format: Format,

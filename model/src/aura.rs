@@ -139,9 +139,9 @@ impl<B: Backend> UnitAuras<B> {
     /// A cast of 49416 on the player reaching its hit (Spell.cpp), in the source's order:
     /// 1. `Aura::TryRefreshStackOrCreate` (SpellAuras.cpp:353-391): look the aura up in
     ///    `m_ownedAuras` (`_TryStackingOrRefreshingExistingAura`, Unit.cpp:3501); found, it is
-    ///    refreshed (Unit.cpp:3541); not found, [`UnitAuras::create_aura`] (SpellAuras.cpp:390).
+    ///    refreshed (Unit.cpp:3541); not found, `UnitAuras::create_aura` (SpellAuras.cpp:390).
     /// 2. `Spell::EffectApplyAura` (SpellEffects.cpp:1132-1146): the aura's application of the
-    ///    target, created by [`UnitAuras::create_application`] when it has none (1143).
+    ///    target, created by `UnitAuras::create_application` when it has none (1143).
     /// 3. `Spell::TargetInfo::DoDamageAndTriggers` (Spell.cpp:3020-3031): the effects to apply
     ///    less those `HasEffect` says are applied; `Unit::_ApplyAura` for what is left.
     pub fn spell_hit(&self, cx: Cx) -> Step {
@@ -421,5 +421,45 @@ impl<B: Backend> UnitAuras<B> {
             self.modifier.final_value(),
             self.apps[..used].iter().map(|a| a.effect_mask.final_value()).collect(),
         )
+    }
+}
+
+// The Debug impls stay at the end: reports cite the field accesses above by file and line.
+
+/// Shows which fields it stands for (their locations), not their values: a read would be an
+/// engine access.
+impl<B: Backend> std::fmt::Debug for AuraApplication<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuraApplication")
+            .field("effect_mask", &self.effect_mask)
+            .field("effects_to_apply", &self.effects_to_apply)
+            .field("remove_mode", &self.remove_mode)
+            .finish()
+    }
+}
+
+/// Shows which fields it stands for, not their values.
+impl<B: Backend> std::fmt::Debug for Aura<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Aura").field("removed", &self.removed).field("target_app", &self.target_app).finish()
+    }
+}
+
+/// Shows the player, its containers' and objects' fields (locations, not values), each
+/// application's aura and the allocation counters (plain atomics outside the engines).
+impl<B: Backend> std::fmt::Debug for UnitAuras<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnitAuras")
+            .field("player", &self.player)
+            .field("owned", &self.owned)
+            .field("applied", &self.applied)
+            .field("modifier", &self.modifier)
+            .field("auras", &self.auras)
+            .field("apps", &self.apps)
+            .field("base", &self.base)
+            .field("effect_locks", &self.effect_locks)
+            .field("next_aura", &self.next_aura)
+            .field("next_app", &self.next_app)
+            .finish()
     }
 }

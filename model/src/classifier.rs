@@ -53,7 +53,7 @@ pub trait Classifier: Sync {
 /// The hash of `std::unordered_set<OpcodeClient>` in the seed: libstdc++ and MSVC hash an
 /// integral or enum key by its value (MSVC then mixes it with FNV-1a; identity is the cheaper of
 /// the two). It is also fixed: lookups never depend on the OS random source.
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, Debug)]
 pub struct IdentityHasher(u64);
 
 impl std::hash::Hasher for IdentityHasher {
@@ -97,6 +97,19 @@ pub struct Statistics {
     pub deferred: usize,
     /// Opcodes in the table.
     pub total: usize,
+}
+
+/// Shows each category's opcodes in opcode order (the sets' own order is the hasher's).
+impl std::fmt::Debug for SeedClassifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut sets = f.debug_map();
+        for (category, set) in &self.sets {
+            let mut opcodes: Vec<Opcode> = set.iter().copied().collect();
+            opcodes.sort_unstable();
+            sets.entry(category, &opcodes);
+        }
+        sets.finish()
+    }
 }
 
 impl SeedClassifier {
@@ -169,6 +182,7 @@ impl Classifier for SeedClassifier {
 /// ([`HandlerKind::touches_shared_state`]) stay on the bot worker; everything else, unhandled
 /// opcodes included, goes to the main thread. Unknown wire values never reach it: they fail to
 /// decode and are dropped with a reason.
+#[derive(Debug)]
 pub struct CompleteClassifier;
 
 impl Classifier for CompleteClassifier {
@@ -198,6 +212,7 @@ impl Classifier for CompleteClassifier {
 }
 
 /// No deferral at all: the seed's rollback switch (`if (false && RequiresMainThread(opcode))`).
+#[derive(Debug)]
 pub struct NoDeferral;
 
 impl Classifier for NoDeferral {
@@ -213,6 +228,7 @@ impl Classifier for NoDeferral {
 }
 
 /// TrinityCore's own rule (Opcodes.h processing places).
+#[derive(Debug)]
 pub struct TrinityCoreRouting;
 
 impl Classifier for TrinityCoreRouting {

@@ -11,6 +11,7 @@
 use crate::outcome::{Cx, Event, Lane};
 use crate::race::{Kind, Location, LockId, Site};
 use crate::sync::Backend;
+use std::fmt;
 use std::ops::{Deref, DerefMut};
 
 /// A plain, unsynchronized field of the server (`uint32`, `bool`, a pointer, or a container
@@ -18,6 +19,13 @@ use std::ops::{Deref, DerefMut};
 pub struct Field<B: Backend> {
     cell: B::Plain,
     location: Location,
+}
+
+/// Shows the location only: reading the value would be an engine access (a scheduling point).
+impl<B: Backend> fmt::Debug for Field<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Field").field("location", &self.location).finish_non_exhaustive()
+    }
 }
 
 impl<B: Backend> Field<B> {
@@ -82,6 +90,24 @@ pub struct Held<'a, B: Backend, T: Send + 'static> {
     cx: Cx<'a>,
     id: LockId,
     shared: bool,
+}
+
+/// Shows the lock's id only: looking at the guarded value would take the engine's mutex.
+impl<B: Backend, T: Send + 'static> fmt::Debug for Lock<B, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Lock").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// Shows which lock is held, by which lane, and whether shared; not the engine's guard.
+impl<B: Backend, T: Send + 'static> fmt::Debug for Held<'_, B, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Held")
+            .field("id", &self.id)
+            .field("lane", &self.cx.lane)
+            .field("shared", &self.shared)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<B: Backend, T: Send + 'static> Lock<B, T> {
@@ -149,6 +175,13 @@ impl<B: Backend, T: Send + 'static> Drop for Held<'_, B, T> {
 pub struct Thread<B: Backend, T: Send + 'static> {
     handle: B::Handle<T>,
     lane: Lane,
+}
+
+/// Shows the thread's lane; the engine's join handle is left out.
+impl<B: Backend, T: Send + 'static> fmt::Debug for Thread<B, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Thread").field("lane", &self.lane).finish_non_exhaustive()
+    }
 }
 
 /// The parent, `cx`'s lane, starts a thread that runs `body` as `child`: everything the parent

@@ -41,8 +41,6 @@
 //! | [`race`] | the happens-before data-race detector: vector clocks, locations, races |
 //! | [`named`](mod@named) | the enums' name tables: [`Named`] and the macro that writes `ALL`, `name` and `from_name` |
 
-#![warn(missing_docs)]
-
 // First, so that its `named!` macro is in scope in every module below.
 #[macro_use]
 pub mod named;

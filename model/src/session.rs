@@ -192,3 +192,20 @@ impl<B: Backend> BotSession<B> {
         (self.recv.inspect(|q| q.len()), self.deferred.inspect(|q| q.len()))
     }
 }
+
+// The Debug impls stay at the end: reports cite the field accesses above by file and line.
+
+/// Shows the bot's index, its locks (ids, not the queues: looking would take the engine's
+/// mutex) and which fields it stands for.
+impl<B: Backend> std::fmt::Debug for BotSession<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BotSession")
+            .field("bot", &self.bot)
+            .field("recv", &self.recv)
+            .field("deferred", &self.deferred)
+            .field("update", &self.update)
+            .field("kicked", &self.kicked)
+            .field("player", &self.player)
+            .finish()
+    }
+}

@@ -659,3 +659,27 @@ impl<B: Backend> World<B> {
         }
     }
 }
+
+// The Debug impls stay at the end: reports cite the field accesses above by file and line.
+
+/// Shows the policy, the scenario's name, the players and sessions, the world's locks and fields
+/// (ids and locations, not values: a look would be an engine access) and the ghost's summary.
+impl<B: Backend> std::fmt::Debug for World<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("World")
+            .field("policy", &self.policy)
+            .field("scenario", &self.scenario.name)
+            .field("players", &self.players)
+            .field("sessions", &self.sessions)
+            .field("on_map", &self.on_map)
+            .field("managed", &self.managed)
+            .field("disconnections", &self.disconnections)
+            .field("refusals", &self.refusals)
+            .field("global", &self.global)
+            .field("player_locks", &self.player_locks)
+            .field("completed", &self.completed)
+            .field("aura_cache", &self.aura_cache)
+            .field("ghost", &self.ghost)
+            .finish()
+    }
+}

@@ -14,6 +14,13 @@ pub struct DenseTable {
     rows: Box<[(Route, Option<&'static str>)]>,
 }
 
+/// Shows the classifier's name and the table's length, not its thousand-odd rows.
+impl std::fmt::Debug for DenseTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DenseTable").field("name", &self.name).field("rows", &self.rows.len()).finish()
+    }
+}
+
 impl DenseTable {
     /// Tabulates `classifier` over every opcode.
     pub fn of(classifier: &dyn Classifier) -> DenseTable {

@@ -2,7 +2,7 @@
 //!
 //! A row is one candidate, a (policy, dispatch) pair. Its verdict columns are the union, over
 //! every scenario and checker of the matrix, of what its cells break: one column per invariant,
-//! in [`Invariant::ALL`] order, each written by [`column`] and filled by `broke` (an exhaustive
+//! in [`Invariant::ALL`] order, each written by [`column()`] and filled by `broke` (an exhaustive
 //! `match` each, so a new invariant gets its column where it is decided): the asserts tripped,
 //! the fields raced on, and whether each other invariant broke. Its cost columns come from one deterministic run of `seed-load` (shuttle's
 //! random scheduler, fixed seed, first schedule): the share of handlers that ran on a bot worker,
@@ -175,6 +175,7 @@ impl Broke {
 }
 
 /// How one invariant shows in the table.
+#[derive(Debug)]
 pub struct Column {
     /// The JSON key.
     pub key: &'static str,

@@ -82,6 +82,9 @@ fn routed(op: Opcode) -> Routed {
     Routed { name: op.name(), seed_route: SeedClassifier::get().route(op) }
 }
 
+/// Every name of the seed document that is not a name of this table, in name order, with how it
+/// resolves: one opcode of another name ([`SEED_ALIASES`]), the family of opcodes whose names
+/// extend it, or nothing.
 pub fn renamed() -> Vec<Rename> {
     seed_document_names()
         .into_iter()
@@ -114,6 +117,8 @@ fn document_set_size(category: SeedCategory) -> Option<usize> {
     Some(listed + more)
 }
 
+/// Each of the seed's eight sets, in [`SeedCategory::ALL`] order: the size its document states
+/// beside the number of its opcodes in the seed's data file ([`SEED_DEFERRED`]).
 pub fn set_sizes() -> Vec<SetSize> {
     SeedCategory::ALL
         .iter()

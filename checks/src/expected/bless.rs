@@ -99,7 +99,8 @@ fn same_story(old: &Truth, new: &Truth) -> bool {
 }
 
 /// The new table: `blessed` cells with their measured truths (reasons carried from `previous`
-/// where [`same_story`] holds), every other cell of `previous` as it was.
+/// where the same invariants broke and the same asserts tripped), every other cell of
+/// `previous` as it was.
 pub fn merge(previous: &Table, blessed: &BTreeMap<Cell, Truth>) -> Table {
     let mut cells: BTreeMap<Cell, (Truth, String)> = BTreeMap::new();
     for row in &previous.rows {

@@ -1,6 +1,6 @@
 //! loom: exhaustive exploration up to a preemption bound. The [`Loom`] backend of
 //! [`model::sync::Backend`], the one loom configuration ([`run_loom`]), and the exploration of a
-//! cell ([`explore_loom`], through [`super::each_outcome`]).
+//! cell (`explore_loom`, through [`super::each_outcome`]).
 //!
 //! Plain server fields are read with `fetch_add(0)` and written with `swap` under loom (see
 //! `model::sync` for why: loom's plain loads may return stale values, which is weak-memory

@@ -9,7 +9,7 @@
 //! | [`std_threads`] | real OS threads (timing-dependent, not in the default matrix) |
 //! | [`play`] | one model run per schedule under either engine, each outcome handed to a closure ([`each_outcome`], [`Play`]) |
 //! | [`hooks`] | the engines' panic hooks, kept to engine threads ([`engine`]) |
-//! | [`tally`] | what one exploration's schedules did |
+//! | `tally` (private) | what one exploration's schedules did: schedules, violations by invariant, assert line and race kind, the first counterexample of each |
 //! | [`bounds`] | the minimal loom bound of each finding |
 //!
 //! Neither engine is asked to find a panic: the model records a tripped assert instead of

@@ -52,12 +52,13 @@ pub fn run_shuttle<S: shuttle::scheduler::Scheduler + 'static>(scheduler: S, bod
 /// A scheduler wrapper that writes down every choice of the scheduler it wraps, so a chosen
 /// execution's schedule can be kept and replayed (shuttle only prints failing schedules, and
 /// only for panics).
+#[derive(Debug)]
 pub struct Recording<S> {
     inner: S,
     state: Arc<Mutex<RecordingState>>,
 }
 
-#[derive(Default)]
+#[derive(Default, Debug)]
 struct RecordingState {
     current: Option<Schedule>,
     /// Preemptions of the current execution: switches away from a task that could go on and did

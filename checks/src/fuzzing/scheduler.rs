@@ -11,6 +11,7 @@ use shuttle::scheduler::{Schedule, Scheduler, Task, TaskId};
 use std::sync::{Arc, Mutex};
 
 /// A shuttle scheduler that takes its choices from fuzzer bytes. One execution per scheduler.
+#[derive(Debug)]
 pub struct ByteScheduler {
     choices: Vec<u8>,
     next: usize,

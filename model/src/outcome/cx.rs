@@ -21,7 +21,7 @@ use crate::crash::{AssertFailure, Crash};
 /// map.event(Event::MapUpdate(0));
 /// assert_eq!(ghost.events(), vec![(Lane::World, Event::Tick(1)), (map.lane, Event::MapUpdate(0))]);
 /// ```
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub struct Cx<'a> {
     /// The run's ghost recorder.
     pub ghost: &'a Ghost,

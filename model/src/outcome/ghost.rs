@@ -6,7 +6,7 @@ use super::lane::{Container, Event, Integrity, Lane, PacketLog, Refusal, Reject,
 use crate::crash::{AssertFailure, Crash};
 use crate::opcodes::Opcode;
 use crate::race::{Access, Detector, Kind, Location, LockId, Race};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 
 /// Ghost bookkeeping of one application.
 #[derive(Clone, Copy, Default, Debug)]
@@ -80,6 +80,30 @@ const TRACE_RESERVE: usize = 256;
 /// The ghost recorder of one run, shared by every thread of the run.
 #[derive(Clone)]
 pub struct Ghost(Arc<Mutex<GhostState>>);
+
+/// A summary of what the run recorded so far (the trace itself is [`Ghost::events`]). It only
+/// tries the recorder's lock, so it cannot block or deadlock a thread that holds it.
+impl std::fmt::Debug for Ghost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("Ghost");
+        let state = match self.0.try_lock() {
+            Ok(state) => Some(state),
+            Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+            Err(TryLockError::WouldBlock) => None,
+        };
+        match state {
+            Some(state) => out
+                .field("tick", &state.tick)
+                .field("events", &state.trace.len())
+                .field("events_dropped", &state.trace_dropped)
+                .field("packets", &state.packets.len())
+                .field("players", &state.players.len())
+                .field("detector", &state.detector.is_some()),
+            None => out.field("state", &format_args!("<locked>")),
+        };
+        out.finish_non_exhaustive()
+    }
+}
 
 impl Ghost {
     /// A recorder for `players` players, keeping at most `trace_cap` trace events, with the
