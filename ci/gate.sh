@@ -4,7 +4,7 @@
 #   ci/gate.sh                       # every stage
 #   ci/gate.sh verify determinism    # only these stages, in the order given
 #
-# Stages: fmt clippy doc tests loom verify snapshots determinism fuzz
+# Stages: fmt clippy doc tests loom verify snapshots determinism fuzz contributing
 #
 # Environment:
 #   VERIFY_ARGS   extra arguments of the verify and determinism stages (e.g. "--shard 2/4",
@@ -19,7 +19,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$CI_ROOT"
 
-ALL_STAGES=(fmt clippy doc tests loom verify snapshots determinism fuzz)
+ALL_STAGES=(fmt clippy doc tests loom verify snapshots determinism fuzz contributing)
 TARGET_DIR="${CARGO_TARGET_DIR:-$CI_ROOT/target}"
 LOG_DIR="${GATE_LOG_DIR:-$TARGET_DIR/ci-logs}"
 VERIFY_ARGS="${VERIFY_ARGS:-}"
@@ -48,6 +48,11 @@ stage_clippy() {
 # The public API docs: rustdoc's warnings (a broken or private intra-doc link, bad HTML) are errors.
 stage_doc() {
     RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+}
+
+# CONTRIBUTING.md's steps for a new scenario, end to end in a throwaway copy (ci/contributing.sh).
+stage_contributing() {
+    ci/contributing.sh
 }
 
 stage_tests() {
