@@ -1,5 +1,5 @@
 //! The value parsers the commands share (named enums, `--jobs`, `--bound`, `--shard`), and the
-//! arguments that name one cell.
+//! arguments that name one cell or filter the cells.
 
 use checks::explore::Cell;
 use model::{Dispatch, Named, Policy, ScenarioName};
@@ -68,5 +68,41 @@ impl CellArgs {
     /// The cell named.
     pub fn cell(&self) -> Cell {
         Cell { policy: self.policy, scenario: self.scenario, dispatch: self.dispatch }
+    }
+}
+
+/// The cells a command runs: filters over the matrix's three axes, each empty for every value.
+#[derive(clap::Args, Debug, Clone)]
+pub struct CellFilter {
+    /// Policies to run (default: all): the four classifiers, then the candidate fixes.
+    #[arg(long, value_delimiter = ',', value_parser = named::<Policy>())]
+    pub policy: Vec<Policy>,
+    /// Scenarios (default: all; loom and shuttle-dfs run the small ones, every scenario but seed-load).
+    #[arg(long, value_delimiter = ',', value_parser = named::<ScenarioName>())]
+    pub scenario: Vec<ScenarioName>,
+    /// Bot dispatch modes (default: all).
+    #[arg(long, value_delimiter = ',', value_parser = named::<Dispatch>())]
+    pub dispatch: Vec<Dispatch>,
+}
+
+impl CellFilter {
+    /// The selected cells, in report order (scenario, then policy, then dispatch mode).
+    pub fn cells(&self) -> Vec<Cell> {
+        fn or_all<T: Copy>(all: &[T], chosen: &[T]) -> Vec<T> {
+            if chosen.is_empty() {
+                all.to_vec()
+            } else {
+                chosen.to_vec()
+            }
+        }
+        let mut out = Vec::new();
+        for scenario in or_all(&ScenarioName::ALL, &self.scenario) {
+            for policy in or_all(&Policy::ALL, &self.policy) {
+                for dispatch in or_all(&Dispatch::ALL, &self.dispatch) {
+                    out.push(Cell { policy, scenario, dispatch });
+                }
+            }
+        }
+        out
     }
 }

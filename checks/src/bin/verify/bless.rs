@@ -1,25 +1,16 @@
 //! `bless`: the pinned truths written from runs (`checks/data/pins.toml`), to review as a diff.
 
-use crate::args::{named, parse_jobs, Jobs};
+use crate::args::{parse_jobs, CellFilter, Jobs};
 use crate::global::Global;
 use checks::expected::{self, bless, table::Table};
-use checks::explore::Cell;
 use indicatif::{ProgressBar, ProgressStyle};
-use model::{Dispatch, Policy, ScenarioName};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Policies to bless (default: all).
-    #[arg(long, value_delimiter = ',', value_parser = named::<Policy>())]
-    policy: Vec<Policy>,
-    /// Scenarios to bless (default: all).
-    #[arg(long, value_delimiter = ',', value_parser = named::<ScenarioName>())]
-    scenario: Vec<ScenarioName>,
-    /// Dispatch modes to bless (default: all).
-    #[arg(long, value_delimiter = ',', value_parser = named::<Dispatch>())]
-    dispatch: Vec<Dispatch>,
+    #[command(flatten)]
+    cells: CellFilter,
     /// Worker threads (default: every core).
     #[arg(long, default_value = "all", value_parser = parse_jobs)]
     jobs: Jobs,
@@ -27,15 +18,6 @@ pub struct Args {
     /// compiles in).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-}
-
-/// `chosen`, or every value when none was chosen.
-fn or_all<T: Copy>(all: &[T], chosen: &[T]) -> Vec<T> {
-    if chosen.is_empty() {
-        all.to_vec()
-    } else {
-        chosen.to_vec()
-    }
 }
 
 /// The table on disk (reasons written since the last build count), else the built-in one.
@@ -61,14 +43,7 @@ impl Args {
                 return ExitCode::from(2);
             }
         };
-        let mut cells = Vec::new();
-        for scenario in or_all(&ScenarioName::ALL, &self.scenario) {
-            for policy in or_all(&Policy::ALL, &self.policy) {
-                for dispatch in or_all(&Dispatch::ALL, &self.dispatch) {
-                    cells.push(Cell { policy, scenario, dispatch });
-                }
-            }
-        }
+        let cells = self.cells.cells();
         let bar = ProgressBar::new(bless::jobs(&cells).len() as u64);
         bar.set_style(
             ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed}]")

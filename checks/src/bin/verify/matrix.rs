@@ -2,7 +2,7 @@
 //! judge every result against its pinned truth, or, with `--classifier`, against what a
 //! complete, fail-closed classifier breaks in the same cell.
 
-use crate::args::{named, parse_bound, parse_jobs, parse_shard, Jobs, LoomBound};
+use crate::args::{named, parse_bound, parse_jobs, parse_shard, CellFilter, Jobs, LoomBound};
 use crate::global::Global;
 use checks::audit::compare;
 use checks::audit::gate::Verdict;
@@ -11,20 +11,13 @@ use checks::matrix::{self, Plan, Row};
 use checks::report::{self, Format};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::classifier::SeedClassifier;
-use model::{Dispatch, Policy, ScenarioName};
+use model::Policy;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct Args {
-    /// Policies to run (default: all): the four classifiers, then the candidate fixes.
-    #[arg(long, value_delimiter = ',', value_parser = named::<Policy>())]
-    policy: Vec<Policy>,
-    /// Scenarios (default: all; loom and shuttle-dfs run the small ones, every scenario but seed-load).
-    #[arg(long, value_delimiter = ',', value_parser = named::<ScenarioName>())]
-    scenario: Vec<ScenarioName>,
-    /// Bot dispatch modes (default: all).
-    #[arg(long, value_delimiter = ',', value_parser = named::<Dispatch>())]
-    dispatch: Vec<Dispatch>,
+    #[command(flatten)]
+    cells: CellFilter,
     /// Checkers (default: all but std, which is timing-dependent).
     #[arg(long, value_delimiter = ',', value_parser = named::<Checker>())]
     checker: Vec<Checker>,
@@ -85,14 +78,14 @@ fn run_matrix(args: &Args) -> ExitCode {
     if gate && !args.compare {
         plan.policies = vec![Policy::SEED_DEFERRAL];
     }
-    if !args.policy.is_empty() {
-        plan.policies = args.policy.clone();
+    if !args.cells.policy.is_empty() {
+        plan.policies = args.cells.policy.clone();
     }
-    if !args.scenario.is_empty() {
-        plan.scenarios = args.scenario.clone();
+    if !args.cells.scenario.is_empty() {
+        plan.scenarios = args.cells.scenario.clone();
     }
-    if !args.dispatch.is_empty() {
-        plan.dispatches = args.dispatch.clone();
+    if !args.cells.dispatch.is_empty() {
+        plan.dispatches = args.cells.dispatch.clone();
     }
     if !args.checker.is_empty() {
         plan.checkers = args.checker.clone();
