@@ -22,7 +22,7 @@ cd "$CI_ROOT"
 # the cells whose pinned truth it changes, or one test binary.
 MUTATIONS=(
     "01-seed-drops-cast-spell|CMSG_CAST_SPELL dropped from the seed's spell set (row removed from model/data/seed-classifier-opcodes.tsv)|verify|--policy seed-deferral --scenario crash-49416 --checker loom"
-    "02-deferred-pass-before-maps-joined|the deferred pass runs on the world thread before MapManager::Update joins the map workers (model/src/world.rs)|verify|--policy seed-deferral,complete-deferral --checker loom"
+    "02-deferred-pass-before-maps-joined|the deferred pass runs on the world thread before MapManager::Update joins the map workers (model/src/world/tick.rs)|verify|--policy seed-deferral,complete-deferral --checker loom"
     "03-deferred-queue-unlocked|queue_deferred pushes without holding the deferred queue's lock across the update: lock+copy, unlock, push to the copy, lock+store (model/src/session.rs)|tests|-p checks --test session_lifecycle_loom"
     "04-deferred-limit-removed|ProcessDeferredPackets loses its 50-per-call bound (while n < MAX_DEFERRED_PER_CALL -> loop)|tests|-p model --test seed_unit_plan"
     "05-complete-keeps-move-stop-on-worker|CompleteClassifier keeps HandlerKind::MoveStop (area update + autocast) on the bot worker|verify|--policy complete-deferral --scenario move-stop-49416 --checker loom"
