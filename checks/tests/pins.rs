@@ -142,6 +142,21 @@ fn a_finding_outside_the_row_is_a_regression() {
     assert!(m.starts_with("data-race is broken here, which the pinned truth says holds"), "{m}");
 }
 
+/// A search deeper than the row's that finds more is not a contradiction of the pin but new
+/// knowledge: it is still a mismatch (nothing lands unpinned), and it says to bless.
+#[test]
+fn a_finding_beyond_the_pinned_search_is_new_knowledge_to_bless() {
+    let c = cell(GROUP.0, GROUP.1, GROUP.2);
+    let t = edited(c, |t| {
+        t.loom = LoomSearch::UpTo(1);
+        t.findings.remove(&Finding::Invariant(Invariant::Placement));
+    });
+    let budget = Budget::default();
+    let m = expected::mismatch_in(&t, &explore(c, Checker::Loom, budget), &budget).expect("a mismatch");
+    assert!(m.starts_with("placement is broken here, which the pinned truth says holds: new knowledge"), "{m}");
+    assert!(m.contains("none up to loom bound 1") && m.contains("bless"), "{m}");
+}
+
 #[test]
 fn loom_finding_a_pinned_finding_below_its_bound_is_a_mismatch() {
     let c = cell(GROUP.0, GROUP.1, GROUP.2);
