@@ -29,16 +29,16 @@ fn race_sites(r: &CellResult) -> Vec<Site> {
 /// first one set. The server still aborts. Its shuttle counterexample replays to the same assert.
 #[test]
 fn the_handle_effect_mutex_moves_the_abort_from_174_to_168() {
-    let r = loom(Policy::EFFECT_LOCK, ScenarioName::QuestAccept49416, Dispatch::FireAndForget, 2);
+    let r = loom(Policy::EFFECT_LOCK, ScenarioName::QuestReward49416, Dispatch::FireAndForget, 2);
     assert!(!r.assert_lines.contains_key(&AssertFailure::AlreadyApplied), "{:?}", r.assert_lines);
     assert!(r.assert_lines.contains_key(&AssertFailure::HasEffectMismatch), "{:?}", r.assert_lines);
     assert!(r.first.contains_key(&Invariant::AuraIntegrity));
-    let without = loom(Policy::UNSYNCHRONIZED, ScenarioName::QuestAccept49416, Dispatch::FireAndForget, 2);
+    let without = loom(Policy::UNSYNCHRONIZED, ScenarioName::QuestReward49416, Dispatch::FireAndForget, 2);
     assert!(without.assert_lines.contains_key(&AssertFailure::AlreadyApplied), "the baseline trips :174");
 
     let cell = Cell {
         policy: Policy::EFFECT_LOCK,
-        scenario: ScenarioName::QuestAccept49416,
+        scenario: ScenarioName::QuestReward49416,
         dispatch: Dispatch::FireAndForget,
     };
     let c = checks::explore::refind_with_shuttle(
@@ -95,9 +95,9 @@ fn the_bounded_wait_is_explored_both_ways_and_does_not_stop_the_race() {
 /// handler, still on the worker, races as before.
 #[test]
 fn the_aura_cache_removes_the_ai_read_and_not_the_handlers_races() {
-    let seed = loom(Policy::SEED_DEFERRAL, ScenarioName::QuestAccept49416, Dispatch::FireAndForget, 2);
+    let seed = loom(Policy::SEED_DEFERRAL, ScenarioName::QuestReward49416, Dispatch::FireAndForget, 2);
     assert_eq!(race_sites(&seed), [Site::AppliedAuras]);
-    let cached = loom(Policy::SEED_AURA_CACHE, ScenarioName::QuestAccept49416, Dispatch::FireAndForget, 2);
+    let cached = loom(Policy::SEED_AURA_CACHE, ScenarioName::QuestReward49416, Dispatch::FireAndForget, 2);
     assert!(cached.race_kinds.is_empty(), "{:?}", cached.race_kinds);
     let stop = loom(Policy::SEED_AURA_CACHE, ScenarioName::MoveStop49416, Dispatch::FireAndForget, 2);
     assert!(stop.assert_lines.contains_key(&AssertFailure::AppliedOnTargetTwice));
@@ -108,7 +108,7 @@ fn the_aura_cache_removes_the_ai_read_and_not_the_handlers_races() {
 /// movement stop and the quest accept (exhaustively to bound 3), and leaves two bots' group race.
 #[test]
 fn a_per_player_lock_leaves_only_what_is_not_the_players() {
-    for scenario in [ScenarioName::MoveStop49416, ScenarioName::QuestAccept49416] {
+    for scenario in [ScenarioName::MoveStop49416, ScenarioName::QuestReward49416] {
         let r = loom(Policy::PLAYER_LOCK, scenario, Dispatch::FireAndForget, 3);
         let broken: Vec<Invariant> = r.first.keys().copied().collect();
         assert_eq!(broken, [Invariant::Placement], "{}: {broken:?}", scenario.name());

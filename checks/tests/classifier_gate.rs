@@ -27,7 +27,7 @@ fn complete_tsv(dir: &Path, name: &str, without: &[&str]) -> PathBuf {
 }
 
 const CELLS: [&str; 6] =
-    ["--checker", "loom", "--scenario", "move-stop-49416,quest-accept-49416,cast-then-move", "--format", "json"];
+    ["--checker", "loom", "--scenario", "move-stop-49416,quest-reward-49416,cast-then-move", "--format", "json"];
 
 /// A classifier that defers every state-changing opcode passes, with both dispatch modes.
 #[test]
@@ -46,7 +46,7 @@ fn removing_the_stop_or_the_quest_accept_turns_the_gate_red() {
     let dir = scratch("gate-holes");
     for (name, opcode, scenario) in [
         ("no-stop.tsv", "CMSG_MOVE_STOP", "move-stop-49416"),
-        ("no-quest.tsv", "CMSG_QUEST_GIVER_ACCEPT_QUEST", "quest-accept-49416"),
+        ("no-quest.tsv", "CMSG_QUEST_GIVER_ACCEPT_QUEST", "quest-reward-49416"),
     ] {
         let path = complete_tsv(&dir, name, &[opcode]);
         let (code, _, stderr) = verify(&[&["--classifier", path.to_str().unwrap()][..], &CELLS[..]].concat());

@@ -24,13 +24,13 @@ fn crash_on_174(outcome: &model::Outcome) {
     }
 }
 
-/// loom at bound 2 finds a schedule of `quest-accept-49416` under `unsynchronized` that trips
+/// loom at bound 2 finds a schedule of `quest-reward-49416` under `unsynchronized` that trips
 /// line 174: the bot's quest accept creates the aura, the map heartbeat's autocast finds it and
 /// applies the same application, and the two `_HandleEffect`s interleave.
 #[test]
 #[should_panic(expected = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174")]
 fn loom_quest_accept_unsynchronized_trips_174() {
-    let play = Play::new(ScenarioName::QuestAccept49416.build(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
+    let play = Play::new(ScenarioName::QuestReward49416.build(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
     each_outcome(LoomEngine { bound: Some(2) }, play, (), |_, outcome| crash_on_174(&outcome));
 }
 
@@ -38,7 +38,7 @@ fn loom_quest_accept_unsynchronized_trips_174() {
 #[test]
 #[should_panic(expected = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174")]
 fn shuttle_quest_accept_unsynchronized_trips_174() {
-    let play = Play::new(ScenarioName::QuestAccept49416.build(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
+    let play = Play::new(ScenarioName::QuestReward49416.build(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
     let scheduler = RandomScheduler::new_from_seed(Budget::default().seed, 2_000);
     each_outcome(ShuttleEngine(scheduler), play, (), |_, outcome| crash_on_174(&outcome));
 }
@@ -66,7 +66,7 @@ fn the_seeds_cast_of_49416_is_dropped_and_trips_nothing() {
 /// aura-integrity break.
 #[test]
 fn seed_deferral_removes_the_race_it_defers() {
-    let c = cell(Policy::SEED_DEFERRAL, ScenarioName::QuestAccept49416);
+    let c = cell(Policy::SEED_DEFERRAL, ScenarioName::QuestReward49416);
     for (checker, budget) in [
         (Checker::Loom, Budget { bound: Some(3), ..Budget::default() }),
         (Checker::Random, Budget::default()),
@@ -84,7 +84,7 @@ fn seed_deferral_removes_the_race_it_defers() {
 /// of schedules, and the same ones trip 174, on every run.
 #[test]
 fn loom_counts_are_reproducible() {
-    let c = cell(Policy::UNSYNCHRONIZED, ScenarioName::QuestAccept49416);
+    let c = cell(Policy::UNSYNCHRONIZED, ScenarioName::QuestReward49416);
     let a = explore(c, Checker::Loom, Budget::default());
     let b = explore(c, Checker::Loom, Budget::default());
     assert_eq!(a.schedules, b.schedules);
