@@ -24,7 +24,7 @@ fn race_sites(r: &CellResult) -> Vec<Site> {
     s
 }
 
-/// The mutex turns :174 into :168 on the quest accept, the path where :174 needs the fewest
+/// The mutex turns :174 into :168 on the quest reward, the path where :174 needs the fewest
 /// preemptions: the second thread's first read, inside the critical section, sees the bit the
 /// first one set. The server still aborts. Its shuttle counterexample replays to the same assert.
 #[test]
@@ -90,7 +90,7 @@ fn the_bounded_wait_is_explored_both_ways_and_does_not_stop_the_race() {
     assert!(r.first.contains_key(&Invariant::AuraIntegrity));
 }
 
-/// The cache takes the AI's `HasAura` off the worker: the quest accept (deferred by the seed)
+/// The cache takes the AI's `HasAura` off the worker: the quest reward (deferred by the seed)
 /// has no data race left at bound 2, where the seed alone races on `m_appliedAuras`; the stop's
 /// handler, still on the worker, races as before.
 #[test]
@@ -105,7 +105,7 @@ fn the_aura_cache_removes_the_ai_read_and_not_the_handlers_races() {
 }
 
 /// A per-player lock on every thread removes every aura race and the use after free on the
-/// movement stop and the quest accept (exhaustively to bound 3), and leaves two bots' group race.
+/// movement stop and the quest reward (exhaustively to bound 3), and leaves two bots' group race.
 #[test]
 fn a_per_player_lock_leaves_only_what_is_not_the_players() {
     for scenario in [ScenarioName::MoveStop49416, ScenarioName::QuestReward49416] {
