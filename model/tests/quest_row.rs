@@ -29,6 +29,18 @@ fn autocasts(ghost: &Ghost) -> usize {
     events(ghost).iter().filter(|e| matches!(e, Event::Autocast { .. })).count()
 }
 
+/// A player with the given statuses after the quest-update handler of `opcode` naming `quest`,
+/// and the ghost that recorded it.
+fn after(quest_14078: QuestStatus, quest_14099: QuestStatus, opcode: Opcode, quest: u32) -> (Ghost, Player<Std>) {
+    let ghost = Ghost::new(1, 1_000);
+    let p = player(quest_14078, quest_14099);
+    p.update_quest(world(&ghost), opcode, quest).unwrap();
+    (ghost, p)
+}
+
+const REWARD: Opcode = Opcode::CMSG_QUEST_GIVER_CHOOSE_REWARD;
+const ACCEPT: Opcode = Opcode::CMSG_QUEST_GIVER_ACCEPT_QUEST;
+
 /// `HasAura(49416)`, read through the player.
 fn has_49416(player: &Player<Std>) -> bool {
     player.aura_snapshot().0
@@ -43,7 +55,7 @@ fn the_accept_of_14078_in_4756_removes_49416_and_casts_nothing() {
     let p = player(QuestStatus::None, QuestStatus::None);
     p.auras.spell_hit(world(&ghost)).unwrap();
     assert!(has_49416(&p), "49416 applied before the accept");
-    p.update_quest(world(&ghost), Opcode::CMSG_QUEST_GIVER_ACCEPT_QUEST, QUEST_14078).unwrap();
+    p.update_quest(world(&ghost), ACCEPT, QUEST_14078).unwrap();
     assert_eq!(p.quest_status(world(&ghost), QUEST_14078), QuestStatus::Incomplete);
     assert!(!has_49416(&p), "the accept's autoremove took 49416 off: {:?}", events(&ghost));
     assert_eq!(autocasts(&ghost), 0, "{:?}", events(&ghost));
@@ -53,9 +65,7 @@ fn the_accept_of_14078_in_4756_removes_49416_and_casts_nothing() {
 /// rewarded: in 4756, with 14099 none, the row fits and 49416 is autocast.
 #[test]
 fn the_reward_of_14078_in_4756_casts_49416() {
-    let ghost = Ghost::new(1, 1_000);
-    let p = player(QuestStatus::Complete, QuestStatus::None);
-    p.update_quest(world(&ghost), Opcode::CMSG_QUEST_GIVER_CHOOSE_REWARD, QUEST_14078).unwrap();
+    let (ghost, p) = after(QuestStatus::Complete, QuestStatus::None, REWARD, QUEST_14078);
     assert_eq!(p.quest_status(world(&ghost), QUEST_14078), QuestStatus::Rewarded);
     assert_eq!(autocasts(&ghost), 1, "{:?}", events(&ghost));
     assert_eq!(p.aura_snapshot(), (true, 1, vec![1]));
@@ -66,9 +76,7 @@ fn the_reward_of_14078_in_4756_casts_49416() {
 #[test]
 fn the_reward_of_14078_casts_nothing_when_14099_is_complete_or_rewarded() {
     for end in [QuestStatus::Complete, QuestStatus::Rewarded] {
-        let ghost = Ghost::new(1, 1_000);
-        let p = player(QuestStatus::Complete, end);
-        p.update_quest(world(&ghost), Opcode::CMSG_QUEST_GIVER_CHOOSE_REWARD, QUEST_14078).unwrap();
+        let (ghost, p) = after(QuestStatus::Complete, end, REWARD, QUEST_14078);
         assert_eq!(p.quest_status(world(&ghost), QUEST_14078), QuestStatus::Rewarded, "14099 {end:?}");
         assert_eq!(autocasts(&ghost), 0, "14099 {end:?}: {:?}", events(&ghost));
         assert!(!has_49416(&p), "14099 {end:?}");
@@ -79,9 +87,7 @@ fn the_reward_of_14078_casts_nothing_when_14099_is_complete_or_rewarded() {
 /// reward of an incomplete 14078 changes nothing and casts nothing.
 #[test]
 fn the_reward_of_an_incomplete_14078_is_refused() {
-    let ghost = Ghost::new(1, 1_000);
-    let p = player(QuestStatus::Incomplete, QuestStatus::None);
-    p.update_quest(world(&ghost), Opcode::CMSG_QUEST_GIVER_CHOOSE_REWARD, QUEST_14078).unwrap();
+    let (ghost, p) = after(QuestStatus::Incomplete, QuestStatus::None, REWARD, QUEST_14078);
     assert_eq!(p.quest_status(world(&ghost), QUEST_14078), QuestStatus::Incomplete);
     assert_eq!(autocasts(&ghost), 0, "{:?}", events(&ghost));
     assert!(!events(&ghost).iter().any(|e| matches!(e, Event::Quest { .. })), "{:?}", events(&ghost));
@@ -92,9 +98,7 @@ fn the_reward_of_an_incomplete_14078_is_refused() {
 /// SpellMgr.cpp:2476): it autocasts 49416.
 #[test]
 fn the_accept_of_14099_casts_49416() {
-    let ghost = Ghost::new(1, 1_000);
-    let p = player(QuestStatus::Rewarded, QuestStatus::None);
-    p.update_quest(world(&ghost), Opcode::CMSG_QUEST_GIVER_ACCEPT_QUEST, QUEST_14099).unwrap();
+    let (ghost, p) = after(QuestStatus::Rewarded, QuestStatus::None, ACCEPT, QUEST_14099);
     assert_eq!(p.quest_status(world(&ghost), QUEST_14099), QuestStatus::Incomplete);
     assert_eq!(autocasts(&ghost), 1, "{:?}", events(&ghost));
 }
