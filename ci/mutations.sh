@@ -30,6 +30,8 @@ MUTATIONS=(
     "07-queue-skips-head-of-line|LockedQueue::next takes the first packet the filter accepts anywhere in the queue, not only the front (model/src/session.rs)|verify|--policy map-routing --scenario mixed-places --checker loom --bound none"
     "08-map-takes-world-thread-packets|the map filter takes THREADUNSAFE packets of an in-world player (model/src/session.rs)|verify|--policy map-routing --scenario mixed-places --checker loom --bound none"
     "09-join-records-no-edge|a join (MapUpdater::wait, the barrier) records no happens-before edge for the detector (model/src/field.rs)|verify|--policy complete-deferral --dispatch barrier --checker loom"
+    "10-row-fit-reads-quest-log|49416's spell_area row fits on 14078 being in the quest log instead of its quest_start_status mask (rewarded) (model/src/quest.rs)|tests|-p model --test quest_row"
+    "11-cancel-removes-49416|CMSG_CANCEL_AURA of 49416 removes it again: the SPELL_ATTR0_NO_AURA_CANCEL refusal is gone (model/src/player.rs)|tests|-p model --test quest_row"
 )
 
 MUT_DIR="${MUTATIONS_DIR:-$CI_ROOT/target/mutations}"

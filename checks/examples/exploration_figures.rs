@@ -1,6 +1,6 @@
 //! Figures for BENCHMARKS.md: shuttle throughput on `crash-49416` beside an empty-body baseline
 //! in the same process, and schedules to the first assert of `unsynchronized`
-//! `quest-accept-49416` (the shortest path to the crash line the server has) under random, PCT
+//! `quest-reward-49416` (the shortest path to the crash line the server has) under random, PCT
 //! (median over 100 seeds) and DFS.
 //!
 //! `cargo run --release -p checks --example exploration_figures`
@@ -12,7 +12,7 @@ use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, Scheduler}
 use std::time::Instant;
 
 fn first_find<S: Scheduler + 'static>(scheduler: S, limit: usize) -> Option<usize> {
-    let play = Play::new(ScenarioName::QuestAccept49416.build(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
+    let play = Play::new(ScenarioName::QuestReward49416.build(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
     let (_, found) = each_outcome(ShuttleEngine(scheduler), play, (0usize, None::<usize>), |st, o| {
         st.0 += 1;
         if st.1.is_none() && o.check().iter().any(|v| v.invariant == Invariant::Assert) {

@@ -24,21 +24,21 @@ fn race_sites(r: &CellResult) -> Vec<Site> {
     s
 }
 
-/// The mutex turns :174 into :168 on the quest accept, the path where :174 needs the fewest
+/// The mutex turns :174 into :168 on the quest reward, the path where :174 needs the fewest
 /// preemptions: the second thread's first read, inside the critical section, sees the bit the
 /// first one set. The server still aborts. Its shuttle counterexample replays to the same assert.
 #[test]
 fn the_handle_effect_mutex_moves_the_abort_from_174_to_168() {
-    let r = loom(Policy::EFFECT_LOCK, ScenarioName::QuestAccept49416, Dispatch::FireAndForget, 2);
+    let r = loom(Policy::EFFECT_LOCK, ScenarioName::QuestReward49416, Dispatch::FireAndForget, 2);
     assert!(!r.assert_lines.contains_key(&AssertFailure::AlreadyApplied), "{:?}", r.assert_lines);
     assert!(r.assert_lines.contains_key(&AssertFailure::HasEffectMismatch), "{:?}", r.assert_lines);
     assert!(r.first.contains_key(&Invariant::AuraIntegrity));
-    let without = loom(Policy::UNSYNCHRONIZED, ScenarioName::QuestAccept49416, Dispatch::FireAndForget, 2);
+    let without = loom(Policy::UNSYNCHRONIZED, ScenarioName::QuestReward49416, Dispatch::FireAndForget, 2);
     assert!(without.assert_lines.contains_key(&AssertFailure::AlreadyApplied), "the baseline trips :174");
 
     let cell = Cell {
         policy: Policy::EFFECT_LOCK,
-        scenario: ScenarioName::QuestAccept49416,
+        scenario: ScenarioName::QuestReward49416,
         dispatch: Dispatch::FireAndForget,
     };
     let c = checks::explore::refind_with_shuttle(
@@ -90,14 +90,14 @@ fn the_bounded_wait_is_explored_both_ways_and_does_not_stop_the_race() {
     assert!(r.first.contains_key(&Invariant::AuraIntegrity));
 }
 
-/// The cache takes the AI's `HasAura` off the worker: the quest accept (deferred by the seed)
+/// The cache takes the AI's `HasAura` off the worker: the quest reward (deferred by the seed)
 /// has no data race left at bound 2, where the seed alone races on `m_appliedAuras`; the stop's
 /// handler, still on the worker, races as before.
 #[test]
 fn the_aura_cache_removes_the_ai_read_and_not_the_handlers_races() {
-    let seed = loom(Policy::SEED_DEFERRAL, ScenarioName::QuestAccept49416, Dispatch::FireAndForget, 2);
+    let seed = loom(Policy::SEED_DEFERRAL, ScenarioName::QuestReward49416, Dispatch::FireAndForget, 2);
     assert_eq!(race_sites(&seed), [Site::AppliedAuras]);
-    let cached = loom(Policy::SEED_AURA_CACHE, ScenarioName::QuestAccept49416, Dispatch::FireAndForget, 2);
+    let cached = loom(Policy::SEED_AURA_CACHE, ScenarioName::QuestReward49416, Dispatch::FireAndForget, 2);
     assert!(cached.race_kinds.is_empty(), "{:?}", cached.race_kinds);
     let stop = loom(Policy::SEED_AURA_CACHE, ScenarioName::MoveStop49416, Dispatch::FireAndForget, 2);
     assert!(stop.assert_lines.contains_key(&AssertFailure::AppliedOnTargetTwice));
@@ -105,10 +105,10 @@ fn the_aura_cache_removes_the_ai_read_and_not_the_handlers_races() {
 }
 
 /// A per-player lock on every thread removes every aura race and the use after free on the
-/// movement stop and the quest accept (exhaustively to bound 3), and leaves two bots' group race.
+/// movement stop and the quest reward (exhaustively to bound 3), and leaves two bots' group race.
 #[test]
 fn a_per_player_lock_leaves_only_what_is_not_the_players() {
-    for scenario in [ScenarioName::MoveStop49416, ScenarioName::QuestAccept49416] {
+    for scenario in [ScenarioName::MoveStop49416, ScenarioName::QuestReward49416] {
         let r = loom(Policy::PLAYER_LOCK, scenario, Dispatch::FireAndForget, 3);
         let broken: Vec<Invariant> = r.first.keys().copied().collect();
         assert_eq!(broken, [Invariant::Placement], "{}: {broken:?}", scenario.name());

@@ -27,7 +27,7 @@ fn complete_tsv(dir: &Path, name: &str, without: &[&str]) -> PathBuf {
 }
 
 const CELLS: [&str; 6] =
-    ["--checker", "loom", "--scenario", "move-stop-49416,quest-accept-49416,cast-then-move", "--format", "json"];
+    ["--checker", "loom", "--scenario", "move-stop-49416,quest-reward-49416,cast-then-move", "--format", "json"];
 
 /// A classifier that defers every state-changing opcode passes, with both dispatch modes.
 #[test]
@@ -39,14 +39,14 @@ fn a_classifier_that_defers_every_state_changing_opcode_passes() {
     assert!(stdout.contains("\"policy\": \"seed-deferral\""), "the classifier ran as seed-deferral");
 }
 
-/// Taking `CMSG_MOVE_STOP` or the quest accept out of that classifier turns the gate red, with
+/// Taking `CMSG_MOVE_STOP` or the quest reward out of that classifier turns the gate red, with
 /// the counterexample's invariant or assert and a replay command that names the file.
 #[test]
-fn removing_the_stop_or_the_quest_accept_turns_the_gate_red() {
+fn removing_the_stop_or_the_quest_reward_turns_the_gate_red() {
     let dir = scratch("gate-holes");
     for (name, opcode, scenario) in [
         ("no-stop.tsv", "CMSG_MOVE_STOP", "move-stop-49416"),
-        ("no-quest.tsv", "CMSG_QUEST_GIVER_ACCEPT_QUEST", "quest-accept-49416"),
+        ("no-quest.tsv", "CMSG_QUEST_GIVER_CHOOSE_REWARD", "quest-reward-49416"),
     ] {
         let path = complete_tsv(&dir, name, &[opcode]);
         let (code, _, stderr) = verify(&[&["--classifier", path.to_str().unwrap()][..], &CELLS[..]].concat());

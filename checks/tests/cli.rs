@@ -24,7 +24,7 @@ fn bad_values_are_clear_errors() {
         (&["--jobs", "many"], "bad jobs"),
         (&["--shard", "3/2"], "bad shard"),
         (&["--policy", "seed"], "invalid value 'seed' for '--policy <POLICY>'"),
-        (&["replay", "unsynchronized", "quest-accept-49416", "zz"], "not a valid shuttle schedule string"),
+        (&["replay", "unsynchronized", "quest-reward-49416", "zz"], "not a valid shuttle schedule string"),
     ];
     for (args, message) in cases {
         let (code, stderr) = verify(args);

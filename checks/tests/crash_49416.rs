@@ -1,10 +1,10 @@
 //! The crash line, SpellAuras.cpp:174, under both engines, on the paths the server has: the
-//! quest-accept and movement-stop autocasts of 49416 racing the map heartbeat. The seed's own
+//! quest-reward and movement-stop autocasts of 49416 racing the map heartbeat. The seed's own
 //! story, a bot's `CMSG_CAST_SPELL` of 49416, is judged as the server runs it: the spell is not
 //! in the bot's spellbook, so the cast is dropped before any aura is touched.
 //!
 //! `cargo test -p checks --release --test crash_49416` (loom at preemption bounds 2 and 3: the
-//! quest-accept race needs 2 preemptions to reach line 174, the movement-stop race 3).
+//! quest-reward race needs 2 preemptions to reach line 174, the movement-stop race 3).
 
 use checks::explore::{each_outcome, LoomEngine, Play, ShuttleEngine};
 use checks::explore::{explore, refind_with_shuttle, replay, Budget, Cell, Checker};
@@ -24,21 +24,21 @@ fn crash_on_174(outcome: &model::Outcome) {
     }
 }
 
-/// loom at bound 2 finds a schedule of `quest-accept-49416` under `unsynchronized` that trips
-/// line 174: the bot's quest accept creates the aura, the map heartbeat's autocast finds it and
+/// loom at bound 2 finds a schedule of `quest-reward-49416` under `unsynchronized` that trips
+/// line 174: the bot's quest reward (14078 rewarded: the row fits) autocasts and creates the aura, the map heartbeat's autocast finds it and
 /// applies the same application, and the two `_HandleEffect`s interleave.
 #[test]
 #[should_panic(expected = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174")]
-fn loom_quest_accept_unsynchronized_trips_174() {
-    let play = Play::new(ScenarioName::QuestAccept49416.build(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
+fn loom_quest_reward_unsynchronized_trips_174() {
+    let play = Play::new(ScenarioName::QuestReward49416.build(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
     each_outcome(LoomEngine { bound: Some(2) }, play, (), |_, outcome| crash_on_174(&outcome));
 }
 
 /// shuttle's random scheduler, fixed seed, finds the same crash line.
 #[test]
 #[should_panic(expected = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174")]
-fn shuttle_quest_accept_unsynchronized_trips_174() {
-    let play = Play::new(ScenarioName::QuestAccept49416.build(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
+fn shuttle_quest_reward_unsynchronized_trips_174() {
+    let play = Play::new(ScenarioName::QuestReward49416.build(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
     let scheduler = RandomScheduler::new_from_seed(Budget::default().seed, 2_000);
     each_outcome(ShuttleEngine(scheduler), play, (), |_, outcome| crash_on_174(&outcome));
 }
@@ -62,11 +62,11 @@ fn the_seeds_cast_of_49416_is_dropped_and_trips_nothing() {
 }
 
 /// Exhaustively to bound 3, and over 2,000 seeded shuttle schedules, the seed's deferral keeps
-/// every aura invariant on the quest-accept path it defers: no assert, no double effect, no
+/// every aura invariant on the quest-reward path it defers: no assert, no double effect, no
 /// aura-integrity break.
 #[test]
 fn seed_deferral_removes_the_race_it_defers() {
-    let c = cell(Policy::SEED_DEFERRAL, ScenarioName::QuestAccept49416);
+    let c = cell(Policy::SEED_DEFERRAL, ScenarioName::QuestReward49416);
     for (checker, budget) in [
         (Checker::Loom, Budget { bound: Some(3), ..Budget::default() }),
         (Checker::Random, Budget::default()),
@@ -84,7 +84,7 @@ fn seed_deferral_removes_the_race_it_defers() {
 /// of schedules, and the same ones trip 174, on every run.
 #[test]
 fn loom_counts_are_reproducible() {
-    let c = cell(Policy::UNSYNCHRONIZED, ScenarioName::QuestAccept49416);
+    let c = cell(Policy::UNSYNCHRONIZED, ScenarioName::QuestReward49416);
     let a = explore(c, Checker::Loom, Budget::default());
     let b = explore(c, Checker::Loom, Budget::default());
     assert_eq!(a.schedules, b.schedules);

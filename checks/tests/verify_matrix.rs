@@ -120,7 +120,7 @@ fn every_kept_schedule_replays_to_the_same_violation() {
 #[test]
 fn json_is_byte_identical_across_runs_and_worker_counts() {
     let plan = Plan {
-        scenarios: vec![model::ScenarioName::QuestAccept49416, model::ScenarioName::CastThenMove],
+        scenarios: vec![model::ScenarioName::QuestReward49416, model::ScenarioName::CastThenMove],
         ..Plan::full(budget())
     };
     let run = |threads: usize| report::render_json(&matrix::run_jobs(&work(&plan), threads, |_, _| {}));
@@ -156,7 +156,7 @@ fn classification_table_snapshot() {
 fn a_bad_schedule_is_an_error_not_a_panic() {
     let cell = checks::explore::Cell {
         policy: model::Policy::UNSYNCHRONIZED,
-        scenario: model::ScenarioName::QuestAccept49416,
+        scenario: model::ScenarioName::QuestReward49416,
         dispatch: model::Dispatch::FireAndForget,
     };
     for bad in ["", "  ", "zz", "9102", "91025780e5f8b1e193dff3bd01"] {
@@ -167,7 +167,7 @@ fn a_bad_schedule_is_an_error_not_a_panic() {
 }
 
 /// Every loom finding of a violated cell carries its minimal bound and the proof at one less:
-/// on `quest-accept-49416` unsynchronized, line 174 needs 2 preemptions and loom's 75 schedules
+/// on `quest-reward-49416` unsynchronized, line 174 needs 2 preemptions and loom's 82 schedules
 /// at bound 1 show none; Unit.cpp:3602 needs 1, and the single schedule at bound 0 shows none.
 #[test]
 fn loom_findings_carry_their_minimal_bound() {
@@ -178,14 +178,14 @@ fn loom_findings_carry_their_minimal_bound() {
         .find(|r| {
             let c = r.result.cell;
             r.result.checker == Checker::Loom
-                && c.scenario == ScenarioName::QuestAccept49416
+                && c.scenario == ScenarioName::QuestReward49416
                 && c.policy == Policy::UNSYNCHRONIZED
                 && c.dispatch == Dispatch::FireAndForget
         })
         .expect("the loom row");
     let of = |f: Finding| row.minimal.iter().find(|m| m.finding == f).copied().expect("a minimal bound");
     let crash = of(Finding::Assert(AssertFailure::AlreadyApplied));
-    assert_eq!((crash.bound, crash.none_below), (2, Some(75)));
+    assert_eq!((crash.bound, crash.none_below), (2, Some(82)));
     let twice = of(Finding::Assert(AssertFailure::AppliedOnTargetTwice));
     assert_eq!((twice.bound, twice.none_below), (1, Some(1)));
     for r in rows().iter().filter(|r| r.result.checker == Checker::Loom) {

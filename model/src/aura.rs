@@ -25,9 +25,8 @@ use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 pub enum RemoveMode {
     /// `AURA_REMOVE_BY_DEFAULT`: no-stack removal, `RemoveAllAuras`, `RemoveAurasDueToSpell`.
     Default = 1,
-    /// `AURA_REMOVE_BY_CANCEL`: `CMSG_CANCEL_AURA`.
-    Cancel = 3,
-    /// `AURA_REMOVE_BY_INTERRUPT`: `UpdateAreaDependentAuras` leaving the area.
+    /// `AURA_REMOVE_BY_INTERRUPT`: `UpdateAreaDependentAuras` leaving the area (`CMSG_CANCEL_AURA`'s
+    /// `AURA_REMOVE_BY_CANCEL` never reaches 49416: `Player::cancel_aura`).
     Interrupt = 2,
 }
 
@@ -371,9 +370,7 @@ impl<B: Backend> UnitAuras<B> {
 
     /// Every owned aura of 49416 through `RemoveOwnedAura(iter, mode)` (Unit.cpp:3850-3869). What
     /// `UpdateAreaDependentAuras` does to auras whose location check fails (Player.cpp:27168-27175,
-    /// `AURA_REMOVE_BY_INTERRUPT`; 49416's location check is its `spell_area` row), and what
-    /// `CMSG_CANCEL_AURA` does through `RemoveOwnedAura(spellId, caster, 0, BY_CANCEL)`
-    /// (Unit.cpp:3871-3881).
+    /// `AURA_REMOVE_BY_INTERRUPT`; 49416's location check is its `spell_area` row).
     pub fn remove_owned(&self, cx: Cx, mode: RemoveMode) -> Step {
         let owned = self.owned.read(cx);
         for i in bits(owned) {

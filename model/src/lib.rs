@@ -7,8 +7,8 @@
 //! a [`policy::Policy`] and a [`classifier::Dispatch`] mode and yields an
 //! [`outcome::Outcome`], which [`outcome::Outcome::check`] judges on eight invariants.
 //!
-//! One run of `quest-accept-49416` on OS threads, under TrinityCore's own routing: the bot's
-//! quest accept runs on the player's map worker or the world thread, never on the bot's worker,
+//! One run of `quest-reward-49416` on OS threads, under TrinityCore's own routing: the bot's
+//! quest reward runs on the player's map worker or the world thread, never on the bot's worker,
 //! so every invariant holds whatever the threads' timing.
 //!
 //! ```
@@ -17,11 +17,11 @@
 //! use model::{Dispatch, Opcode, Policy, ScenarioName};
 //! use std::sync::Arc;
 //!
-//! let scenario = Arc::new(ScenarioName::QuestAccept49416.build());
+//! let scenario = Arc::new(ScenarioName::QuestReward49416.build());
 //! let outcome = model::world::run::<Std>(&scenario, Policy::MAP_ROUTING, Dispatch::FireAndForget);
 //! assert!(outcome.check().is_empty(), "{:?}", outcome.check());
-//! let accept = outcome.runs.iter().find(|r| r.opcode == Opcode::CMSG_QUEST_GIVER_ACCEPT_QUEST).unwrap();
-//! assert_ne!(accept.lane.kind(), ThreadKind::BotWorker);
+//! let reward = outcome.runs.iter().find(|r| r.opcode == Opcode::CMSG_QUEST_GIVER_CHOOSE_REWARD).unwrap();
+//! assert_ne!(reward.lane.kind(), ThreadKind::BotWorker);
 //! ```
 //!
 //! | module | server part |
@@ -30,7 +30,8 @@
 //! | [`field`] | the instrumented field, mutex, spawn and join the model is written in |
 //! | [`crash`] | the server's asserts (SpellAuras.cpp, Unit.cpp) and use after free |
 //! | [`aura`] | the aura lifecycle: `m_ownedAuras`, `m_appliedAuras`, create, apply, remove, `_HandleEffect` |
-//! | [`player`] | `HasAura`, the spellbook, area update, `spell_area` autocast, quests, logout cleanup |
+//! | [`player`] | `HasAura`, the spellbook, area update, `spell_area` autocast, quest updates, logout cleanup |
+//! | [`quest`] | 49416's `spell_area` row, `QuestStatus`, what each quest-update handler does to a status |
 //! | [`opcodes`] | the 1,008 client opcodes (generated), packets, wire decoder, handler kinds |
 //! | [`classifier`] | the seed's classifier, the complete one, TrinityCore's places; dispatch modes |
 //! | [`policy`] | a policy as the product of its knobs: the classifier × the guard |
@@ -54,6 +55,7 @@ pub mod opcodes;
 pub mod outcome;
 pub mod player;
 pub mod policy;
+pub mod quest;
 pub mod race;
 pub mod scenario;
 pub mod session;

@@ -9,7 +9,9 @@
 use crate::aura::{RemoveMode, UnitAuras};
 use crate::crash::{Crash, Step};
 use crate::field::Field;
+use crate::opcodes::Opcode;
 use crate::outcome::{Cx, Event};
+use crate::quest::{end_fits, row_slot, start_fits, QuestAction, QuestStatus, ROW_QUESTS};
 use crate::race::Site;
 use crate::sync::Backend;
 
@@ -20,8 +22,7 @@ pub const SPELL_49416: u32 = 49416;
 pub const AREA_4756: u32 = 4756;
 /// A neighbouring area with no `spell_area` row for 49416.
 pub const AREA_4755: u32 = 4755;
-/// The quest whose being in the log is the row's `quest_start` condition.
-pub const QUEST_14078: u32 = 14078;
+pub use crate::quest::{QUEST_14078, QUEST_14099};
 /// The spells every modelled player knows (a priest's Power Word: Fortitude). 49416 is not one
 /// of them: it is never learned.
 pub const SPELLBOOK: [u32; 1] = [21562];
@@ -40,8 +41,11 @@ pub struct Player<B: Backend> {
     area: Field<B>,
     /// `m_areaUpdateId`: the area the last area update processed.
     area_update_id: Field<B>,
-    /// Quest 14078 in the quest log (1) or not (0).
-    quest: Field<B>,
+    /// `m_QuestStatus` (Player.h:3299), the quest log, as far as the row reads it: the status of
+    /// 14078 in the low byte and of 14099 in the next (0: no entry).
+    quest_status: Field<B>,
+    /// `m_RewardedQuests` (Player.h:3303): bit 0 for 14078, bit 1 for 14099.
+    rewarded: Field<B>,
     /// Everything else handlers and the bot AI read or write (items, combat, health, talents).
     state: Field<B>,
 }
@@ -55,8 +59,22 @@ pub struct PlayerStart {
     pub area: u32,
     /// `m_areaUpdateId`; different from `area` when the position moved since the last area update.
     pub area_update_id: u32,
-    /// Quest 14078 already in the log.
-    pub has_quest: bool,
+    /// The status of quest 14078 (the row's `quest_start`).
+    pub quest_14078: QuestStatus,
+    /// The status of quest 14099 (the row's `quest_end`).
+    pub quest_14099: QuestStatus,
+}
+
+impl PlayerStart {
+    /// The start values of `m_QuestStatus` and `m_RewardedQuests`: an active status is an entry
+    /// of the log, rewarded is a member of the rewarded set, none is neither.
+    fn quest_fields(&self) -> (u32, u32) {
+        [self.quest_14078, self.quest_14099].into_iter().enumerate().fold((0, 0), |(log, rewarded), (i, s)| match s {
+            QuestStatus::Rewarded => (log, rewarded | 1 << i),
+            s if s.is_active() => (log | (s as u32) << (8 * i), rewarded),
+            _ => (log, rewarded),
+        })
+    }
 }
 
 impl<B: Backend> Player<B> {
@@ -70,7 +88,8 @@ impl<B: Backend> Player<B> {
             in_world: Field::new(Site::InWorld, id, 0, 1),
             area: Field::new(Site::Position, id, 0, start.area),
             area_update_id: Field::new(Site::AreaUpdateId, id, 0, start.area_update_id),
-            quest: Field::new(Site::QuestLog, id, 0, start.has_quest as u32),
+            quest_status: Field::new(Site::QuestLog, id, 0, start.quest_fields().0),
+            rewarded: Field::new(Site::RewardedQuests, id, 0, start.quest_fields().1),
             state: Field::new(Site::PlayerData, id, 0, 0),
         }
     }
@@ -118,14 +137,19 @@ impl<B: Backend> Player<B> {
         self.auras.spell_hit(cx)
     }
 
-    /// `CMSG_CANCEL_AURA` of `spell`: `RemoveOwnedAura(spellId, .., AURA_REMOVE_BY_CANCEL)`.
-    /// Other spells only write player state.
+    /// `CMSG_CANCEL_AURA` of `spell` (`HandleCancelAuraOpcode`, SpellHandler.cpp:285-311): the
+    /// spell info is looked up through the player's map (287, `_player->GetMap()`: the player is
+    /// touched), and a spell with `SPELL_ATTR0_NO_AURA_CANCEL` is left alone (292-293). Every
+    /// spell a `spell_area` row autocasts gets that attribute at load (`LoadSpellAreas`,
+    /// Spells/SpellMgr.cpp:2333-2337), 49416 among them: its cancel reads no player field and
+    /// changes nothing. Other spells reach `RemoveOwnedAura(.., AURA_REMOVE_BY_CANCEL)` (310),
+    /// which only writes player state here.
     pub fn cancel_aura(&self, cx: Cx, spell: u32) -> Step {
         self.touch(cx)?;
-        if spell != SPELL_49416 {
-            return self.write_state(cx);
+        if spell == SPELL_49416 {
+            return Ok(());
         }
-        self.auras.remove_owned(cx, RemoveMode::Cancel)
+        self.write_state(cx)
     }
 
     /// A movement packet's new position (`UpdatePosition`, MovementHandler.cpp:550).
@@ -151,10 +175,32 @@ impl<B: Backend> Player<B> {
         Ok(())
     }
 
-    /// Whether the player fits 49416's `spell_area` row (area 4756, quest 14078 in the log):
-    /// `SpellArea::IsFitToRequirements`, one read of the quest log.
+    /// `Player::GetQuestStatus(quest)` (16394-16406) for a quest of the row: the entry of
+    /// `m_QuestStatus` (16398-16400), else `GetQuestRewardStatus` (16402-16403; 16377-16392),
+    /// which for a quest neither seasonal nor repeatable is `IsQuestRewarded`, a find in
+    /// `m_RewardedQuests` (25502-25505).
+    pub fn quest_status(&self, cx: Cx, quest: u32) -> QuestStatus {
+        let Some(slot) = row_slot(quest) else { return QuestStatus::None };
+        let entry = QuestStatus::from_code(self.quest_status.read(cx) >> (8 * slot) & 0xff);
+        if entry.is_active() {
+            return entry;
+        }
+        if self.rewarded.read(cx) & 1 << slot != 0 {
+            QuestStatus::Rewarded
+        } else {
+            QuestStatus::None
+        }
+    }
+
+    /// Whether the player fits 49416's `spell_area` row: `SpellArea::IsFitToRequirements`
+    /// (Spells/SpellMgr.cpp:730-751) tests the area first (742-744), then
+    /// `(1 << GetQuestStatus(14078)) & 64` (746-748: 14078 rewarded), then
+    /// `(1 << GetQuestStatus(14099)) & (1|8|32)` (750-752: 14099 none, incomplete or failed).
     fn fits_row(&self, cx: Cx, area: u32) -> bool {
-        area == AREA_4756 && self.quest.read(cx) != 0
+        if area != AREA_4756 {
+            return false;
+        }
+        start_fits(self.quest_status(cx, ROW_QUESTS[0])) && end_fits(self.quest_status(cx, ROW_QUESTS[1]))
     }
 
     /// `Player::UpdateAreaDependentAuras` (27165-27183): (a) every owned aura whose location
@@ -171,17 +217,35 @@ impl<B: Backend> Player<B> {
         Ok(())
     }
 
-    /// Quest accept or removal: `AddQuest` (15343) or `RemoveActiveQuest` (16460) change the log,
-    /// then `SendQuestUpdate` (16509-16559) takes the zone and area of the current position
-    /// (16511-16517) and for 49416's row (`AUTOCAST | AUTOREMOVE`) casts it when the player fits
-    /// and lacks it (16549-16551), or `RemoveAurasDueToSpell` when not (16553-16554). Quests
-    /// other than 14078 only write player state.
-    pub fn update_quest(&self, cx: Cx, quest: u32, accept: bool) -> Step {
+    /// A quest-update handler of `opcode` naming `quest`, through its gate
+    /// ([`QuestAction::apply`] on `GetQuestStatus`). Past the gate: an accept `AddQuest`s
+    /// (Player.cpp:15273-15282, an insert into `m_QuestStatus`); a reward runs `RewardQuest`'s
+    /// `RemoveActiveQuest(quest, false)` (15521, the erase from `m_QuestStatus`, 16439-16451) and
+    /// `SetRewardedQuest` (15523, the insert into `m_RewardedQuests`, 15771-15776); a removal
+    /// `RemoveActiveQuest` (QuestHandler.cpp:446). Each then runs `SendQuestUpdate` (accept
+    /// 15343, reward 15732, removal 16460). Quests the row does not name only write player state.
+    pub fn update_quest(&self, cx: Cx, opcode: Opcode, quest: u32) -> Step {
         self.touch(cx)?;
-        if quest != QUEST_14078 {
-            return self.write_state(cx);
+        let Some(slot) = row_slot(quest) else { return self.write_state(cx) };
+        let action = QuestAction::of(opcode);
+        let Some(status) = action.apply(self.quest_status(cx, quest)) else { return Ok(()) };
+        let shift = 8 * slot;
+        let log = self.quest_status.read(cx) & !(0xff << shift);
+        let entry = if status.is_active() { (status as u32) << shift } else { 0 };
+        self.quest_status.write_as(cx, log | entry, Event::Quest { player: self.id, quest, status });
+        if status == QuestStatus::Rewarded {
+            let rewarded = self.rewarded.read(cx);
+            self.rewarded.write(cx, rewarded | 1 << slot);
         }
-        self.quest.write_as(cx, accept as u32, Event::Quest { player: self.id, accepted: accept });
+        self.send_quest_update(cx)
+    }
+
+    /// `SendQuestUpdate` (16509-16559) for a quest of 49416's row (`mSpellAreaForQuestMap` holds
+    /// the row under both 14078 and 14099, Spells/SpellMgr.cpp:2464-2477): the zone and area of
+    /// the current position (16516-16517); for the row (`AUTOCAST | AUTOREMOVE`), when the
+    /// player does not fit it `RemoveAurasDueToSpell(49416)` (16521-16522, 16553-16554), else the
+    /// autocast `if (!HasAura) CastSpell` (16523-16524, 16549-16551).
+    fn send_quest_update(&self, cx: Cx) -> Step {
         let area = self.area.read(cx);
         if self.fits_row(cx, area) {
             if !self.has_aura(cx, SPELL_49416)? {
@@ -244,7 +308,8 @@ impl<B: Backend> std::fmt::Debug for Player<B> {
             .field("in_world", &self.in_world)
             .field("area", &self.area)
             .field("area_update_id", &self.area_update_id)
-            .field("quest", &self.quest)
+            .field("quest_status", &self.quest_status)
+            .field("rewarded", &self.rewarded)
             .field("state", &self.state)
             .finish()
     }

@@ -6,6 +6,7 @@
 
 use crate::opcodes::{HandlerKind, Opcode, Payload};
 use crate::player::{PlayerStart, AREA_4755, AREA_4756, QUEST_14078, SPELL_49416};
+use crate::quest::QuestStatus as Q;
 
 /// The scenario names.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
@@ -15,9 +16,10 @@ pub enum ScenarioName {
     Crash49416,
     /// A bot's CMSG_MOVE_STOP into area 4756 while the map heartbeat updates the area.
     MoveStop49416,
-    /// A bot accepts quest 14078 (which autocasts 49416 in area 4756) while the map heartbeat
-    /// updates the area.
-    QuestAccept49416,
+    /// A bot turns in quest 14078 (`CMSG_QUEST_GIVER_CHOOSE_REWARD` → `RewardQuest`, whose
+    /// `SendQuestUpdate` autocasts 49416 in area 4756 once 14078 is rewarded) while the map
+    /// heartbeat updates the area.
+    QuestReward49416,
     /// A cast followed by a movement packet, for the order property.
     CastThenMove,
     /// One bot's stream in TrinityCore's three processing places: a THREADSAFE stop, a
@@ -43,7 +45,7 @@ named! {
     }
     Crash49416 => "crash-49416",
     MoveStop49416 => "move-stop-49416",
-    QuestAccept49416 => "quest-accept-49416",
+    QuestReward49416 => "quest-reward-49416",
     CastThenMove => "cast-then-move",
     MixedPlaces => "mixed-places",
     GroupLeave => "group-leave",
@@ -82,34 +84,38 @@ impl ScenarioName {
         };
         let cast = (Opcode::CMSG_CAST_SPELL, Payload { spell: SPELL_49416, ..Payload::default() });
         match self {
-            // In area 4756 with quest 14078, the area not yet processed since arriving: the next
-            // heartbeat autocasts 49416, while the bot casts it too.
+            // In area 4756 with 14078 rewarded and 14099 not taken (the row fits), the area not yet
+            // processed since arriving: the next heartbeat autocasts 49416, while the bot casts it
+            // too.
             ScenarioName::Crash49416 => {
-                one(PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4755, has_quest: true }, vec![cast])
+                one(PlayerStart { area: AREA_4756, area_update_id: AREA_4755, ..start(Q::Rewarded) }, vec![cast])
             }
-            // In area 4755 with quest 14078; the bot stops in 4756.
+            // In area 4755 with 14078 rewarded and 14099 not taken; the bot stops in 4756.
             ScenarioName::MoveStop49416 => one(
-                PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: true },
+                PlayerStart { area: AREA_4755, area_update_id: AREA_4755, ..start(Q::Rewarded) },
                 vec![(Opcode::CMSG_MOVE_STOP, Payload { area: AREA_4756, ..Payload::default() })],
             ),
-            // Just arrived in area 4756 without the quest; the bot accepts 14078.
-            ScenarioName::QuestAccept49416 => one(
-                PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4755, has_quest: false },
-                vec![(Opcode::CMSG_QUEST_GIVER_ACCEPT_QUEST, Payload { quest: QUEST_14078, ..Payload::default() })],
+            // Just arrived in area 4756 with 14078 complete (its objectives done, not turned in) and
+            // 14099 not taken: the row does not fit yet. The bot turns 14078 in; from then on the
+            // row fits, and both the reward's quest update and the heartbeat's area update
+            // autocast 49416.
+            ScenarioName::QuestReward49416 => one(
+                PlayerStart { area: AREA_4756, area_update_id: AREA_4755, ..start(Q::Complete) },
+                vec![(Opcode::CMSG_QUEST_GIVER_CHOOSE_REWARD, Payload { quest: QUEST_14078, ..Payload::default() })],
             ),
-            // In area 4755 without the quest: no autocast; a cast then a stop in the same area.
+            // In area 4755 with neither quest: no autocast; a cast then a stop in the same area.
             ScenarioName::CastThenMove => one(
-                PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: false },
+                PlayerStart { area: AREA_4755, area_update_id: AREA_4755, ..start(Q::None) },
                 vec![cast, (Opcode::CMSG_MOVE_STOP, Payload { area: AREA_4755, ..Payload::default() })],
             ),
-            // In area 4755 without the quest: a stop in place (THREADSAFE), a toy added
+            // In area 4755 with neither quest: a stop in place (THREADSAFE), a toy added
             // (THREADUNSAFE), a cancel of a non-49416 aura (INPLACE). Under map routing the world
             // filter stops at the stop (head of line), the map takes it and stops at the toy, the
             // next tick's world update takes the toy and the cancel: two map updates.
             ScenarioName::MixedPlaces => Scenario {
                 map_update_ticks: vec![1, 2],
                 ..one(
-                    PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: false },
+                    PlayerStart { area: AREA_4755, area_update_id: AREA_4755, ..start(Q::None) },
                     vec![
                         (Opcode::CMSG_MOVE_STOP, Payload { area: AREA_4755, ..Payload::default() }),
                         (Opcode::CMSG_ADD_TOY, Payload::default()),
@@ -117,11 +123,11 @@ impl ScenarioName {
                     ],
                 )
             },
-            // Two players of one group in area 4755 without the quest (no aura in play); each bot
+            // Two players of one group in area 4755 with neither quest (no aura in play); each bot
             // sends CMSG_LEAVE_GROUP for tick 1. One tick and no map update keep it to three
             // threads: the two bots' workers run at the same time under both dispatch modes.
             ScenarioName::GroupLeave => {
-                let start = PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: false };
+                let start = PlayerStart { area: AREA_4755, area_update_id: AREA_4755, ..start(Q::None) };
                 let leave = vec![vec![(Opcode::CMSG_LEAVE_GROUP, Payload::default())]];
                 Scenario {
                     name: self.name().to_string(),
@@ -137,6 +143,12 @@ impl ScenarioName {
             ScenarioName::SeedLoad => seed_load(SEED_LOAD_BOTS, SEED_LOAD_TICKS, SEED_LOAD_PER_TICK),
         }
     }
+}
+
+/// A player on map 0 in area 4755 (area update done) with quest 14078 in `quest_14078` and 14099
+/// not taken: the small scenarios' start, their area and area update set where they differ.
+fn start(quest_14078: Q) -> PlayerStart {
+    PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, quest_14078, quest_14099: Q::None }
 }
 
 /// A scenario: the world's start, what each bot sends on each tick, and the tick plan.
@@ -255,6 +267,14 @@ pub fn mixed_packet(rng: &mut SplitMix) -> (Opcode, Payload) {
     (opcode, payload)
 }
 
+/// The quest statuses (14078, 14099) of `seed-load`'s bots, by index modulo 4: rewarded (the row
+/// fits in 4756: accepting 14078 is refused, removing it is refused, the heartbeat autocasts),
+/// none (an accept of 14078 makes it incomplete), complete (a reward makes it rewarded and the
+/// row fit, a removal makes it none), and rewarded with 14099 complete (the row does not fit:
+/// the heartbeat removes 49416).
+pub const SEED_LOAD_QUESTS: [(Q, Q); 4] =
+    [(Q::Rewarded, Q::None), (Q::None, Q::None), (Q::Complete, Q::None), (Q::Rewarded, Q::Complete)];
+
 /// `seed-load`: `bots` bots on two maps, `ticks` ticks of `per_tick` packets each, the map timer
 /// firing every tick with heartbeats every other tick, and the last bot logging out in the last
 /// tick.
@@ -265,7 +285,8 @@ pub fn seed_load(bots: usize, ticks: u32, per_tick: usize) -> Scenario {
             map: (i % 2) as u8,
             area: if i % 3 == 0 { AREA_4755 } else { AREA_4756 },
             area_update_id: AREA_4755,
-            has_quest: i % 2 == 0,
+            quest_14078: SEED_LOAD_QUESTS[i % SEED_LOAD_QUESTS.len()].0,
+            quest_14099: SEED_LOAD_QUESTS[i % SEED_LOAD_QUESTS.len()].1,
         })
         .collect();
     let traffic = (0..bots)

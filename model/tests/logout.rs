@@ -6,6 +6,7 @@
 use model::opcodes::{Opcode, Payload};
 use model::outcome::{Cx, Lane, Refusal, Reject};
 use model::player::{PlayerStart, AREA_4755};
+use model::quest::QuestStatus;
 use model::session::BotSession;
 use model::sync::Std;
 use model::world::{run, undrained_queues};
@@ -19,7 +20,13 @@ fn scenario() -> Arc<Scenario> {
     Arc::new(Scenario {
         name: "logout".into(),
         maps: 1,
-        players: vec![PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: false }],
+        players: vec![PlayerStart {
+            map: 0,
+            area: AREA_4755,
+            area_update_id: AREA_4755,
+            quest_14078: QuestStatus::None,
+            quest_14099: QuestStatus::None,
+        }],
         // Tick 1: a cast and a chat line, run (or deferred and run) in tick 1.
         // Tick 2: sent by the bot AI at the end of tick 1's update (under map routing, arriving
         // from the network at the start of tick 2), still queued when the bot logs out in tick 2.

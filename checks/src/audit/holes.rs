@@ -5,7 +5,8 @@
 //! Each scenario pairs a representative opcode of the kind (the first the classifier keeps on
 //! the worker, in table order) with what the map thread does to the same player in the next
 //! tick: the heartbeat's area update and its `spell_area` autocast of 49416 (the player starts
-//! in area 4756, the area update due; the quest is in the log unless the opcode changes it).
+//! in area 4756, the area update due, with 14078 rewarded so that the row fits; a quest update
+//! starts where its handler's gate lets it reach `SendQuestUpdate`'s autocast).
 //! World-global kinds pair two bots of one group sending the opcode at once instead. Both
 //! dispatch modes run; the report groups the classifier's opcodes by the scenario that covers
 //! them.
@@ -14,7 +15,8 @@ use crate::explore::{each_outcome, LoomEngine, Play};
 use crate::report::trace;
 use model::classifier::Route;
 use model::opcodes::{HandlerKind, Opcode, Payload};
-use model::player::{PlayerStart, AREA_4755, AREA_4756, QUEST_14078, SPELL_49416};
+use model::player::{PlayerStart, AREA_4755, AREA_4756, QUEST_14078, QUEST_14099, SPELL_49416};
+use model::quest::{QuestAction, QuestStatus as Q};
 use model::{Dispatch, Invariant, Outcome, Policy, Scenario, Violation};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -37,13 +39,27 @@ pub struct Hole {
     pub results: Vec<Explored>,
 }
 
-/// The payload that makes `kind`'s handler reach the aura path (49416, area 4756, quest 14078).
-fn payload(kind: HandlerKind) -> Payload {
+/// The payload that makes `opcode`'s handler (of `kind`) reach the aura path (49416, area 4756,
+/// and for a quest update the quest whose change autocasts: an accept of 14099, which keeps the
+/// row fitting, or the reward of 14078, which makes it fit).
+fn payload(kind: HandlerKind, opcode: Opcode) -> Payload {
     match kind {
         HandlerKind::Cast | HandlerKind::AuraRemove => Payload { spell: SPELL_49416, ..Payload::default() },
         HandlerKind::Move | HandlerKind::MoveStop => Payload { area: AREA_4756, ..Payload::default() },
-        HandlerKind::QuestUpdate => Payload { quest: QUEST_14078, ..Payload::default() },
+        HandlerKind::QuestUpdate => {
+            let quest = if QuestAction::of(opcode) == QuestAction::Accept { QUEST_14099 } else { QUEST_14078 };
+            Payload { quest, ..Payload::default() }
+        }
         _ => Payload::default(),
+    }
+}
+
+/// The statuses (14078, 14099) the player starts with: 14078 rewarded and 14099 not taken (the
+/// row fits), except that the reward, the removal and the offer of 14078 need it complete.
+fn quests(kind: HandlerKind, opcode: Opcode) -> (Q, Q) {
+    match kind {
+        HandlerKind::QuestUpdate if QuestAction::of(opcode) != QuestAction::Accept => (Q::Complete, Q::None),
+        _ => (Q::Rewarded, Q::None),
     }
 }
 
@@ -51,21 +67,22 @@ fn payload(kind: HandlerKind) -> Payload {
 /// the map update with the heartbeat on tick 2.
 pub fn scenario_for(kind: HandlerKind, opcode: Opcode) -> Scenario {
     let two = kind == HandlerKind::WorldGlobal;
-    // The quest is in the log unless the packet itself changes the log; the area update is due
-    // (the position moved into 4756 since the last one) except for the stop family, which moves
-    // there itself.
+    // The area update is due (the position moved into 4756 since the last one) except for the
+    // stop family, which moves there itself.
+    let (quest_14078, quest_14099) = quests(kind, opcode);
     let start = PlayerStart {
         map: 0,
         area: if kind == HandlerKind::MoveStop { AREA_4755 } else { AREA_4756 },
         area_update_id: AREA_4755,
-        has_quest: kind != HandlerKind::QuestUpdate,
+        quest_14078,
+        quest_14099,
     };
     let bots = if two { 2 } else { 1 };
     Scenario {
         name: format!("hole-{}", kind.name()),
         maps: 1,
         players: vec![start; bots],
-        traffic: vec![vec![vec![(opcode, payload(kind))]]; bots],
+        traffic: vec![vec![vec![(opcode, payload(kind, opcode))]]; bots],
         ticks: if two { 1 } else { 2 },
         map_update_ticks: if two { vec![] } else { vec![2] },
         heartbeat_ticks: if two { vec![] } else { vec![2] },

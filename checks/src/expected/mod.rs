@@ -77,7 +77,7 @@ pub const MUST_TRIP: &[MustTrip] = &[
     MustTrip {
         cell: Cell {
             policy: Policy::UNSYNCHRONIZED,
-            scenario: ScenarioName::QuestAccept49416,
+            scenario: ScenarioName::QuestReward49416,
             dispatch: Dispatch::FireAndForget,
         },
         loom_bound: 2,

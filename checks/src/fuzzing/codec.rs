@@ -39,16 +39,20 @@ pub(super) fn byte_of<T: PartialEq + fmt::Debug>(options: &[T], value: &T) -> u8
 }
 
 pub(super) fn player_start(u: &mut Unstructured<'_>, maps: u8) -> PlayerStart {
-    PlayerStart {
+    let start = PlayerStart {
         map: u.arbitrary::<u8>().unwrap_or(0) % maps,
         area: pick(u, &AREAS),
         area_update_id: pick(u, &AREAS),
-        has_quest: u.arbitrary::<u8>().unwrap_or(0) & 1 == 1,
-    }
+        quest_14078: Q::None,
+        quest_14099: Q::None,
+    };
+    let (quest_14078, quest_14099) = pick(u, &QUEST_STARTS);
+    PlayerStart { quest_14078, quest_14099, ..start }
 }
 
 pub(super) fn encode_player_start(out: &mut Vec<u8>, p: &PlayerStart) {
-    out.extend([p.map, byte_of(&AREAS, &p.area), byte_of(&AREAS, &p.area_update_id), p.has_quest as u8]);
+    let quests = byte_of(&QUEST_STARTS, &(p.quest_14078, p.quest_14099));
+    out.extend([p.map, byte_of(&AREAS, &p.area), byte_of(&AREAS, &p.area_update_id), quests]);
 }
 
 /// Ticks `1..=ticks` whose bit is set in `mask`.

@@ -35,7 +35,8 @@ pub use corpus::seeds;
 pub use scheduler::{run_on_bytes, ByteScheduler};
 pub use wire::{encode_packets_input, judge_packets, judge_packets_at};
 
-use model::player::{AREA_4755, AREA_4756, QUEST_14078, SPELL_49416};
+use model::player::{AREA_4755, AREA_4756, QUEST_14078, QUEST_14099, SPELL_49416};
+use model::quest::QuestStatus as Q;
 use model::{Dispatch, Policy, Violation};
 use std::fmt;
 use std::sync::OnceLock;
@@ -83,8 +84,20 @@ pub const RACY_CELL: (Policy, Dispatch) = (Policy::UNSYNCHRONIZED, Dispatch::Fir
 pub const SPELLS: [u32; 3] = [0, SPELL_49416, 21562];
 /// Areas a position or `m_areaUpdateId` takes.
 pub const AREAS: [u32; 3] = [0, AREA_4755, AREA_4756];
-/// Quest ids a fuzzed packet carries.
-pub const QUESTS: [u32; 2] = [0, QUEST_14078];
+/// Quest ids a fuzzed packet carries (14099 last, so that the bytes of an input written before
+/// it read as before).
+pub const QUESTS: [u32; 3] = [0, QUEST_14078, QUEST_14099];
+/// The statuses (14078, 14099) a fuzzed player starts with. The first two keep the meaning of the
+/// input format's earlier quest byte: 0 was "not in the log" (nothing), 1 "in the log" (then
+/// enough for the row: now 14078 rewarded).
+pub const QUEST_STARTS: [(Q, Q); 6] = [
+    (Q::None, Q::None),
+    (Q::Rewarded, Q::None),
+    (Q::Complete, Q::None),
+    (Q::Incomplete, Q::None),
+    (Q::Rewarded, Q::Incomplete),
+    (Q::Rewarded, Q::Complete),
+];
 
 /// The fuzz targets.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]

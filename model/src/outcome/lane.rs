@@ -6,6 +6,7 @@
 use crate::crash::Crash;
 pub(super) use crate::lane::Lane;
 use crate::opcodes::{DecodeError, HandlerKind, Opcode};
+use crate::quest::QuestStatus;
 use crate::race::Race;
 use std::fmt;
 
@@ -211,8 +212,8 @@ pub enum Event {
     AreaCompare { player: u8, last: u32, area: u32 },
     /// The `spell_area` autocast decided to cast 49416.
     Autocast { player: u8 },
-    /// The quest log changed.
-    Quest { player: u8, accepted: bool },
+    /// A quest of 49416's `spell_area` row changed status (`m_QuestStatus` written).
+    Quest { player: u8, quest: u32, status: QuestStatus },
     /// Some other player state was written.
     PlayerWrite { player: u8 },
     /// The thread stopped: an assert tripped, or it touched a freed player.
@@ -379,9 +380,7 @@ impl fmt::Display for Event {
                 write!(f, "p{player} UpdateZoneAndAreaId reads m_areaUpdateId {last} (vs {area})")
             }
             Autocast { player } => write!(f, "p{player} spell_area autocast 49416"),
-            Quest { player, accepted } => {
-                write!(f, "p{player} quest 14078 {}", if accepted { "accepted" } else { "removed" })
-            }
+            Quest { player, quest, status } => write!(f, "p{player} quest {quest} now {}", status.name()),
             PlayerWrite { player } => write!(f, "p{player} player state write"),
             Crash { player: _, crash } => write!(f, "{crash}"),
             Integrity { player, what } => write!(f, "p{player} aura-integrity: {what}"),

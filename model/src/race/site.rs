@@ -15,6 +15,8 @@ pub enum Site {
     AreaUpdateId,
     /// `Player::m_QuestStatus`, the quest log.
     QuestLog,
+    /// `Player::m_RewardedQuests`, the rewarded quests.
+    RewardedQuests,
     /// The rest of the player's state handlers and the AI read and write (`m_activePlayerData`:
     /// items, combat, health, talents).
     PlayerData,
@@ -56,6 +58,7 @@ named! {
     Position => "Position::m_positionX",
     AreaUpdateId => "Player::m_areaUpdateId",
     QuestLog => "Player::m_QuestStatus",
+    RewardedQuests => "Player::m_RewardedQuests",
     PlayerData => "Player::m_activePlayerData",
     OwnedAuras => "Unit::m_ownedAuras",
     AppliedAuras => "Unit::m_appliedAuras",
@@ -79,6 +82,7 @@ impl Site {
             Site::Position => ("Entities/Object/Position.h", 64),
             Site::AreaUpdateId => ("Entities/Player/Player.h", 3364),
             Site::QuestLog => ("Entities/Player/Player.h", 3299),
+            Site::RewardedQuests => ("Entities/Player/Player.h", 3303),
             Site::PlayerData => ("Entities/Player/Player.h", 3132),
             Site::OwnedAuras => ("Entities/Unit/Unit.h", 1963),
             Site::AppliedAuras => ("Entities/Unit/Unit.h", 1964),

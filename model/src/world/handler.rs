@@ -61,7 +61,7 @@ impl<B: Backend> World<B> {
             HandlerKind::Move => player.set_position(cx, p.area),
             HandlerKind::Cast => player.cast_request(cx, p.spell),
             HandlerKind::AuraRemove => player.cancel_aura(cx, p.spell),
-            HandlerKind::QuestUpdate => player.update_quest(cx, p.quest, opcode != Opcode::CMSG_QUEST_LOG_REMOVE_QUEST),
+            HandlerKind::QuestUpdate => player.update_quest(cx, opcode, p.quest),
             HandlerKind::PlayerWrite => player.write_state(cx),
             HandlerKind::WorldGlobal => {
                 let v = self.global.read(cx);
