@@ -24,9 +24,10 @@ pub enum ScenarioName {
     /// THREADUNSAFE write, an INPLACE cancel. The head-of-line order and the placement rule that
     /// map routing relies on are proved on it, not only sampled.
     MixedPlaces,
-    /// Two bots of one group, on one map, both leave the group in the same tick
-    /// (`CMSG_LEAVE_GROUP` → `Group::RemoveMember`, an erase from `m_memberSlots`): the races
-    /// between two bots' workers, explored exhaustively rather than only sampled in `seed-load`.
+    /// Two bots, the two members of one group, on one map, both leave the group in the same tick
+    /// (`CMSG_LEAVE_GROUP` → `Group::RemoveMember` → `Group::Disband`, which deletes the group):
+    /// the races between two bots' workers, explored exhaustively rather than only sampled in
+    /// `seed-load`.
     GroupLeave,
     /// Many bots and maps, mixed traffic drawn from the opcode table.
     SeedLoad,
@@ -84,22 +85,23 @@ impl ScenarioName {
         match self {
             // In area 4756 with quest 14078, the area not yet processed since arriving: the next
             // heartbeat autocasts 49416, while the bot casts it too.
-            ScenarioName::Crash49416 => {
-                one(PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4755, has_quest: true }, vec![cast])
-            }
+            ScenarioName::Crash49416 => one(
+                PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4755, has_quest: true, in_group: false },
+                vec![cast],
+            ),
             // In area 4755 with quest 14078; the bot stops in 4756.
             ScenarioName::MoveStop49416 => one(
-                PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: true },
+                PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: true, in_group: false },
                 vec![(Opcode::CMSG_MOVE_STOP, Payload { area: AREA_4756, ..Payload::default() })],
             ),
             // Just arrived in area 4756 without the quest; the bot accepts 14078.
             ScenarioName::QuestAccept49416 => one(
-                PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4755, has_quest: false },
+                PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4755, has_quest: false, in_group: false },
                 vec![(Opcode::CMSG_QUEST_GIVER_ACCEPT_QUEST, Payload { quest: QUEST_14078, ..Payload::default() })],
             ),
             // In area 4755 without the quest: no autocast; a cast then a stop in the same area.
             ScenarioName::CastThenMove => one(
-                PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: false },
+                PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: false, in_group: false },
                 vec![cast, (Opcode::CMSG_MOVE_STOP, Payload { area: AREA_4755, ..Payload::default() })],
             ),
             // In area 4755 without the quest: a stop in place (THREADSAFE), a toy added
@@ -109,7 +111,13 @@ impl ScenarioName {
             ScenarioName::MixedPlaces => Scenario {
                 map_update_ticks: vec![1, 2],
                 ..one(
-                    PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: false },
+                    PlayerStart {
+                        map: 0,
+                        area: AREA_4755,
+                        area_update_id: AREA_4755,
+                        has_quest: false,
+                        in_group: false,
+                    },
                     vec![
                         (Opcode::CMSG_MOVE_STOP, Payload { area: AREA_4755, ..Payload::default() }),
                         (Opcode::CMSG_ADD_TOY, Payload::default()),
@@ -117,11 +125,20 @@ impl ScenarioName {
                     ],
                 )
             },
-            // Two players of one group in area 4755 without the quest (no aura in play); each bot
-            // sends CMSG_LEAVE_GROUP for tick 1. One tick and no map update keep it to three
-            // threads: the two bots' workers run at the same time under both dispatch modes.
+            // Two players, the two members of one group, in area 4755 without the quest (no aura
+            // in play); each bot sends CMSG_LEAVE_GROUP for tick 1. The first leave disbands the
+            // group of two (Group.cpp:685) and deletes it (799); the second finds no group when
+            // it runs after, and touches the deleted group when it read its `m_group` before. One
+            // tick and no map update keep it to three threads: the two bots' workers run at the
+            // same time under both dispatch modes.
             ScenarioName::GroupLeave => {
-                let start = PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: false };
+                let start = PlayerStart {
+                    map: 0,
+                    area: AREA_4755,
+                    area_update_id: AREA_4755,
+                    has_quest: false,
+                    in_group: true,
+                };
                 let leave = vec![vec![(Opcode::CMSG_LEAVE_GROUP, Payload::default())]];
                 Scenario {
                     name: self.name().to_string(),
@@ -266,6 +283,9 @@ pub fn seed_load(bots: usize, ticks: u32, per_tick: usize) -> Scenario {
             area: if i % 3 == 0 { AREA_4755 } else { AREA_4756 },
             area_update_id: AREA_4755,
             has_quest: i % 2 == 0,
+            // No group: its world-global traffic is judged as the shared-state stand-in, and a
+            // leave finds no group.
+            in_group: false,
         })
         .collect();
     let traffic = (0..bots)

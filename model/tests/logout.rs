@@ -19,7 +19,13 @@ fn scenario() -> Arc<Scenario> {
     Arc::new(Scenario {
         name: "logout".into(),
         maps: 1,
-        players: vec![PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: false }],
+        players: vec![PlayerStart {
+            map: 0,
+            area: AREA_4755,
+            area_update_id: AREA_4755,
+            has_quest: false,
+            in_group: false,
+        }],
         // Tick 1: a cast and a chat line, run (or deferred and run) in tick 1.
         // Tick 2: sent by the bot AI at the end of tick 1's update (under map routing, arriving
         // from the network at the start of tick 2), still queued when the bot logs out in tick 2.

@@ -17,7 +17,7 @@ fn events(ghost: &Ghost) -> Vec<Event> {
 #[test]
 fn the_area_update_autocasts_only_when_the_area_changed() {
     let ghost = Ghost::new(1, 1_000);
-    let start = PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4756, has_quest: true };
+    let start = PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4756, has_quest: true, in_group: false };
     let player = Player::<Std>::new(0, start, 4, false);
     player.update_zone_and_area(Cx::new(&ghost, Lane::World)).unwrap();
     let autocasts = |g: &Ghost| events(g).iter().filter(|e| matches!(e, Event::Autocast { .. })).count();

@@ -58,7 +58,7 @@ fn a_cast_of_an_unknown_spell_touches_no_aura() {
     let ghost = Ghost::new(1, 100);
     let player = Player::<Std>::new(
         0,
-        PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4756, has_quest: true },
+        PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4756, has_quest: true, in_group: false },
         2,
         false,
     );

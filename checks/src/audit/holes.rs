@@ -59,6 +59,9 @@ pub fn scenario_for(kind: HandlerKind, opcode: Opcode) -> Scenario {
         area: if kind == HandlerKind::MoveStop { AREA_4755 } else { AREA_4756 },
         area_update_id: AREA_4755,
         has_quest: kind != HandlerKind::QuestUpdate,
+        // The two bots of a world-global hole are the two members of one group (what a leave
+        // needs to do anything).
+        in_group: two,
     };
     let bots = if two { 2 } else { 1 };
     Scenario {

@@ -38,17 +38,19 @@ pub(super) fn byte_of<T: PartialEq + fmt::Debug>(options: &[T], value: &T) -> u8
     index_of(options, value) as u8
 }
 
+/// A player start: its map, area and last processed area, then one byte whose bit 0 puts quest
+/// 14078 in the log and bit 1 makes the player a member of the run's group.
 pub(super) fn player_start(u: &mut Unstructured<'_>, maps: u8) -> PlayerStart {
-    PlayerStart {
-        map: u.arbitrary::<u8>().unwrap_or(0) % maps,
-        area: pick(u, &AREAS),
-        area_update_id: pick(u, &AREAS),
-        has_quest: u.arbitrary::<u8>().unwrap_or(0) & 1 == 1,
-    }
+    let map = u.arbitrary::<u8>().unwrap_or(0) % maps;
+    let area = pick(u, &AREAS);
+    let area_update_id = pick(u, &AREAS);
+    let flags = u.arbitrary::<u8>().unwrap_or(0);
+    PlayerStart { map, area, area_update_id, has_quest: flags & 1 == 1, in_group: flags & 2 != 0 }
 }
 
 pub(super) fn encode_player_start(out: &mut Vec<u8>, p: &PlayerStart) {
-    out.extend([p.map, byte_of(&AREAS, &p.area), byte_of(&AREAS, &p.area_update_id), p.has_quest as u8]);
+    let flags = p.has_quest as u8 | (p.in_group as u8) << 1;
+    out.extend([p.map, byte_of(&AREAS, &p.area), byte_of(&AREAS, &p.area_update_id), flags]);
 }
 
 /// Ticks `1..=ticks` whose bit is set in `mask`.
