@@ -30,6 +30,8 @@ MUTATIONS=(
     "07-queue-skips-head-of-line|LockedQueue::next takes the first packet the filter accepts anywhere in the queue, not only the front (model/src/session.rs)|verify|--policy map-routing --scenario mixed-places --checker loom --bound none"
     "08-map-takes-world-thread-packets|the map filter takes THREADUNSAFE packets of an in-world player (model/src/session.rs)|verify|--policy map-routing --scenario mixed-places --checker loom --bound none"
     "09-join-records-no-edge|a join (MapUpdater::wait, the barrier) records no happens-before edge for the detector (model/src/field.rs)|verify|--policy complete-deferral --dispatch barrier --checker loom"
+    "10-group-of-two-survives-a-leave|Group::RemoveMember skips the Disband of a group of two (Group.cpp:685): the group survives the first leave (model/src/group.rs)|tests|-p model --test group_leave"
+    "11-threadsafe-queries-world-global|the rule naming CMSG_WHO, CMSG_DF_GET_SYSTEM_INFO, CMSG_DF_GET_JOIN_STATUS and CMSG_ACCEPT_WARGAME_INVITE shared reads is removed: world-global again (model/src/opcodes/rules.rs)|tests|-p checks --test fuzz_regressions"
 )
 
 MUT_DIR="${MUTATIONS_DIR:-$CI_ROOT/target/mutations}"
