@@ -68,7 +68,8 @@ pub struct UnitAuras<B: Backend> {
     next_app: AtomicU8,
 }
 
-fn bits(mask: u32) -> impl Iterator<Item = u8> {
+/// The set bits of `mask`, lowest first (the objects a bitmask container holds).
+pub(crate) fn bits(mask: u32) -> impl Iterator<Item = u8> {
     (0..32u8).filter(move |b| mask & (1 << b) != 0)
 }
 

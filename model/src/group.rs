@@ -7,6 +7,7 @@
 //! with `delete this`: a second leave that read its still-set `m_group` before the first leave's
 //! disband touches freed memory, and stops there as the server would.
 
+use crate::aura::bits;
 use crate::crash::{Crash, Step};
 use crate::field::Field;
 use crate::outcome::{Cx, Event};
@@ -20,10 +21,6 @@ pub struct Group<B: Backend> {
     slots: Field<B>,
     /// `m_memberMgr` (Group.h:427): bit `i` while player `i`'s `GroupReference` is linked.
     members: Field<B>,
-}
-
-fn bits(mask: u32) -> impl Iterator<Item = u8> {
-    (0..32u8).filter(move |b| mask & (1 << b) != 0)
 }
 
 impl<B: Backend> Group<B> {
