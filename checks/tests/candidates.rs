@@ -105,7 +105,9 @@ fn the_aura_cache_removes_the_ai_read_and_not_the_handlers_races() {
 }
 
 /// A per-player lock on every thread removes every aura race and the use after free on the
-/// movement stop and the quest reward (exhaustively to bound 3), and leaves two bots' group race.
+/// movement stop and the quest reward (exhaustively to bound 3), and leaves two bots' group race:
+/// the group's `m_memberSlots` and `m_memberMgr`, and the other member's `m_group`, which the
+/// leave's `Disband` clears from the leaver's thread (Group.cpp:756) without that member's lock.
 #[test]
 fn a_per_player_lock_leaves_only_what_is_not_the_players() {
     for scenario in [ScenarioName::MoveStop49416, ScenarioName::QuestReward49416] {
@@ -114,5 +116,5 @@ fn a_per_player_lock_leaves_only_what_is_not_the_players() {
         assert_eq!(broken, [Invariant::Placement], "{}: {broken:?}", scenario.name());
     }
     let group = loom(Policy::PLAYER_LOCK, ScenarioName::GroupLeave, Dispatch::Barrier, 2);
-    assert_eq!(race_sites(&group), [Site::Group]);
+    assert_eq!(race_sites(&group), [Site::Group, Site::GroupMembers, Site::PlayerGroup]);
 }

@@ -204,6 +204,46 @@ fn seed_classifier_leaves_shared_state_on_the_worker() {
 
 /// The dense table the benchmarks use as a baseline is the same function as the classifier it
 /// was built from: same route and same reason for every opcode.
+/// TrinityCore runs a PROCESS_THREADSAFE opcode on the player's map thread, beside other maps'
+/// threads: no such handler may be judged a writer of state shared between players
+/// (world-global), or map routing would race with itself. The four the world-global prefixes
+/// once took are shared reads (`HandleWhoOpcode`, MiscHandler.cpp:95-246; `HandleDFGetSystemInfo`
+/// and `HandleDFGetJoinStatus`, LFGHandler.cpp:106-138; `HandleAcceptWargameInvite`,
+/// BattleGroundHandler.cpp:895-906), their THREADUNSAFE neighbours stay world-global, and the
+/// THREADSAFE opcodes of a kind other than move, move-stop, shared-read and session-local are the
+/// reviewed list: casts and writes of the player's own state.
+#[test]
+fn threadsafe_handlers_write_no_state_shared_between_players() {
+    let threadsafe: Vec<Opcode> =
+        Opcode::all().filter(|o| o.info().place == Place::ThreadSafe && o.kind() != HandlerKind::Unhandled).collect();
+    for o in &threadsafe {
+        assert_ne!(o.kind(), HandlerKind::WorldGlobal, "{o}");
+    }
+    for name in ["CMSG_WHO", "CMSG_DF_GET_SYSTEM_INFO", "CMSG_DF_GET_JOIN_STATUS", "CMSG_ACCEPT_WARGAME_INVITE"] {
+        assert_eq!(Opcode::from_name(name).unwrap().kind(), HandlerKind::SharedRead, "{name}");
+    }
+    for name in ["CMSG_WHO_IS", "CMSG_DF_JOIN", "CMSG_DF_LEAVE", "CMSG_LEAVE_GROUP"] {
+        assert_eq!(Opcode::from_name(name).unwrap().kind(), HandlerKind::WorldGlobal, "{name}");
+    }
+    let plain = [HandlerKind::Move, HandlerKind::MoveStop, HandlerKind::SharedRead, HandlerKind::SessionLocal];
+    let reviewed: Vec<(&str, &str)> =
+        threadsafe.iter().filter(|o| !plain.contains(&o.kind())).map(|o| (o.name(), o.kind().name())).collect();
+    assert_eq!(
+        reviewed,
+        [
+            ("CMSG_ACTIVATE_TAXI", "player-write"),
+            ("CMSG_CANCEL_CAST", "player-write"),
+            ("CMSG_CAST_SPELL", "cast"),
+            ("CMSG_ENABLE_TAXI_NODE", "player-write"),
+            ("CMSG_KEYBOUND_OVERRIDE", "player-write"),
+            ("CMSG_SPELL_EMPOWER_RELEASE", "cast"),
+            ("CMSG_SPELL_EMPOWER_RESTART", "cast"),
+            ("CMSG_TAXI_QUERY_AVAILABLE_NODES", "player-write"),
+            ("CMSG_TAXI_REQUEST_EARLY_LANDING", "player-write"),
+        ]
+    );
+}
+
 #[test]
 fn dense_table_agrees_with_its_classifier() {
     for c in classifiers() {

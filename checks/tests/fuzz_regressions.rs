@@ -101,6 +101,43 @@ fn map_routing_drains_an_alternating_stream_at_any_rate() {
     }
 }
 
+/// The `schedule` fuzzer's find under map routing (`-s none`, seed 7, after 278,469 runs; the
+/// find's bytes had sha1 `376f3bc1`): two bots on two maps each ran
+/// `CMSG_ACCEPT_WARGAME_INVITE` (PROCESS_THREADSAFE) on their map's thread in tick 2. The rules
+/// called it world-global, so each run was a write of `Group::m_memberSlots` and the two map
+/// threads raced; its handler only reads the player's GUID and queues a function under the
+/// battleground manager's own mutex (BattleGroundHandler.cpp:895-906), a shared read. The file
+/// is that find re-encoded in the current input format (opcodes are drawn by kind, so the
+/// original bytes now decode other opcodes). Invariant: the file still sends the two THREADSAFE
+/// wargame accepts on maps 0 and 1 under map routing, they run on their maps' threads as a kind
+/// that writes no shared state, and the run breaks no invariant.
+#[test]
+fn threadsafe_queries_on_two_maps_do_not_race_under_map_routing() {
+    use model::opcodes::Place;
+    use model::outcome::Lane;
+    use model::{HandlerKind, Opcode, Policy};
+    let wargame = Opcode::CMSG_ACCEPT_WARGAME_INVITE;
+    let finds: Vec<_> = files("regressions", Target::Schedule)
+        .into_iter()
+        .filter(|(p, _)| p.file_name().unwrap().to_string_lossy().starts_with("map-routing-threadsafe-queries-"))
+        .collect();
+    assert_eq!(finds.len(), 1);
+    for (path, bytes) in finds {
+        let case = ScheduleCase::decode(&bytes, false);
+        assert_eq!(case.policy, Policy::MAP_ROUTING, "{}", path.display());
+        let maps: Vec<u8> = (0..case.scenario.players.len())
+            .filter(|&b| case.scenario.packets(b, 2).iter().any(|p| p.0 == wargame))
+            .map(|b| case.scenario.players[b].map)
+            .collect();
+        assert_eq!(maps, [0, 1], "{}: the find's two wargame accepts, one per map", path.display());
+        assert_eq!((wargame.info().place, wargame.kind()), (Place::ThreadSafe, HandlerKind::SharedRead));
+        let outcome = case.run(10_000).expect("within the step cap");
+        let lanes: Vec<Lane> = outcome.runs.iter().filter(|r| r.opcode == wargame).map(|r| r.lane).collect();
+        assert_eq!(lanes, [Lane::Map { map: 0, tick: 2 }, Lane::Map { map: 1, tick: 2 }], "{}", path.display());
+        assert_eq!(outcome.check(), vec![], "{}", path.display());
+    }
+}
+
 #[test]
 fn unsynchronized_finds_still_race() {
     let inputs = files("regressions", Target::ScheduleUnsynchronized);

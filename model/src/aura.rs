@@ -67,7 +67,8 @@ pub struct UnitAuras<B: Backend> {
     next_app: AtomicU8,
 }
 
-fn bits(mask: u32) -> impl Iterator<Item = u8> {
+/// The set bits of `mask`, lowest first (the objects a bitmask container holds).
+pub(crate) fn bits(mask: u32) -> impl Iterator<Item = u8> {
     (0..32u8).filter(move |b| mask & (1 << b) != 0)
 }
 
@@ -375,6 +376,26 @@ impl<B: Backend> UnitAuras<B> {
         let owned = self.owned.read(cx);
         for i in bits(owned) {
             self.remove_owned_aura(cx, i, mode)?;
+        }
+        Ok(())
+    }
+
+    /// `Unit::RemoveAllGroupBuffsFromCaster(caster)` (Unit.cpp:4658-4670), run by
+    /// `Group::RemoveMember` (Group.cpp:589-590) on a group member's auras from whichever thread
+    /// runs the leave: a walk of `m_ownedAuras` (4660) that removes, through
+    /// `RemoveOwnedAura(iter)` (4665), each aura `caster` cast that is a group buff (4663,
+    /// `SpellInfo::IsGroupBuff`, SpellInfo.cpp:1850-1866: an effect targeting the party or raid).
+    /// 49416 is cast by the player itself (the `spell_area` autocast) with a self target, so it is
+    /// neither: the walk reads the container and removes nothing.
+    pub fn remove_group_buffs_from(&self, cx: Cx, caster: u8) -> Step {
+        let p = self.player;
+        let owned = self.owned.read_as(cx, |v| Event::GroupBuffWalk { player: p, caster, auras: v.count_ones() as u8 });
+        // Every aura of 49416 is the player's own autocast: `GetCasterGUID()` is the player.
+        let (aura_caster, is_group_buff) = (p, false);
+        for i in bits(owned) {
+            if aura_caster == caster && is_group_buff {
+                self.remove_owned_aura(cx, i, RemoveMode::Default)?;
+            }
         }
         Ok(())
     }

@@ -1,5 +1,5 @@
 //! What stops the server: a tripped `ASSERT`/`ABORT` of the aura code, or a thread touching a
-//! player that `LogoutPlayer` has already freed.
+//! player that `LogoutPlayer` has already freed, or a group that `Group::Disband` has deleted.
 //!
 //! Source lines are those of the TrinityCore master tree the opcode table comes from (see
 //! `FIDELITY.md`): `SpellAuras.cpp` and `Unit.cpp` under `src/server/game/`.
@@ -123,6 +123,19 @@ pub enum Crash {
         /// The player.
         player: u8,
     },
+    /// A thread running player `player`'s leave touched the group after another leave's
+    /// `Group::Disband` deleted it (`delete this`, Group.cpp:799).
+    GroupUseAfterFree {
+        /// The leaving player whose thread touched the group.
+        player: u8,
+    },
+}
+
+impl Crash {
+    /// True for a touch of freed memory: a deleted player or a deleted group.
+    pub fn is_use_after_free(self) -> bool {
+        matches!(self, Crash::UseAfterFree { .. } | Crash::GroupUseAfterFree { .. })
+    }
 }
 
 impl From<AssertFailure> for Crash {
@@ -136,6 +149,9 @@ impl fmt::Display for Crash {
         match self {
             Crash::Assert(a) => a.fmt(f),
             Crash::UseAfterFree { player } => write!(f, "p{player} used after LogoutPlayer freed it"),
+            Crash::GroupUseAfterFree { player } => {
+                write!(f, "the group used by p{player}'s leave after Group::Disband deleted it")
+            }
         }
     }
 }

@@ -32,6 +32,7 @@
 //! | [`aura`] | the aura lifecycle: `m_ownedAuras`, `m_appliedAuras`, create, apply, remove, `_HandleEffect` |
 //! | [`player`] | `HasAura`, the spellbook, area update, `spell_area` autocast, quest updates, logout cleanup |
 //! | [`quest`] | 49416's `spell_area` row, `QuestStatus`, what each quest-update handler does to a status |
+//! | [`group`] | the group and `CMSG_LEAVE_GROUP`: `RemoveMember`, the group-buff walk, `Disband` |
 //! | [`opcodes`] | the 1,008 client opcodes (generated), packets, wire decoder, handler kinds |
 //! | [`classifier`] | the seed's classifier, the complete one, TrinityCore's places; dispatch modes |
 //! | [`policy`] | a policy as the product of its knobs: the classifier × the guard |
@@ -50,6 +51,7 @@ pub mod aura;
 pub mod classifier;
 pub mod crash;
 pub mod field;
+pub mod group;
 pub mod lane;
 pub mod opcodes;
 pub mod outcome;

@@ -48,6 +48,8 @@ pub struct Player<B: Backend> {
     rewarded: Field<B>,
     /// Everything else handlers and the bot AI read or write (items, combat, health, talents).
     state: Field<B>,
+    /// `m_group` (Player.h:3381): 1 while linked to the group, 0 for none.
+    group: Field<B>,
 }
 
 /// Where a player starts.
@@ -63,6 +65,8 @@ pub struct PlayerStart {
     pub quest_14078: QuestStatus,
     /// The status of quest 14099 (the row's `quest_end`).
     pub quest_14099: QuestStatus,
+    /// A member of the run's one group (the group exists when two or more players start in it).
+    pub in_group: bool,
 }
 
 impl PlayerStart {
@@ -91,6 +95,7 @@ impl<B: Backend> Player<B> {
             quest_status: Field::new(Site::QuestLog, id, 0, start.quest_fields().0),
             rewarded: Field::new(Site::RewardedQuests, id, 0, start.quest_fields().1),
             state: Field::new(Site::PlayerData, id, 0, 0),
+            group: Field::new(Site::PlayerGroup, id, 0, start.in_group as u32),
         }
     }
 
@@ -274,6 +279,22 @@ impl<B: Backend> Player<B> {
         Ok(self.state.read(cx) ^ self.area.read(cx))
     }
 
+    /// `GetGroup()` (Player.h:2868, `m_group.getTarget()`): one read of `m_group`; true when the
+    /// player is linked to the group.
+    pub fn get_group(&self, cx: Cx) -> Step<bool> {
+        self.touch(cx)?;
+        Ok(self.group.read_as(cx, |v| Event::GroupRead { player: self.id, linked: v != 0 }) != 0)
+    }
+
+    /// `SetGroup(nullptr)` (Player.cpp:25553-25556): `m_group.unlink()`, a write of the player's
+    /// `m_group` (the group's side of the unlink is the caller's). The visibility update (25565)
+    /// is left out.
+    pub fn unlink_group(&self, cx: Cx) -> Step {
+        self.touch(cx)?;
+        self.group.write_as(cx, 0, Event::GroupUnlinked { player: self.id });
+        Ok(())
+    }
+
     /// What `WorldSession::LogoutPlayer` (WorldSession.cpp:599-753) does to the player, on the
     /// world thread: `CleanupsBeforeDelete` (722) → `Unit::CleanupBeforeRemoveFromMap`
     /// (Unit.cpp:10435-10462) → `RemoveFromWorld` (10442-10443, `m_isInWorld = false`) and
@@ -311,6 +332,7 @@ impl<B: Backend> std::fmt::Debug for Player<B> {
             .field("quest_status", &self.quest_status)
             .field("rewarded", &self.rewarded)
             .field("state", &self.state)
+            .field("group", &self.group)
             .finish()
     }
 }

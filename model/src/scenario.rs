@@ -26,9 +26,10 @@ pub enum ScenarioName {
     /// THREADUNSAFE write, an INPLACE cancel. The head-of-line order and the placement rule that
     /// map routing relies on are proved on it, not only sampled.
     MixedPlaces,
-    /// Two bots of one group, on one map, both leave the group in the same tick
-    /// (`CMSG_LEAVE_GROUP` → `Group::RemoveMember`, an erase from `m_memberSlots`): the races
-    /// between two bots' workers, explored exhaustively rather than only sampled in `seed-load`.
+    /// Two bots, the two members of one group, on one map, both leave the group in the same tick
+    /// (`CMSG_LEAVE_GROUP` → `Group::RemoveMember` → `Group::Disband`, which deletes the group):
+    /// the races between two bots' workers, explored exhaustively rather than only sampled in
+    /// `seed-load`.
     GroupLeave,
     /// Many bots and maps, mixed traffic drawn from the opcode table.
     SeedLoad,
@@ -123,11 +124,15 @@ impl ScenarioName {
                     ],
                 )
             },
-            // Two players of one group in area 4755 with neither quest (no aura in play); each bot
-            // sends CMSG_LEAVE_GROUP for tick 1. One tick and no map update keep it to three
-            // threads: the two bots' workers run at the same time under both dispatch modes.
+            // Two players, the two members of one group, in area 4755 with neither quest (no aura
+            // in play); each bot sends CMSG_LEAVE_GROUP for tick 1. The first leave disbands the
+            // group of two (Group.cpp:685) and deletes it (799); the second finds no group when
+            // it runs after, and touches the deleted group when it read its `m_group` before. One
+            // tick and no map update keep it to three threads: the two bots' workers run at the
+            // same time under both dispatch modes.
             ScenarioName::GroupLeave => {
-                let start = PlayerStart { area: AREA_4755, area_update_id: AREA_4755, ..start(Q::None) };
+                let start =
+                    PlayerStart { area: AREA_4755, area_update_id: AREA_4755, in_group: true, ..start(Q::None) };
                 let leave = vec![vec![(Opcode::CMSG_LEAVE_GROUP, Payload::default())]];
                 Scenario {
                     name: self.name().to_string(),
@@ -148,7 +153,14 @@ impl ScenarioName {
 /// A player on map 0 in area 4755 (area update done) with quest 14078 in `quest_14078` and 14099
 /// not taken: the small scenarios' start, their area and area update set where they differ.
 fn start(quest_14078: Q) -> PlayerStart {
-    PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, quest_14078, quest_14099: Q::None }
+    PlayerStart {
+        map: 0,
+        area: AREA_4755,
+        area_update_id: AREA_4755,
+        quest_14078,
+        quest_14099: Q::None,
+        in_group: false,
+    }
 }
 
 /// A scenario: the world's start, what each bot sends on each tick, and the tick plan.
@@ -287,6 +299,9 @@ pub fn seed_load(bots: usize, ticks: u32, per_tick: usize) -> Scenario {
             area_update_id: AREA_4755,
             quest_14078: SEED_LOAD_QUESTS[i % SEED_LOAD_QUESTS.len()].0,
             quest_14099: SEED_LOAD_QUESTS[i % SEED_LOAD_QUESTS.len()].1,
+            // No group: its world-global traffic is judged as the shared-state stand-in, and a
+            // leave finds no group.
+            in_group: false,
         })
         .collect();
     let traffic = (0..bots)

@@ -26,6 +26,7 @@ fn scenario() -> Arc<Scenario> {
             area_update_id: AREA_4755,
             quest_14078: QuestStatus::None,
             quest_14099: QuestStatus::None,
+            in_group: false,
         }],
         // Tick 1: a cast and a chat line, run (or deferred and run) in tick 1.
         // Tick 2: sent by the bot AI at the end of tick 1's update (under map routing, arriving

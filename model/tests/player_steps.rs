@@ -24,6 +24,7 @@ fn the_area_update_autocasts_only_when_the_area_changed() {
         area_update_id: AREA_4756,
         quest_14078: QuestStatus::Rewarded,
         quest_14099: QuestStatus::None,
+        in_group: false,
     };
     let player = Player::<Std>::new(0, start, 4, false);
     player.update_zone_and_area(Cx::new(&ghost, Lane::World)).unwrap();

@@ -13,7 +13,8 @@ use model::sync::Std;
 /// A player in area 4756 with the given statuses of 14078 and 14099; `area_update_id` 4755
 /// makes the next area update run `UpdateArea`.
 fn player(quest_14078: QuestStatus, quest_14099: QuestStatus) -> Player<Std> {
-    let start = PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4755, quest_14078, quest_14099 };
+    let start =
+        PlayerStart { map: 0, area: AREA_4756, area_update_id: AREA_4755, quest_14078, quest_14099, in_group: false };
     Player::new(0, start, 4, false)
 }
 

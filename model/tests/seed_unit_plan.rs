@@ -64,6 +64,7 @@ fn a_cast_of_an_unknown_spell_touches_no_aura() {
             area_update_id: AREA_4756,
             quest_14078: model::quest::QuestStatus::Rewarded,
             quest_14099: model::quest::QuestStatus::None,
+            in_group: false,
         },
         2,
         false,

@@ -76,6 +76,9 @@ pub fn scenario_for(kind: HandlerKind, opcode: Opcode) -> Scenario {
         area_update_id: AREA_4755,
         quest_14078,
         quest_14099,
+        // The two bots of a world-global hole are the two members of one group (what a leave
+        // needs to do anything).
+        in_group: two,
     };
     let bots = if two { 2 } else { 1 };
     Scenario {

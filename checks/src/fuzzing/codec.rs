@@ -38,21 +38,21 @@ pub(super) fn byte_of<T: PartialEq + fmt::Debug>(options: &[T], value: &T) -> u8
     index_of(options, value) as u8
 }
 
+/// A player start: its map, area and last processed area, then one byte whose low seven bits pick
+/// the statuses of 14078 and 14099 ([`QUEST_STARTS`], modulo) and whose bit 7 makes the player a
+/// member of the run's group.
 pub(super) fn player_start(u: &mut Unstructured<'_>, maps: u8) -> PlayerStart {
-    let start = PlayerStart {
-        map: u.arbitrary::<u8>().unwrap_or(0) % maps,
-        area: pick(u, &AREAS),
-        area_update_id: pick(u, &AREAS),
-        quest_14078: Q::None,
-        quest_14099: Q::None,
-    };
-    let (quest_14078, quest_14099) = pick(u, &QUEST_STARTS);
-    PlayerStart { quest_14078, quest_14099, ..start }
+    let map = u.arbitrary::<u8>().unwrap_or(0) % maps;
+    let area = pick(u, &AREAS);
+    let area_update_id = pick(u, &AREAS);
+    let flags = u.arbitrary::<u8>().unwrap_or(0);
+    let (quest_14078, quest_14099) = QUEST_STARTS[(flags & 0x7f) as usize % QUEST_STARTS.len()];
+    PlayerStart { map, area, area_update_id, quest_14078, quest_14099, in_group: flags & 0x80 != 0 }
 }
 
 pub(super) fn encode_player_start(out: &mut Vec<u8>, p: &PlayerStart) {
-    let quests = byte_of(&QUEST_STARTS, &(p.quest_14078, p.quest_14099));
-    out.extend([p.map, byte_of(&AREAS, &p.area), byte_of(&AREAS, &p.area_update_id), quests]);
+    let flags = byte_of(&QUEST_STARTS, &(p.quest_14078, p.quest_14099)) | (p.in_group as u8) << 7;
+    out.extend([p.map, byte_of(&AREAS, &p.area), byte_of(&AREAS, &p.area_update_id), flags]);
 }
 
 /// Ticks `1..=ticks` whose bit is set in `mask`.

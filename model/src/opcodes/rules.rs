@@ -206,6 +206,27 @@ const RULES: &[(Match, HandlerKind)] = &[
         ]),
         HandlerKind::StaticQuery,
     ),
+    // TrinityCore runs these four on the map thread (PROCESS_THREADSAFE), and their handlers
+    // write no state shared between players: they read the player and world-global data the
+    // world thread wrote before the maps update, and reply (named before the world-global
+    // prefixes `WHO`, `DF_` and `ACCEPT_WARGAME_INVITE`, which would take them).
+    // - WHO: `HandleWhoOpcode` (Handlers/MiscHandler.cpp:95-246) reads the player's team and the
+    //   who list `WhoListStorageMgr::Update` built on the world thread (World.cpp:2207, before
+    //   `MapManager::Update`, 2369), and the character cache.
+    // - DF_GET_SYSTEM_INFO: `HandleDFGetSystemInfo` (Handlers/LFGHandler.cpp:106-114) →
+    //   `SendLfgPlayerLockInfo` / `SendLfgPartyLockInfo` (140-228): the player's (and, for the
+    //   party, the other members') level, items, quests through `LFGMgr::GetLockedDungeons`.
+    // - DF_GET_JOIN_STATUS: `HandleDFGetJoinStatus` (Handlers/LFGHandler.cpp:116-137):
+    //   `LFGMgr::GetState` / `GetLfgStatus` find the player's `PlayersStore` entry that the login
+    //   created (`LFGPlayerScript::OnLogin` → `SetTeam`) with the dungeon finder on (the default).
+    // - ACCEPT_WARGAME_INVITE: `HandleAcceptWargameInvite` (Handlers/BattleGroundHandler.cpp:
+    //   895-906) reads the player's GUID and queues a function with
+    //   `BattlegroundMgr::AddDelayedEvent` → `FunctionProcessor::AddFunction`, under the
+    //   processor's own mutex (src/common/Utilities/FunctionProcessor.cpp:63-67).
+    (
+        Match::Exact(&["WHO", "DF_GET_SYSTEM_INFO", "DF_GET_JOIN_STATUS", "ACCEPT_WARGAME_INVITE"]),
+        HandlerKind::SharedRead,
+    ),
     // Shared between players.
     (
         Match::Prefix(&[

@@ -47,6 +47,8 @@ struct GhostState {
     double: Option<(u8, u8, Lane)>,
     integrity: Vec<(Lane, u8, Integrity)>,
     crashes: Vec<(Lane, u8, Crash)>,
+    /// The group was deleted (`Group::Disband`, `delete this`).
+    group_freed: bool,
     /// The world tick the world thread is in.
     tick: u32,
     /// The happens-before detector; `None` when the run does not look for races.
@@ -272,6 +274,16 @@ impl Ghost {
     /// True once `player` was deleted.
     pub fn freed(&self, player: u8) -> bool {
         self.state().players[player as usize].freed
+    }
+    /// `Group::Disband` deleted the group (`delete this`, Group.cpp:799) in `player`'s leave.
+    pub fn free_group(&self, lane: Lane, player: u8) {
+        let mut s = self.state();
+        s.push(lane, Event::GroupFreed { player });
+        s.group_freed = true;
+    }
+    /// True once the group was deleted.
+    pub fn group_freed(&self) -> bool {
+        self.state().group_freed
     }
     /// A packet entered `bot`'s receive queue; returns its id.
     pub fn received(&self, lane: Lane, bot: u8, opcode: Option<Opcode>) -> u32 {

@@ -57,7 +57,8 @@ pub struct Outcome {
 pub enum Invariant {
     /// No server assert tripped (which file and line if one did).
     Assert,
-    /// No thread touched a player after `LogoutPlayer` deleted it.
+    /// No thread touched a player after `LogoutPlayer` deleted it, nor the group after
+    /// `Group::Disband` deleted it.
     UseAfterFree,
     /// No application had its effect applied twice at once (both threads past line 174), and at
     /// the end the modifier, the effect masks and the ghost counts agree.
@@ -257,13 +258,19 @@ fn assert(o: &Outcome, m: Describe) -> Vec<Violation> {
 }
 
 /// `use-after-free`: no thread touched a player after `LogoutPlayer` deleted it
-/// (`Map::RemovePlayerFromMap(_player, true)`). The first such touch is the violation.
+/// (`Map::RemovePlayerFromMap(_player, true)`), nor the group after `Group::Disband` deleted it
+/// (`delete this`, Group.cpp:799). The first such touch is the violation.
 fn use_after_free(o: &Outcome, m: Describe) -> Option<Violation> {
-    let &(lane, player, crash) = o.crashes.iter().find(|c| matches!(c.2, Crash::UseAfterFree { .. }))?;
+    let &(lane, player, crash) = o.crashes.iter().find(|c| c.2.is_use_after_free())?;
     Some(Violation::of(
         Invariant::UseAfterFree,
         player,
-        m.message(|| format!("{lane} touched p{player} after LogoutPlayer deleted it ({crash})")),
+        m.message(|| match crash {
+            Crash::GroupUseAfterFree { .. } => {
+                format!("{lane} touched the group in p{player}'s leave after Group::Disband deleted it")
+            }
+            _ => format!("{lane} touched p{player} after LogoutPlayer deleted it ({crash})"),
+        }),
     ))
 }
 

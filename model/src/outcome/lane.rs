@@ -216,6 +216,17 @@ pub enum Event {
     Quest { player: u8, quest: u32, status: QuestStatus },
     /// Some other player state was written.
     PlayerWrite { player: u8 },
+    /// `GetGroup()` read the player's `m_group`: linked to the group or not.
+    GroupRead { player: u8, linked: bool },
+    /// `Group::RemoveMember` for the leaving `player` read `GetMembersCount()`.
+    GroupCount { player: u8, members: u8 },
+    /// `RemoveAllGroupBuffsFromCaster(caster)` walked `player`'s `m_ownedAuras` (holding `auras`
+    /// auras of 49416, none a group buff).
+    GroupBuffWalk { player: u8, caster: u8, auras: u8 },
+    /// `SetGroup(nullptr)`: the player's `m_group` unlinked.
+    GroupUnlinked { player: u8 },
+    /// `Group::Disband` deleted the group (`delete this`), in `player`'s leave.
+    GroupFreed { player: u8 },
     /// The thread stopped: an assert tripped, or it touched a freed player.
     Crash { player: u8, crash: Crash },
     /// The aura lifecycle broke without an assert.
@@ -229,11 +240,15 @@ pub enum Event {
 }
 
 impl Event {
-    /// The player (or bot: a bot owns the player of the same index) the event is about.
+    /// The player (or bot: a bot owns the player of the same index) the event is about; `None`
+    /// for the world's own events (ticks, map and bot joins, the group's deletion).
     pub fn subject(&self) -> Option<u8> {
         use Event::*;
         match *self {
-            Tick(_) | MapUpdate(_) | MapsJoined | BotsJoined | BotsWaited { .. } | DeferredPass => None,
+            // The group's deletion is every member's business: a counterexample always shows it.
+            Tick(_) | MapUpdate(_) | MapsJoined | BotsJoined | BotsWaited { .. } | DeferredPass | GroupFreed { .. } => {
+                None
+            }
             BotDispatch(b) | Logout(b) | Kicked(b) | UpdateLockBusy(b) | DisconnectQueued(b) | DisconnectPopped(b)
             | SessionErased(b) | BotAi(b) => Some(b),
             UpdateRefused { bot, .. }
@@ -264,6 +279,10 @@ impl Event {
             | Autocast { player }
             | Quest { player, .. }
             | PlayerWrite { player }
+            | GroupRead { player, .. }
+            | GroupCount { player, .. }
+            | GroupBuffWalk { player, .. }
+            | GroupUnlinked { player }
             | Crash { player, .. }
             | Integrity { player, .. } => Some(player),
             DataRace(r) | RaceFirstAccess(r) => Some(r.location.owner),
@@ -311,6 +330,11 @@ impl Event {
                 | AreaCompare { .. }
                 | Autocast { .. }
                 | Quest { .. }
+                | GroupRead { .. }
+                | GroupCount { .. }
+                | GroupBuffWalk { .. }
+                | GroupUnlinked { .. }
+                | GroupFreed { .. }
                 | Crash { .. }
                 | Integrity { .. }
                 | DataRace(_)
@@ -382,6 +406,17 @@ impl fmt::Display for Event {
             Autocast { player } => write!(f, "p{player} spell_area autocast 49416"),
             Quest { player, quest, status } => write!(f, "p{player} quest {quest} now {}", status.name()),
             PlayerWrite { player } => write!(f, "p{player} player state write"),
+            GroupRead { player, linked } => {
+                write!(f, "p{player} GetGroup() = {}", if linked { "the group" } else { "none" })
+            }
+            GroupCount { player, members } => {
+                write!(f, "p{player} leaves: GetMembersCount() = {members}")
+            }
+            GroupBuffWalk { player, caster, auras } => {
+                write!(f, "p{player} RemoveAllGroupBuffsFromCaster(p{caster}): {auras} owned aura(s), no group buff")
+            }
+            GroupUnlinked { player } => write!(f, "p{player} SetGroup(nullptr)"),
+            GroupFreed { player } => write!(f, "group deleted (Group::Disband in p{player}'s leave)"),
             Crash { player: _, crash } => write!(f, "{crash}"),
             Integrity { player, what } => write!(f, "p{player} aura-integrity: {what}"),
             DataRace(r) => write!(f, "data race on {r}"),

@@ -43,6 +43,10 @@ pub enum Site {
     /// The state bots share across players: the group (`Group::m_memberSlots`), and what the
     /// model does not tell apart from it (guild, mail, trade, channels).
     Group,
+    /// `Group::m_memberMgr`: the members' `GroupReference`s, linked by `SetGroup`.
+    GroupMembers,
+    /// `Player::m_group`: the player's reference to its group (`GetGroup`).
+    PlayerGroup,
     /// `Map::m_mapRefManager`, the map's player list.
     MapPlayers,
 }
@@ -71,6 +75,8 @@ named! {
     ForceExit => "WorldSession::forceExit",
     SessionPlayer => "WorldSession::_player",
     Group => "Group::m_memberSlots",
+    GroupMembers => "Group::m_memberMgr",
+    PlayerGroup => "Player::m_group",
     MapPlayers => "Map::m_mapRefManager",
 }
 
@@ -95,6 +101,8 @@ impl Site {
             Site::ForceExit => ("Server/WorldSession.h", 2170),
             Site::SessionPlayer => ("Server/WorldSession.h", 2129),
             Site::Group => ("Groups/Group.h", 426),
+            Site::GroupMembers => ("Groups/Group.h", 427),
+            Site::PlayerGroup => ("Entities/Player/Player.h", 3381),
             Site::MapPlayers => ("Maps/Map.h", 669),
         }
     }
@@ -128,7 +136,7 @@ impl fmt::Display for Location {
         let who = match self.site {
             Site::ForceExit | Site::SessionPlayer => format!("bot{} ", self.owner),
             Site::MapPlayers => format!("map{} (p{}) ", self.owner, self.index),
-            Site::Group => String::new(),
+            Site::Group | Site::GroupMembers => String::new(),
             Site::AuraRemoved | Site::AuraApplications => format!("p{} aura#{} ", self.owner, self.index),
             Site::EffectMask | Site::EffectsToApply | Site::RemoveMode => {
                 format!("p{} app#{} ", self.owner, self.index)

@@ -63,6 +63,9 @@ impl<B: Backend> World<B> {
             HandlerKind::AuraRemove => player.cancel_aura(cx, p.spell),
             HandlerKind::QuestUpdate => player.update_quest(cx, opcode, p.quest),
             HandlerKind::PlayerWrite => player.write_state(cx),
+            // The leave is modelled as the server runs it (`crate::group`); every other
+            // world-global handler stays one read and write of the shared state.
+            HandlerKind::WorldGlobal if opcode == Opcode::CMSG_LEAVE_GROUP => self.group.leave(cx, &self.players, bot),
             HandlerKind::WorldGlobal => {
                 let v = self.global.read(cx);
                 self.global.write(cx, v.wrapping_add(1));

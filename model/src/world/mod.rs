@@ -34,8 +34,9 @@
 
 use crate::classifier::{Dispatch, Policy};
 use crate::field::{self, Field, Held, Lock};
+use crate::group::Group;
 use crate::outcome::{Cx, Event, Ghost, Lane, Outcome, PlayerEnd, Refusal};
-use crate::player::Player;
+use crate::player::{Player, PlayerStart};
 use crate::race::{LockId, LockKind, Site};
 use crate::scenario::Scenario;
 use crate::session::BotSession;
@@ -81,8 +82,11 @@ pub struct World<B: Backend> {
     disconnections: Lock<B, VecDeque<u8>>,
     /// Why each bot's update last returned `false` (reporting only, outside the engines).
     refusals: Mutex<Vec<Option<Refusal>>>,
-    /// State shared between players (groups, trades, mail, guilds, channels).
+    /// State shared between players (groups, trades, mail, guilds, channels) as the world-global
+    /// handlers other than the leave touch it: one location with the group's `m_memberSlots`.
     global: Field<B>,
+    /// The group of the players that start in one (two or more), for `CMSG_LEAVE_GROUP`.
+    group: Group<B>,
     /// The candidate per-player locks (`Policy::player_lock`; empty without it).
     player_locks: Vec<Lock<B, ()>>,
     /// `ThreadPool::WaitForCompletion`'s view of the bot updates: the last tick whose update of
@@ -176,13 +180,20 @@ pub fn undrained_queues<B: Backend>(session: &BotSession<B>) -> Option<(u8, usiz
 impl<B: Backend> World<B> {
     fn new(scenario: Arc<Scenario>, policy: Policy, options: RunOptions) -> Self {
         let n = scenario.players.len();
+        // The players that start in a group form one group, when they are two or more (a regular
+        // group of one is disbanded, Group.cpp:672-673).
+        let members = scenario.players.iter().enumerate().fold(0u32, |m, (i, s)| m | (s.in_group as u32) << i);
+        let members = if members.count_ones() >= 2 { members } else { 0 };
         World {
             policy,
             players: scenario
                 .players
                 .iter()
                 .enumerate()
-                .map(|(i, s)| Player::new(i as u8, *s, aura_capacity(&scenario, i), policy.effect_lock()))
+                .map(|(i, s)| {
+                    let start = PlayerStart { in_group: members & (1 << i) != 0, ..*s };
+                    Player::new(i as u8, start, aura_capacity(&scenario, i), policy.effect_lock())
+                })
                 .collect(),
             sessions: (0..n).map(|i| BotSession::new(i as u8)).collect(),
             on_map: scenario
@@ -195,6 +206,7 @@ impl<B: Backend> World<B> {
             disconnections: Lock::new(LockId::of(LockKind::Disconnections, 0), VecDeque::new()),
             refusals: Mutex::new(vec![None; n]),
             global: Field::new(Site::Group, 0, 0, 0),
+            group: Group::new(members),
             player_locks: if policy.player_lock() {
                 (0..n as u8).map(|p| Lock::new(LockId::of(LockKind::Player, p), ())).collect()
             } else {
@@ -286,6 +298,7 @@ impl<B: Backend> std::fmt::Debug for World<B> {
             .field("disconnections", &self.disconnections)
             .field("refusals", &self.refusals)
             .field("global", &self.global)
+            .field("group", &self.group)
             .field("player_locks", &self.player_locks)
             .field("completed", &self.completed)
             .field("aura_cache", &self.aura_cache)
