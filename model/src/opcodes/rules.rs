@@ -227,7 +227,39 @@ const RULES: &[(Match, HandlerKind)] = &[
         Match::Exact(&["WHO", "DF_GET_SYSTEM_INFO", "DF_GET_JOIN_STATUS", "ACCEPT_WARGAME_INVITE"]),
         HandlerKind::SharedRead,
     ),
-    // Shared between players.
+    // TrinityCore runs these on whichever thread takes them first (PROCESS_INPLACE: the world
+    // thread, or the player's map thread, `MapSessionFilter::Process`, Server/WorldSession.cpp:
+    // 71-72), and their handlers touch only the player's own state (named before the world-global
+    // prefixes that would take them):
+    // - OPT_OUT_OF_LOOT: `HandleOptOutOfLootOpcode` (Handlers/GroupHandler.cpp:612-623) →
+    //   `SetPassOnGroupLoot`, the player's own flag.
+    // - EMOTE: `HandleEmoteOpcode` (Handlers/ChatHandler.cpp:770-778) → `SetEmoteState`.
+    // - DECLINE_GUILD_INVITES: `HandleDeclineGuildInvites` (Handlers/GuildHandler.cpp:565-571)
+    //   and DECLINE_NEIGHBORHOOD_INVITES: `HandleDeclineNeighborhoodInvites`
+    //   (Handlers/HousingHandler.cpp:150-157): a player flag.
+    (
+        Match::Exact(&["OPT_OUT_OF_LOOT", "EMOTE", "DECLINE_GUILD_INVITES", "DECLINE_NEIGHBORHOOD_INVITES"]),
+        HandlerKind::PlayerWrite,
+    ),
+    // PROCESS_INPLACE as well: `HandleHousing{Decor,Fixture}SetEditMode` and
+    // `HandleHousingRoomSetLayoutEditMode` (Handlers/HousingHandler.cpp:269-318) read the player's
+    // GUID and set its edit mode in `HousingMgr::_editModes` under `_houseLock`'s unique lock
+    // (Housing/HousingMgr.cpp:790-811): shared state, but behind its own lock, so no race.
+    (
+        Match::Exact(&[
+            "HOUSING_DECOR_SET_EDIT_MODE",
+            "HOUSING_FIXTURE_SET_EDIT_MODE",
+            "HOUSING_ROOM_SET_LAYOUT_EDIT_MODE",
+        ]),
+        HandlerKind::SharedRead,
+    ),
+    // Shared between players. Three of them are PROCESS_INPLACE and do write state shared
+    // between players from whichever thread takes them, a map thread included:
+    // SET_PARTY_LEADER (`Group::ChangeLeader`, Handlers/GroupHandler.cpp:303-317),
+    // READY_CHECK_RESPONSE (`Group::SetMemberReadyCheck`, 578-586) and SEND_TEXT_EMOTE
+    // (`Player::UpdateCriteria` → `Guild::UpdateCriteria` for a guild member,
+    // Handlers/ChatHandler.cpp:780-830, Entities/Player/Player.cpp:28214-28229): two members on
+    // two maps race in TrinityCore itself.
     (
         Match::Prefix(&[
             "PARTY_",
