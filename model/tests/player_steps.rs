@@ -79,6 +79,8 @@ fn a_refresh_re_handles_without_changing_the_modifier() {
     player.auras.spell_hit(Cx::new(&ghost, Lane::World)).unwrap();
     player.auras.spell_hit(Cx::new(&ghost, Lane::World)).unwrap();
     assert_eq!(count(&ghost, |e| matches!(e, Event::StackRefresh { player: 0, aura: 0 })), 1);
+    let reapplied = count(&ghost, |e| matches!(e, Event::Reapply { player: 0, app: 0, mode: 0 }));
+    assert_eq!(reapplied, 1, "ChangeAmount re-handled the applied effect once: {:?}", events(&ghost));
     assert_eq!(count(&ghost, |e| matches!(e, Event::AuraCreated { .. })), 1);
     assert_eq!(player.aura_snapshot(), (true, 1, vec![1]));
 }

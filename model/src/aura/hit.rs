@@ -116,8 +116,9 @@ impl<B: Backend> UnitAuras<B> {
     /// application's remove mode (1126, 1165, 1173: one read, no modelled access between);
     /// `m_modAuras` is not modelled (FIDELITY row 1).
     fn change_amount_reapply(&self, cx: Cx, aura: u8) {
+        let p = self.player;
         if let Some(app) = self.application_with_effect(cx, aura) {
-            let _ = self.apps[app as usize].remove_mode.read(cx);
+            let _ = self.apps[app as usize].remove_mode.read_as(cx, |mode| Event::Reapply { player: p, app, mode });
         }
     }
 

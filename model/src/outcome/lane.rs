@@ -187,6 +187,9 @@ pub enum Event {
     AuraLookup { player: u8, found: Option<u8> },
     /// `ModStackAmount` of the aura it found: `SetStackAmount`, then `ChangeAmount(REAPPLY)`.
     StackRefresh { player: u8, aura: u8 },
+    /// `ChangeAmount(.., REAPPLY)` re-handled the effect of an application: its remove mode was
+    /// read (`HandleEffect(aurApp, REAPPLY, true)` runs when it is 0).
+    Reapply { player: u8, app: u8, mode: u32 },
     /// `Aura::UpdateOwner` runs `Aura::UpdateTargetMap` of an owned aura (map thread).
     UpdateTargetMap { player: u8, aura: u8 },
     /// `Spell::prepare` added the spell's `SpellEvent` to the caster's `m_Events`.
@@ -257,6 +260,7 @@ impl Event {
             | CastDropped { player, .. }
             | AuraLookup { player, .. }
             | StackRefresh { player, .. }
+            | Reapply { player, .. }
             | UpdateTargetMap { player, .. }
             | SpellEventAdded { player }
             | EventsUpdated { player, .. }
@@ -309,6 +313,7 @@ impl Event {
                 | CastDropped { .. }
                 | AuraLookup { .. }
                 | StackRefresh { .. }
+                | Reapply { .. }
                 | UpdateTargetMap { .. }
                 | AuraCreated { .. }
                 | ApplicationCreated { .. }
@@ -370,6 +375,10 @@ impl fmt::Display for Event {
             AuraLookup { player, found: None } => write!(f, "p{player} TryRefreshStackOrCreate finds no aura"),
             StackRefresh { player, aura } => {
                 write!(f, "p{player} aura#{aura} ModStackAmount: SetStackAmount(1), ChangeAmount(REAPPLY)")
+            }
+            Reapply { player, app, mode: 0 } => write!(f, "p{player} app#{app} ChangeAmount: HandleEffect(REAPPLY)"),
+            Reapply { player, app, mode } => {
+                write!(f, "p{player} app#{app} ChangeAmount: remove mode {mode}, no HandleEffect(REAPPLY)")
             }
             UpdateTargetMap { player, aura } => write!(f, "p{player} aura#{aura} UpdateOwner: UpdateTargetMap"),
             SpellEventAdded { player } => write!(f, "p{player} Spell::prepare: m_Events.AddEvent(SpellEvent)"),
