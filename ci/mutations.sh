@@ -30,6 +30,9 @@ MUTATIONS=(
     "07-queue-skips-head-of-line|LockedQueue::next takes the first packet the filter accepts anywhere in the queue, not only the front (model/src/session.rs)|verify|--policy map-routing --scenario mixed-places --checker loom --bound none"
     "08-map-takes-world-thread-packets|the map filter takes THREADUNSAFE packets of an in-world player (model/src/session.rs)|verify|--policy map-routing --scenario mixed-places --checker loom --bound none"
     "09-join-records-no-edge|a join (MapUpdater::wait, the barrier) records no happens-before edge for the detector (model/src/field.rs)|verify|--policy complete-deferral --dispatch barrier --checker loom"
+    "10-map-update-skips-update-target-map|Player::Update's _UpdateSpells runs no Aura::UpdateOwner, so no UpdateTargetMap (model/src/player.rs)|tests|-p model --test player_steps"
+    "11-prepare-adds-no-spell-event|Spell::prepare adds no SpellEvent to the caster's m_Events (model/src/player.rs)|tests|-p model --test player_steps"
+    "12-refresh-skips-reapply|ModStackAmount's SetStackAmount skips AuraEffect::ChangeAmount(REAPPLY) (model/src/aura/hit.rs)|tests|-p model --test player_steps"
 )
 
 MUT_DIR="${MUTATIONS_DIR:-$CI_ROOT/target/mutations}"
