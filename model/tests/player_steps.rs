@@ -35,6 +35,16 @@ fn count(ghost: &Ghost, what: impl Fn(&Event) -> bool) -> usize {
     events(ghost).iter().filter(|e| what(e)).count()
 }
 
+/// A player in area 4755 (no area update due), with or without quest 14078.
+fn player_in_4755(has_quest: bool) -> Player<Std> {
+    Player::new(0, PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest }, 4, false)
+}
+
+/// A step on map 0's map worker in `tick`.
+fn map_cx(ghost: &Ghost, tick: u32) -> Cx<'_> {
+    Cx::new(ghost, Lane::Map { map: 0, tick })
+}
+
 /// An aura another thread created and has not applied yet (`TryRefreshStackOrCreate` done,
 /// `EffectApplyAura` not yet) is applied by the owner's next map update by itself, heartbeat or
 /// not: `_UpdateSpells` → `UpdateOwner` → `UpdateTargetMap` (SpellAuras.cpp:842-843, 772, 793)
@@ -45,12 +55,11 @@ fn count(ghost: &Ghost, what: impl Fn(&Event) -> bool) -> usize {
 #[test]
 fn the_next_map_update_applies_a_created_aura_once() {
     let ghost = Ghost::new(1, 10_000);
-    let start = PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: true };
-    let player = Player::<Std>::new(0, start, 4, false);
+    let player = player_in_4755(true);
     let worker = Cx::new(&ghost, Lane::Bot { bot: 0, tick: 1 });
     assert_eq!(player.auras.try_refresh_or_create(worker).unwrap(), Some((0, false)));
     assert_eq!(player.aura_snapshot(), (false, 0, vec![]), "created, not applied");
-    let map = |tick| Cx::new(&ghost, Lane::Map { map: 0, tick });
+    let map = |tick| map_cx(&ghost, tick);
     player.update(map(2), false).unwrap();
     assert_eq!(player.aura_snapshot(), (true, 1, vec![1]), "{:?}", events(&ghost));
     let target_maps = |g: &Ghost| count(g, |e| matches!(e, Event::UpdateTargetMap { player: 0, aura: 0 }));
@@ -74,8 +83,7 @@ fn the_next_map_update_applies_a_created_aura_once() {
 #[test]
 fn a_refresh_re_handles_without_changing_the_modifier() {
     let ghost = Ghost::new(1, 1_000);
-    let start = PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: true };
-    let player = Player::<Std>::new(0, start, 4, false);
+    let player = player_in_4755(true);
     player.auras.spell_hit(Cx::new(&ghost, Lane::World)).unwrap();
     player.auras.spell_hit(Cx::new(&ghost, Lane::World)).unwrap();
     assert_eq!(count(&ghost, |e| matches!(e, Event::StackRefresh { player: 0, aura: 0 })), 1);
@@ -92,14 +100,13 @@ fn a_refresh_re_handles_without_changing_the_modifier() {
 #[test]
 fn a_known_cast_adds_a_spell_event_the_map_update_runs() {
     let ghost = Ghost::new(1, 1_000);
-    let start = PlayerStart { map: 0, area: AREA_4755, area_update_id: AREA_4755, has_quest: false };
-    let player = Player::<Std>::new(0, start, 4, false);
+    let player = player_in_4755(false);
     let worker = Cx::new(&ghost, Lane::Bot { bot: 0, tick: 1 });
     player.cast_request(worker, model::player::SPELL_49416).unwrap();
     assert_eq!(count(&ghost, |e| matches!(e, Event::SpellEventAdded { .. })), 0, "49416 is dropped before prepare");
     player.cast_request(worker, model::player::SPELLBOOK[0]).unwrap();
     assert_eq!(count(&ghost, |e| matches!(e, Event::SpellEventAdded { player: 0 })), 1);
-    let map = |tick| Cx::new(&ghost, Lane::Map { map: 0, tick });
+    let map = |tick| map_cx(&ghost, tick);
     player.update(map(2), false).unwrap();
     player.update(map(3), false).unwrap();
     let ran: Vec<u32> = events(&ghost)
