@@ -19,6 +19,9 @@ use crate::race::{LockId, LockKind, Site};
 use crate::sync::Backend;
 use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 
+mod hit;
+mod target_map;
+
 /// `AuraRemoveMode` values the model uses (0 is `AURA_REMOVE_NONE`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(u32)]
@@ -43,6 +46,12 @@ pub struct Aura<B: Backend> {
     removed: Field<B>,
     /// `m_applications[target]`: 0 for none, else the application's index + 1.
     target_app: Field<B>,
+    /// `m_updateTargetMapInterval`: 0 in a new aura (SpellAuras.cpp:483).
+    update_interval: Field<B>,
+    /// `m_stackAmount`: 1 in a new aura (the cast's `AuraStackAmount`).
+    stack_amount: Field<B>,
+    /// `_staticApplications[owner]`: the effect mask a spell gave the owner (0: none yet).
+    static_apps: Field<B>,
 }
 
 /// The auras of one unit (the player): its containers, its aura and application objects, and the
@@ -73,10 +82,13 @@ pub(crate) fn bits(mask: u32) -> impl Iterator<Item = u8> {
 }
 
 impl<B: Backend> UnitAuras<B> {
-    /// No aura yet; room for `capacity` auras and as many applications (one run never creates
-    /// more than its casts and heartbeats can); with `effect_lock`, each application's
-    /// `_HandleEffect` runs under its own mutex.
+    /// No aura yet; room for `capacity` auras (one run never creates more than its casts and
+    /// heartbeats can) and three times as many applications, at most 32 of each (a container is a
+    /// bitmask): each spell hit creates at most one application, and `UpdateTargetMap` at most
+    /// two per aura (one for a new aura, one after it found the application without a target);
+    /// with `effect_lock`, each application's `_HandleEffect` runs under its own mutex.
     pub fn new(player: u8, capacity: usize, effect_lock: bool) -> Self {
+        let apps = (3 * capacity).clamp(1, 32);
         let capacity = capacity.clamp(1, 32);
         UnitAuras {
             player,
@@ -87,18 +99,21 @@ impl<B: Backend> UnitAuras<B> {
                 .map(|i| Aura {
                     removed: Field::new(Site::AuraRemoved, player, i, 0),
                     target_app: Field::new(Site::AuraApplications, player, i, 0),
+                    update_interval: Field::new(Site::UpdateTargetMapInterval, player, i, 0),
+                    stack_amount: Field::new(Site::StackAmount, player, i, 1),
+                    static_apps: Field::new(Site::StaticApplications, player, i, 0),
                 })
                 .collect(),
-            apps: (0..capacity as u8)
+            apps: (0..apps as u8)
                 .map(|a| AuraApplication {
                     effect_mask: Field::new(Site::EffectMask, player, a, 0),
                     effects_to_apply: Field::new(Site::EffectsToApply, player, a, 0),
                     remove_mode: Field::new(Site::RemoveMode, player, a, 0),
                 })
                 .collect(),
-            base: (0..capacity).map(|_| AtomicU8::new(0)).collect(),
+            base: (0..apps).map(|_| AtomicU8::new(0)).collect(),
             effect_locks: if effect_lock {
-                (0..capacity as u8)
+                (0..apps as u8)
                     .map(|a| Lock::new(LockId { kind: LockKind::HandleEffect, owner: player, index: a }, ()))
                     .collect()
             } else {
@@ -136,57 +151,23 @@ impl<B: Backend> UnitAuras<B> {
         self.applied.read_as(cx, |v| Event::HasAura { player: self.player, present: v != 0 }) != 0
     }
 
-    /// A cast of 49416 on the player reaching its hit (Spell.cpp), in the source's order:
-    /// 1. `Aura::TryRefreshStackOrCreate` (SpellAuras.cpp:353-391): look the aura up in
-    ///    `m_ownedAuras` (`_TryStackingOrRefreshingExistingAura`, Unit.cpp:3501); found, it is
-    ///    refreshed (Unit.cpp:3541); not found, `UnitAuras::create_aura` (SpellAuras.cpp:390).
-    /// 2. `Spell::EffectApplyAura` (SpellEffects.cpp:1132-1146): the aura's application of the
-    ///    target, created by `UnitAuras::create_application` when it has none (1143).
-    /// 3. `Spell::TargetInfo::DoDamageAndTriggers` (Spell.cpp:3020-3031): the effects to apply
-    ///    less those `HasEffect` says are applied; `Unit::_ApplyAura` for what is left.
-    pub fn spell_hit(&self, cx: Cx) -> Step {
-        let p = self.player;
-        let owned = self.owned.read_as(cx, |v| Event::AuraLookup { player: p, found: bits(v).next() });
-        let found = bits(owned).next();
-        let aura = match found {
-            Some(i) => i,
-            None => match self.create_aura(cx)? {
-                Some(i) => i,
-                None => return Ok(()),
-            },
-        };
-        let target_app = self.auras[aura as usize].target_app.read(cx);
-        let app = match target_app {
-            0 => match self.create_application(cx, aura)? {
-                Some(a) => a,
-                None => return Ok(()),
-            },
-            a => a - 1,
-        } as u8;
-        let a = &self.apps[app as usize];
-        let mut eff = a.effects_to_apply.read(cx) & 1;
-        if eff != 0 {
-            let mask = a.effect_mask.read_as(cx, |mask| Event::HitCheck { player: p, app, mask });
-            if mask & 1 != 0 {
-                eff = 0;
-            }
-        }
-        if eff != 0 {
-            self.apply_aura(cx, app)?;
-        }
-        Ok(())
-    }
-
     /// `Aura::Create` → `new UnitAura` (SpellAuras.cpp:435, 2514-2521) → `Unit::_AddAura`
     /// (Unit.cpp:3549-3584): `m_ownedAuras.emplace` (3552), `_RemoveNoStackAurasDueToAura(aura,
     /// true)` (3554), and no aura when the new one was removed meanwhile (3556-3557; `Create`
-    /// returns null, SpellAuras.cpp:438-439).
+    /// returns null, SpellAuras.cpp:438-439); then `AddStaticApplication` of the owner (442-450),
+    /// and again no aura when removed (465-466). The aura is in `m_ownedAuras` before its owner
+    /// is in `_staticApplications`: an `UpdateTargetMap` between the two finds no target.
     fn create_aura(&self, cx: Cx) -> Step<Option<u8>> {
         let i = Self::alloc(&self.next_aura, self.auras.len());
         cx.ghost.aura_created(cx.lane, self.player, i);
         self.modify(cx, Container::Owned, i, true);
         self.remove_no_stack(cx, Container::Owned, i)?;
-        if self.auras[i as usize].removed.read(cx) != 0 {
+        let removed = &self.auras[i as usize].removed;
+        if removed.read(cx) != 0 {
+            return Ok(None);
+        }
+        self.add_static_application(cx, i);
+        if removed.read(cx) != 0 {
             return Ok(None);
         }
         Ok(Some(i))
@@ -459,7 +440,13 @@ impl<B: Backend> std::fmt::Debug for AuraApplication<B> {
 /// Shows which fields it stands for, not their values.
 impl<B: Backend> std::fmt::Debug for Aura<B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Aura").field("removed", &self.removed).field("target_app", &self.target_app).finish()
+        f.debug_struct("Aura")
+            .field("removed", &self.removed)
+            .field("target_app", &self.target_app)
+            .field("update_interval", &self.update_interval)
+            .field("stack_amount", &self.stack_amount)
+            .field("static_apps", &self.static_apps)
+            .finish()
     }
 }
 

@@ -26,6 +26,12 @@ pub use crate::quest::{QUEST_14078, QUEST_14099};
 /// The spells every modelled player knows (a priest's Power Word: Fortitude). 49416 is not one
 /// of them: it is never learned.
 pub const SPELLBOOK: [u32; 1] = [21562];
+/// The `diff` of each modelled map update, in milliseconds: `MapUpdateInterval`'s default
+/// (World.cpp:740; `MapManager::Update` passes the time since the last map update,
+/// MapManager.cpp:327-360). It is far below `UPDATE_TARGET_MAP_INTERVAL` (500 ms): an aura's
+/// `UpdateTargetMap` runs on the first map update after its creation and then once every 50 map
+/// updates.
+pub const MAP_UPDATE_DIFF_MS: u32 = 10;
 
 /// One player (each bot owns one).
 pub struct Player<B: Backend> {
@@ -50,6 +56,8 @@ pub struct Player<B: Backend> {
     state: Field<B>,
     /// `m_group` (Player.h:3381): 1 while linked to the group, 0 for none.
     group: Field<B>,
+    /// `m_Events`: how many events it holds (each a finished spell's `SpellEvent`).
+    events: Field<B>,
 }
 
 /// Where a player starts.
@@ -96,6 +104,7 @@ impl<B: Backend> Player<B> {
             rewarded: Field::new(Site::RewardedQuests, id, 0, start.quest_fields().1),
             state: Field::new(Site::PlayerData, id, 0, 0),
             group: Field::new(Site::PlayerGroup, id, 0, start.in_group as u32),
+            events: Field::new(Site::Events, id, 0, 0),
         }
     }
 
@@ -122,24 +131,69 @@ impl<B: Backend> Player<B> {
     }
 
     /// A cast request from a packet (`CMSG_CAST_SPELL` and the other spell-capable handlers).
-    /// `HandleCastSpellOpcode` (SpellHandler.cpp:241-274) queues it with `RequestSpellCast`;
-    /// `Player::ExecutePendingSpellCastRequest` drops a spell the player does not know
-    /// (`// check known spell`, `HasActiveSpell`, Player.cpp:32374-32397) before any aura is
-    /// touched. A known spell other than 49416 only writes player state.
+    /// `HandleCastSpellOpcode` (SpellHandler.cpp:241-274) queues it with `RequestSpellCast`,
+    /// which runs `ExecutePendingSpellCastRequest` at once when nothing is being cast
+    /// (Player.cpp:32308-32319); that drops a spell the player does not know (`// check known
+    /// spell`, `HasActiveSpell`, 32374-32397) before any aura is touched and before
+    /// `Spell::prepare`. A known spell other than 49416 reaches `spell->prepare(targets)` (32451:
+    /// [`Player::prepare`]) and otherwise only writes player state.
     pub fn cast_request(&self, cx: Cx, spell: u32) -> Step {
         self.touch(cx)?;
         if !SPELLBOOK.contains(&spell) {
             cx.event(Event::CastDropped { player: self.id, spell });
             return Ok(());
         }
+        self.prepare(cx);
         self.write_state(cx)
     }
 
-    /// `CastSpell(this, 49416, true)`: a triggered cast skips the spellbook and reaches its hit
-    /// ([`UnitAuras::spell_hit`]).
+    /// `CastSpell(this, 49416, true)`: a triggered cast skips the spellbook, goes through
+    /// `Spell::prepare` ([`Player::prepare`]) and reaches its hit ([`UnitAuras::spell_hit`]).
     fn autocast(&self, cx: Cx) -> Step {
         cx.event(Event::Autocast { player: self.id });
+        self.prepare(cx);
         self.auras.spell_hit(cx)
+    }
+
+    /// What `Spell::prepare` does to the caster's `m_Events` (Spell.cpp:3456-3458): `new
+    /// SpellEvent`, then `m_Events.AddEvent(_spellEvent, m_Events.CalculateTime(1ms))`.
+    /// `CalculateTime` reads `m_time` (EventProcessor.h:113); `AddEvent` inserts into `m_events`
+    /// (EventProcessor.cpp:113-119): a read and a write of the processor.
+    pub fn prepare(&self, cx: Cx) {
+        let v = self.events.read(cx);
+        self.events.write_as(cx, v + 1, Event::SpellEventAdded { player: self.id });
+    }
+
+    /// `m_Events.Update(diff)` (Object.cpp:255; EventProcessor.cpp:40-80): `m_time += p_time`
+    /// (43, a read and a write), then each event due is erased (51) and executed (55). Every
+    /// event the model adds is a `SpellEvent` due 1 ms after it was added, so due at the next
+    /// update; its spell has finished (the model's casts are instant), and `SpellEvent::Execute`
+    /// returns true for a finished, deletable spell (Spell.cpp:8455-8467): the event is deleted
+    /// (58). The processor is left empty.
+    fn update_events(&self, cx: Cx) {
+        let due = self.events.read(cx);
+        self.events.write_as(cx, 0, Event::EventsUpdated { player: self.id, ran: due });
+    }
+
+    /// `Player::Update(diff)` (953-983) of a player in the world, on its map thread: `Unit::Update`
+    /// (978; Unit.cpp:427-444) → `WorldObject::Update` (Unit.cpp:439; Object.cpp:253-263), which
+    /// runs `m_Events.Update` (255) and then the heartbeat when it is due (257-262:
+    /// `Player::Heartbeat` → `UpdateZoneAndAreaId`, 1169-1184, 1177); back in `Unit::Update`, the
+    /// return for a unit no longer in the world (Unit.cpp:441-442), then `_UpdateSpells` (444;
+    /// 2972-3014), whose aura loop runs `Aura::UpdateOwner` of every owned aura (2990-2996;
+    /// [`UnitAuras::update_owned_auras`]) with `MAP_UPDATE_DIFF_MS`. The rest of `Player::Update`
+    /// (the pending cast request, 982-983, and everything after) is left out.
+    pub fn update(&self, cx: Cx, heartbeat: bool) -> Step {
+        self.touch(cx)?;
+        self.update_events(cx);
+        if heartbeat {
+            cx.event(Event::Heartbeat { player: self.id });
+            self.update_zone_and_area(cx)?;
+        }
+        if !self.in_world(cx)? {
+            return Ok(());
+        }
+        self.auras.update_owned_auras(cx, MAP_UPDATE_DIFF_MS)
     }
 
     /// `CMSG_CANCEL_AURA` of `spell` (`HandleCancelAuraOpcode`, SpellHandler.cpp:285-311): the
@@ -333,6 +387,7 @@ impl<B: Backend> std::fmt::Debug for Player<B> {
             .field("rewarded", &self.rewarded)
             .field("state", &self.state)
             .field("group", &self.group)
+            .field("events", &self.events)
             .finish()
     }
 }

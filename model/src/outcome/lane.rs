@@ -186,6 +186,17 @@ pub enum Event {
     CastDropped { player: u8, spell: u32 },
     /// `TryRefreshStackOrCreate` looked 49416 up in `m_ownedAuras`.
     AuraLookup { player: u8, found: Option<u8> },
+    /// `ModStackAmount` of the aura it found: `SetStackAmount`, then `ChangeAmount(REAPPLY)`.
+    StackRefresh { player: u8, aura: u8 },
+    /// `ChangeAmount(.., REAPPLY)` re-handled the effect of an application: its remove mode was
+    /// read (`HandleEffect(aurApp, REAPPLY, true)` runs when it is 0).
+    Reapply { player: u8, app: u8, mode: u32 },
+    /// `Aura::UpdateOwner` runs `Aura::UpdateTargetMap` of an owned aura (map thread).
+    UpdateTargetMap { player: u8, aura: u8 },
+    /// `Spell::prepare` added the spell's `SpellEvent` to the caster's `m_Events`.
+    SpellEventAdded { player: u8 },
+    /// `WorldObject::Update` ran `m_Events.Update`: `ran` events were due and executed.
+    EventsUpdated { player: u8, ran: u32 },
     /// `new UnitAura` of 49416.
     AuraCreated { player: u8, aura: u8 },
     /// `_CreateAuraApplication`.
@@ -264,6 +275,11 @@ impl Event {
             | CachedAura { player, .. }
             | CastDropped { player, .. }
             | AuraLookup { player, .. }
+            | StackRefresh { player, .. }
+            | Reapply { player, .. }
+            | UpdateTargetMap { player, .. }
+            | SpellEventAdded { player }
+            | EventsUpdated { player, .. }
             | AuraCreated { player, .. }
             | ApplicationCreated { player, .. }
             | Container { player, .. }
@@ -316,6 +332,9 @@ impl Event {
                 | CachedAura { .. }
                 | CastDropped { .. }
                 | AuraLookup { .. }
+                | StackRefresh { .. }
+                | Reapply { .. }
+                | UpdateTargetMap { .. }
                 | AuraCreated { .. }
                 | ApplicationCreated { .. }
                 | Container { .. }
@@ -379,6 +398,16 @@ impl fmt::Display for Event {
             CastDropped { player, spell } => write!(f, "p{player} cast of {spell} dropped: spell not known"),
             AuraLookup { player, found: Some(i) } => write!(f, "p{player} TryRefreshStackOrCreate finds aura#{i}"),
             AuraLookup { player, found: None } => write!(f, "p{player} TryRefreshStackOrCreate finds no aura"),
+            StackRefresh { player, aura } => {
+                write!(f, "p{player} aura#{aura} ModStackAmount: SetStackAmount(1), ChangeAmount(REAPPLY)")
+            }
+            Reapply { player, app, mode: 0 } => write!(f, "p{player} app#{app} ChangeAmount: HandleEffect(REAPPLY)"),
+            Reapply { player, app, mode } => {
+                write!(f, "p{player} app#{app} ChangeAmount: remove mode {mode}, no HandleEffect(REAPPLY)")
+            }
+            UpdateTargetMap { player, aura } => write!(f, "p{player} aura#{aura} UpdateOwner: UpdateTargetMap"),
+            SpellEventAdded { player } => write!(f, "p{player} Spell::prepare: m_Events.AddEvent(SpellEvent)"),
+            EventsUpdated { player, ran } => write!(f, "p{player} m_Events.Update: {ran} event(s) run"),
             AuraCreated { player, aura } => write!(f, "p{player} new UnitAura aura#{aura}"),
             ApplicationCreated { player, aura, app } => {
                 write!(f, "p{player} aura#{aura}: new AuraApplication app#{app}")

@@ -20,6 +20,9 @@ pub enum Site {
     /// The rest of the player's state handlers and the AI read and write (`m_activePlayerData`:
     /// items, combat, health, talents).
     PlayerData,
+    /// `WorldObject::m_Events`, the object's `EventProcessor` (its `m_time` and `m_events`, one
+    /// location): `Spell::prepare` adds the spell's `SpellEvent`, `WorldObject::Update` runs it.
+    Events,
     /// `Unit::m_ownedAuras`.
     OwnedAuras,
     /// `Unit::m_appliedAuras`.
@@ -30,6 +33,12 @@ pub enum Site {
     AuraRemoved,
     /// `Aura::m_applications`.
     AuraApplications,
+    /// `Aura::m_updateTargetMapInterval`, the timer of `UpdateTargetMap`.
+    UpdateTargetMapInterval,
+    /// `Aura::m_stackAmount`.
+    StackAmount,
+    /// `UnitAura::_staticApplications`: the targets (and effect masks) a spell gave the aura.
+    StaticApplications,
     /// `AuraApplication::_effectMask`.
     EffectMask,
     /// `AuraApplication::_effectsToApply`.
@@ -64,11 +73,15 @@ named! {
     QuestLog => "Player::m_QuestStatus",
     RewardedQuests => "Player::m_RewardedQuests",
     PlayerData => "Player::m_activePlayerData",
+    Events => "WorldObject::m_Events",
     OwnedAuras => "Unit::m_ownedAuras",
     AppliedAuras => "Unit::m_appliedAuras",
     Modifier => "WorldObject::m_invisibilityDetect",
     AuraRemoved => "Aura::m_isRemoved",
     AuraApplications => "Aura::m_applications",
+    UpdateTargetMapInterval => "Aura::m_updateTargetMapInterval",
+    StackAmount => "Aura::m_stackAmount",
+    StaticApplications => "UnitAura::_staticApplications",
     EffectMask => "AuraApplication::_effectMask",
     EffectsToApply => "AuraApplication::_effectsToApply",
     RemoveMode => "AuraApplication::_removeMode",
@@ -90,11 +103,15 @@ impl Site {
             Site::QuestLog => ("Entities/Player/Player.h", 3299),
             Site::RewardedQuests => ("Entities/Player/Player.h", 3303),
             Site::PlayerData => ("Entities/Player/Player.h", 3132),
+            Site::Events => ("Entities/Object/Object.h", 587),
             Site::OwnedAuras => ("Entities/Unit/Unit.h", 1963),
             Site::AppliedAuras => ("Entities/Unit/Unit.h", 1964),
             Site::Modifier => ("Entities/Object/Object.h", 413),
             Site::AuraRemoved => ("Spells/Auras/SpellAuras.h", 417),
             Site::AuraApplications => ("Spells/Auras/SpellAuras.h", 415),
+            Site::UpdateTargetMapInterval => ("Spells/Auras/SpellAuras.h", 409),
+            Site::StackAmount => ("Spells/Auras/SpellAuras.h", 413),
+            Site::StaticApplications => ("Spells/Auras/SpellAuras.h", 464),
             Site::EffectMask => ("Spells/Auras/SpellAuras.h", 72),
             Site::EffectsToApply => ("Spells/Auras/SpellAuras.h", 70),
             Site::RemoveMode => ("Spells/Auras/SpellAuras.h", 67),
@@ -137,7 +154,11 @@ impl fmt::Display for Location {
             Site::ForceExit | Site::SessionPlayer => format!("bot{} ", self.owner),
             Site::MapPlayers => format!("map{} (p{}) ", self.owner, self.index),
             Site::Group | Site::GroupMembers => String::new(),
-            Site::AuraRemoved | Site::AuraApplications => format!("p{} aura#{} ", self.owner, self.index),
+            Site::AuraRemoved
+            | Site::AuraApplications
+            | Site::UpdateTargetMapInterval
+            | Site::StackAmount
+            | Site::StaticApplications => format!("p{} aura#{} ", self.owner, self.index),
             Site::EffectMask | Site::EffectsToApply | Site::RemoveMode => {
                 format!("p{} app#{} ", self.owner, self.index)
             }

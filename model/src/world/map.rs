@@ -9,8 +9,9 @@ use crate::sync::Backend;
 impl<B: Backend> World<B> {
     /// `Map::Update` of `map` (on its map worker, Map.cpp:676-724): the sessions of its in-world
     /// players with the map filter (`map-routing`, 683-693), then each player's `Player::Update`
-    /// (724; it returns for a player not in world, Player.cpp:955-956), whose heartbeat runs
-    /// `UpdateZoneAndAreaId` (Player.cpp:1177).
+    /// (724; it returns for a player not in world, Player.cpp:955-956), on every map update,
+    /// heartbeat or not ([`crate::player::Player::update`]: `m_Events.Update`, the heartbeat's
+    /// `UpdateZoneAndAreaId` when due, then `_UpdateSpells`' `UpdateTargetMap`).
     pub(super) fn update_map(&self, map: u8, tick: u32, heartbeat: bool) -> Step {
         let cx = self.cx(Lane::Map { map, tick });
         cx.event(Event::MapUpdate(map));
@@ -30,10 +31,7 @@ impl<B: Backend> World<B> {
             if !player.in_world(cx)? {
                 continue;
             }
-            if heartbeat {
-                cx.event(Event::Heartbeat { player: player.id });
-                player.update_zone_and_area(cx)?;
-            }
+            player.update(cx, heartbeat)?;
         }
         Ok(())
     }

@@ -163,8 +163,9 @@ pub fn run_with_options<B: Backend>(
     world.finish()
 }
 
-/// How many auras (and applications) one player may create in a run: every cast, quest change or
-/// movement-stop packet it is sent, and every heartbeat, can create at most one.
+/// How many auras one player may create in a run: every cast, quest change or movement-stop
+/// packet it is sent, and every heartbeat, can create at most one. The applications are sized
+/// from it (`UnitAuras::new`): the map update's `UpdateTargetMap` creates applications too.
 fn aura_capacity(scenario: &Scenario, bot: usize) -> usize {
     scenario.traffic.get(bot).map_or(0, |t| t.iter().map(|v| v.len()).sum::<usize>())
         + scenario.heartbeat_ticks.len()
