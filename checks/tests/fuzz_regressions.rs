@@ -204,3 +204,67 @@ fn seed_corpora_are_the_encoded_named_scenarios() {
         }
     }
 }
+
+/// TrinityCore's own race, kept as a `schedule` regression: two members of one group on two maps
+/// each send a THREADSAFE movement stop, then `CMSG_SET_PARTY_LEADER` (PROCESS_INPLACE), under
+/// map routing. The world thread's filter stops at the stop (head of line, the player in the
+/// world); each map thread's filter takes the stop and then the INPLACE packet
+/// (`MapSessionFilter::Process`, WorldSession.cpp:71-72), so `Group::ChangeLeader`
+/// (GroupHandler.cpp:303-317) runs on two map threads at once. Invariant: the file holds exactly
+/// that case; its run reports a data race on `Group::m_memberSlots` between `map0` and `map1`,
+/// every race of the run is TrinityCore's own (`trinitycore_own_race`), and so the `schedule`
+/// target does not stop on it (`judge` is `Ok`), while a race on any other field still would.
+#[test]
+fn inplace_group_handlers_on_two_maps_race_in_trinitycore_itself() {
+    use checks::expected::trinitycore_own_race;
+    use model::opcodes::{Payload, Place};
+    use model::outcome::Lane;
+    use model::player::{PlayerStart, AREA_4755};
+    use model::quest::QuestStatus;
+    use model::race::Site;
+    use model::{Dispatch, HandlerKind, Opcode, Policy, Scenario};
+    let leader = Opcode::CMSG_SET_PARTY_LEADER;
+    assert_eq!((leader.info().place, leader.kind()), (Place::Inplace, HandlerKind::WorldGlobal));
+    let player = |map| PlayerStart {
+        map,
+        area: AREA_4755,
+        area_update_id: AREA_4755,
+        quest_14078: QuestStatus::None,
+        quest_14099: QuestStatus::None,
+        in_group: true,
+    };
+    let packets = vec![vec![
+        (Opcode::CMSG_MOVE_STOP, Payload { area: AREA_4755, ..Payload::default() }),
+        (leader, Payload::default()),
+    ]];
+    let case = ScheduleCase {
+        scenario: Scenario {
+            name: "fuzzed".into(),
+            maps: 2,
+            players: vec![player(0), player(1)],
+            traffic: vec![packets.clone(), packets],
+            ticks: 1,
+            map_update_ticks: vec![1],
+            heartbeat_ticks: vec![],
+            logouts: vec![],
+        },
+        policy: Policy::MAP_ROUTING,
+        dispatch: Dispatch::Barrier,
+        choices: vec![],
+    };
+    let finds: Vec<_> = files("regressions", Target::Schedule)
+        .into_iter()
+        .filter(|(p, _)| p.file_name().unwrap().to_string_lossy().starts_with("map-routing-inplace-party-leader-"))
+        .collect();
+    assert_eq!(finds.len(), 1);
+    assert_eq!(ScheduleCase::decode(&finds[0].1, false), case, "{}", finds[0].0.display());
+    let outcome = case.run(10_000).expect("within the step cap");
+    let lanes: Vec<Lane> = outcome.runs.iter().filter(|r| r.opcode == leader).map(|r| r.lane).collect();
+    assert_eq!(lanes, [Lane::Map { map: 0, tick: 1 }, Lane::Map { map: 1, tick: 1 }]);
+    assert!(outcome.races.iter().any(|r| r.location.site == Site::Group), "{:?}", outcome.races);
+    assert!(outcome.races.iter().all(|r| trinitycore_own_race(case.policy, r)), "{:?}", outcome.races);
+    assert_eq!(case.judge(), Ok(()));
+    // The same run under the seed's fix is no reference: its races are findings.
+    let seed = ScheduleCase { policy: Policy::SEED_DEFERRAL, ..case.clone() };
+    assert!(!outcome.races.iter().any(|r| trinitycore_own_race(seed.policy, r)));
+}
