@@ -33,7 +33,7 @@ MUTATIONS=(
     "10-row-fit-reads-quest-log|49416's spell_area row fits on 14078 being in the quest log instead of its quest_start_status mask (rewarded) (model/src/quest.rs)|tests|-p model --test quest_row"
     "11-cancel-removes-49416|CMSG_CANCEL_AURA of 49416 removes it again: the SPELL_ATTR0_NO_AURA_CANCEL refusal is gone (model/src/player.rs)|tests|-p model --test quest_row"
     "12-group-of-two-survives-a-leave|Group::RemoveMember skips the Disband of a group of two (Group.cpp:685): the group survives the first leave (model/src/group.rs)|tests|-p model --test group_leave"
-    "13-threadsafe-queries-world-global|the rule naming CMSG_WHO, CMSG_DF_GET_SYSTEM_INFO, CMSG_DF_GET_JOIN_STATUS and CMSG_ACCEPT_WARGAME_INVITE shared reads is removed: world-global again (model/src/opcodes/rules.rs)|tests|-p checks --test fuzz_regressions"
+    "13-threadsafe-queries-world-global|the rule naming CMSG_WHO, CMSG_DF_GET_SYSTEM_INFO, CMSG_DF_GET_JOIN_STATUS and CMSG_ACCEPT_WARGAME_INVITE shared reads is removed: world-global again (model/src/opcodes/rules.rs)|tests|-p checks --test classifier_properties"
     "14-map-update-skips-update-target-map|Player::Update's _UpdateSpells runs no Aura::UpdateOwner, so no UpdateTargetMap (model/src/player.rs)|tests|-p model --test player_steps"
     "15-prepare-adds-no-spell-event|Spell::prepare adds no SpellEvent to the caster's m_Events (model/src/player.rs)|tests|-p model --test player_steps"
     "16-refresh-skips-reapply|ModStackAmount's SetStackAmount skips AuraEffect::ChangeAmount(REAPPLY) (model/src/aura/hit.rs)|tests|-p model --test player_steps"
