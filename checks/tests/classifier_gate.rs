@@ -220,7 +220,8 @@ fn loom_row(policy: model::Policy, dispatch: model::Dispatch) -> checks::matrix:
 
 /// The verdict the gate gives, without the binary: in gate mode the `seed-deferral` rows are
 /// judged against a complete classifier (the seed's leaves the group race under the barrier,
-/// which complete deferral closes), and every other row against its pinned truth; outside it,
+/// which complete deferral closes: at loom bound 0, the second leaver's read of its `m_group`
+/// against the first leave's `Disband` clearing it), and every other row against its pinned truth; outside it,
 /// every row against its pinned truth.
 #[test]
 fn the_gate_judges_seed_deferral_rows_against_a_complete_classifier() {
@@ -238,7 +239,7 @@ fn the_gate_judges_seed_deferral_rows_against_a_complete_classifier() {
     let failures = gate_failures(&rows, true);
     assert_eq!(failures.len(), 1, "{failures:?}");
     assert!(std::ptr::eq(failures[0].0, &rows[0]));
-    let race = "data race on Group::m_memberSlots (a complete classifier leaves none there)";
+    let race = "data race on Player::m_group (a complete classifier leaves none there)";
     assert!(failures[0].1.iter().any(|b| b == race), "{:?}", failures[0].1);
     let gated = Verdict::judge(&rows, true);
     assert_eq!((gated.gated, gated.gate_failures.len(), gated.mismatches.len()), (1, 1, 0));

@@ -167,7 +167,7 @@ fn a_bad_schedule_is_an_error_not_a_panic() {
 }
 
 /// Every loom finding of a violated cell carries its minimal bound and the proof at one less:
-/// on `quest-reward-49416` unsynchronized, line 174 needs 2 preemptions and loom's 82 schedules
+/// on `quest-reward-49416` unsynchronized, line 174 needs 2 preemptions and loom's 100 schedules
 /// at bound 1 show none; Unit.cpp:3602 needs 1, and the single schedule at bound 0 shows none.
 #[test]
 fn loom_findings_carry_their_minimal_bound() {
@@ -185,7 +185,7 @@ fn loom_findings_carry_their_minimal_bound() {
         .expect("the loom row");
     let of = |f: Finding| row.minimal.iter().find(|m| m.finding == f).copied().expect("a minimal bound");
     let crash = of(Finding::Assert(AssertFailure::AlreadyApplied));
-    assert_eq!((crash.bound, crash.none_below), (2, Some(82)));
+    assert_eq!((crash.bound, crash.none_below), (2, Some(100)));
     let twice = of(Finding::Assert(AssertFailure::AppliedOnTargetTwice));
     assert_eq!((twice.bound, twice.none_below), (1, Some(1)));
     for r in rows().iter().filter(|r| r.result.checker == Checker::Loom) {
