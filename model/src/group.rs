@@ -58,6 +58,12 @@ impl<B: Backend> Group<B> {
         Ok(())
     }
 
+    /// `~GroupReference() { unlink(); }` (Groups/GroupReference.h:37) of a deleted member: its
+    /// reference leaves `m_memberMgr`; its slot in `m_memberSlots` stays (an offline member).
+    pub fn member_deleted(&self, cx: Cx, member: u8) -> Step {
+        self.unlink(cx, member, member)
+    }
+
     /// `WorldSession::HandleLeaveGroupOpcode` (GroupHandler.cpp:343-370) for `player`, in the
     /// source's order: `GetGroup(packet.PartyIndex)` reads `m_group` (345); nothing without a
     /// group (347-348; the model has no invites, 346, and no battlegrounds, 350); then

@@ -349,18 +349,20 @@ impl<B: Backend> Player<B> {
         Ok(())
     }
 
-    /// What `WorldSession::LogoutPlayer` (WorldSession.cpp:599-753) does to the player, on the
-    /// world thread: `CleanupsBeforeDelete` (722) → `Unit::CleanupBeforeRemoveFromMap`
-    /// (Unit.cpp:10435-10462) → `RemoveFromWorld` (10442-10443, `m_isInWorld = false`) and
-    /// `RemoveAllAuras` (10455); then `Map::RemovePlayerFromMap(_player, true)` (727-728) deletes
-    /// the player (`DeleteFromWorld`, Map.cpp:960-961). Whatever touches it after that touches
-    /// freed memory.
+    /// What `WorldSession::LogoutPlayer` (WorldSession.cpp:599-753) does to the player before
+    /// deleting it, on the world thread: `CleanupsBeforeDelete` (722) →
+    /// `Unit::CleanupBeforeRemoveFromMap` (Unit.cpp:10435-10462) → `RemoveFromWorld`
+    /// (10442-10443, `m_isInWorld = false`) and `RemoveAllAuras` (10455).
     pub fn logout_cleanup(&self, cx: Cx) -> Step {
         self.touch(cx)?;
         self.in_world.write_as(cx, 0, Event::RemovedFromWorld { player: self.id });
-        self.auras.remove_all(cx)?;
+        self.auras.remove_all(cx)
+    }
+
+    /// `Map::RemovePlayerFromMap(_player, true)` (WorldSession.cpp:727-728) deletes the player
+    /// (`DeleteFromWorld`, Map.cpp:960-961). Whatever touches it after that touches freed memory.
+    pub fn delete(&self, cx: Cx) {
         cx.ghost.free(cx.lane, self.id);
-        Ok(())
     }
 
     /// The final values the invariants look at: (`HasAura`, the modifier, each application's

@@ -80,3 +80,31 @@ fn group_leave_under_map_routing_disbands_once_and_breaks_nothing() {
     assert_eq!(freed, [&(Lane::World, Event::GroupFreed { player: 0 })]);
     assert!(t.contains(&(Lane::World, Event::GroupRead { player: 1, linked: false })), "{t:?}");
 }
+
+/// A member deleted by its logout leaves the group's `m_memberMgr` (its `m_group` is a
+/// `GroupReference`, whose destructor unlinks it: Groups/GroupReference.h:37) and keeps its slot
+/// (an offline member). The other member's later leave then walks only linked members, counts
+/// two slots and disbands the group, and `Disband`'s `FindConnectedPlayer` skips the deleted one:
+/// no thread touches the deleted player. (The `schedule` fuzz target found the model touching
+/// it, `fuzz/regressions/schedule/map-routing-leave-after-logout-*`.)
+#[test]
+fn a_leave_after_the_other_members_logout_touches_no_deleted_player() {
+    let ghost = Ghost::new(2, 1_000);
+    let cx = Cx::new(&ghost, Lane::World);
+    let players = [member(0), member(1)];
+    let group = Group::<Std>::new(0b11);
+
+    assert_eq!(players[1].logout_cleanup(cx), Ok(()));
+    assert_eq!(players[1].get_group(cx), Ok(true));
+    assert_eq!(group.member_deleted(cx, 1), Ok(()));
+    players[1].delete(cx);
+    assert!(ghost.freed(1));
+
+    let before = ghost.events().len();
+    assert_eq!(group.leave(cx, &players, 0), Ok(()));
+    let leave = &ghost.events()[before..];
+    assert!(!leave.iter().any(|e| matches!(e.1, Event::GroupBuffWalk { player: 1, .. })), "{leave:?}");
+    assert!(leave.contains(&(Lane::World, Event::GroupCount { player: 0, members: 2 })), "{leave:?}");
+    assert!(ghost.group_freed());
+    assert!(!ghost.crashed(), "{:?}", ghost.events());
+}

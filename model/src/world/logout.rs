@@ -42,15 +42,24 @@ impl<B: Backend> World<B> {
     }
 
     /// `WorldSession::LogoutPlayer(true)` (WorldSession.cpp:599-753) on the world thread: the
-    /// player's cleanup ([`Player::logout_cleanup`]: out of the world, every aura removed,
-    /// deleted with its removal from the map, 727-728), then `SetPlayer(nullptr)` (730).
+    /// player's cleanup ([`Player::logout_cleanup`]: out of the world, every aura removed), then
+    /// its deletion with its removal from the map (727-728), then `SetPlayer(nullptr)` (730).
+    /// The deletion runs `~Player`, whose `m_group` member unlinks itself from its group's
+    /// `m_memberMgr` (`~GroupReference() { unlink(); }`, Groups/GroupReference.h:37): a deleted
+    /// member keeps its slot in `m_memberSlots` (`UninviteFromGroup`, 698, only drops
+    /// invitations), but the group's walks over its linked members no longer reach it.
     ///
     /// [`Player::logout_cleanup`]: crate::player::Player::logout_cleanup
     pub(super) fn logout_player(&self, cx: Cx, bot: u8) -> Step {
         let _player_lock = self.hold_player(cx, bot);
         cx.event(Event::Logout(bot));
         self.on_map[bot as usize].write(cx, 0);
-        self.players[bot as usize].logout_cleanup(cx)?;
+        let player = &self.players[bot as usize];
+        player.logout_cleanup(cx)?;
+        if player.get_group(cx)? {
+            self.group.member_deleted(cx, bot)?;
+        }
+        player.delete(cx);
         self.sessions[bot as usize].clear_player(cx);
         Ok(())
     }
