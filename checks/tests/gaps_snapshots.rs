@@ -132,7 +132,7 @@ fn barrier_lanes_do_not_depend_on_timing() {
     let scenario = Arc::new(ScenarioName::SeedLoad.build());
     for policy in Policy::ALL {
         let lanes = || {
-            let outcome = model::world::run::<Std>(&scenario, policy, Dispatch::Barrier);
+            let outcome = model::world::run::<Std>(&scenario, policy, model::AiPlacement::Worker, Dispatch::Barrier);
             let mut seen = vec![0usize; scenario.players.len()];
             let name: Vec<(u8, usize)> = outcome
                 .packets

@@ -14,11 +14,11 @@
 //! ```
 //! use model::outcome::ThreadKind;
 //! use model::sync::Std;
-//! use model::{Dispatch, Opcode, Policy, ScenarioName};
+//! use model::{AiPlacement, Dispatch, Opcode, Policy, ScenarioName};
 //! use std::sync::Arc;
 //!
 //! let scenario = Arc::new(ScenarioName::QuestReward49416.build());
-//! let outcome = model::world::run::<Std>(&scenario, Policy::MAP_ROUTING, Dispatch::FireAndForget);
+//! let outcome = model::world::run::<Std>(&scenario, Policy::MAP_ROUTING, AiPlacement::Worker, Dispatch::FireAndForget);
 //! assert!(outcome.check().is_empty(), "{:?}", outcome.check());
 //! let reward = outcome.runs.iter().find(|r| r.opcode == Opcode::CMSG_QUEST_GIVER_CHOOSE_REWARD).unwrap();
 //! assert_ne!(reward.lane.kind(), ThreadKind::BotWorker);
@@ -69,5 +69,5 @@ pub use crash::{AssertFailure, Crash};
 pub use named::Named;
 pub use opcodes::{HandlerKind, Opcode, Packet, Payload};
 pub use outcome::{Invariant, Outcome, Violation};
-pub use policy::Policy;
+pub use policy::{AiPlacement, Policy};
 pub use scenario::{Scenario, ScenarioName};

@@ -127,6 +127,39 @@ impl Guard {
     }
 }
 
+/// Where the bot AI runs (`BotAI::UpdateAI` and what it does), the third axis of a cell beside
+/// the packet policy ([`Policy`]) and the dispatch mode: each is a design a bot module ships.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum AiPlacement {
+    /// On the bot worker, acting directly: the crash-era module (`BotSession::Update` →
+    /// `BotAI::UpdateAI`, its rotation's `SetInCombatWith`/`Attack` and its buffs' `CastSpell`).
+    /// Under `map-routing` the bot worker pool is kept for the AI alone.
+    Worker,
+    /// On the bot worker, deciding only: the later module's actions, queued
+    /// (`sBotActionMgr->QueueAction`) and executed on the world thread
+    /// (`BotActionManager::ProcessActions`), with the worker's aura reads served by the
+    /// `AuraStateCache`.
+    ActionQueue,
+    /// Inside `Player::Update` on the player's map thread, as mod-playerbots runs its AI
+    /// (`PlayerScript::OnPlayerAfterUpdate` → `PlayerbotAI::UpdateAI`) and TrinityCore runs
+    /// creature AI: no bot worker runs AI.
+    MapThread,
+}
+
+named! {
+    impl AiPlacement {
+        /// All three, in report order.
+        const ALL;
+        /// Name.
+        fn name;
+        /// Parses a name.
+        fn from_name;
+    }
+    Worker => "worker",
+    ActionQueue => "action-queue",
+    MapThread => "map-thread",
+}
+
 /// A dispatch policy: a classifier, and for the candidate fixes the synchronization they add.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct Policy {

@@ -75,7 +75,7 @@ pub trait Backend: Sized + Send + Sync + 'static {
 ///
 /// ```
 /// use model::sync::Backend;
-/// use model::{Dispatch, Policy, ScenarioName};
+/// use model::{AiPlacement, Dispatch, Policy, ScenarioName};
 /// use std::sync::atomic::Ordering::SeqCst;
 /// use std::sync::Arc;
 ///
@@ -97,7 +97,7 @@ pub trait Backend: Sized + Send + Sync + 'static {
 /// assert_eq!(SeqCstThreads::read(&field), 2);
 /// assert_eq!(SeqCstThreads::join(SeqCstThreads::spawn(|| 7)), 7);
 /// let scenario = Arc::new(ScenarioName::MixedPlaces.build());
-/// let outcome = model::world::run::<SeqCstThreads>(&scenario, Policy::MAP_ROUTING, Dispatch::Barrier);
+/// let outcome = model::world::run::<SeqCstThreads>(&scenario, Policy::MAP_ROUTING, AiPlacement::Worker, Dispatch::Barrier);
 /// assert!(outcome.check().is_empty(), "{:?}", outcome.check());
 /// ```
 #[macro_export]

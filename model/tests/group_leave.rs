@@ -10,7 +10,7 @@ use model::player::{Player, PlayerStart, AREA_4755};
 use model::quest::QuestStatus;
 use model::sync::Std;
 use model::world::run;
-use model::{Dispatch, Policy, ScenarioName};
+use model::{AiPlacement, Dispatch, Policy, ScenarioName};
 use std::sync::Arc;
 
 fn member(id: u8) -> Player<Std> {
@@ -73,7 +73,7 @@ fn the_leave_walks_the_other_members_owned_auras() {
 #[test]
 fn group_leave_under_map_routing_disbands_once_and_breaks_nothing() {
     let scenario = Arc::new(ScenarioName::GroupLeave.build());
-    let outcome = run::<Std>(&scenario, Policy::MAP_ROUTING, Dispatch::Barrier);
+    let outcome = run::<Std>(&scenario, Policy::MAP_ROUTING, AiPlacement::Worker, Dispatch::Barrier);
     assert_eq!(outcome.check(), vec![]);
     let t = &outcome.trace;
     let freed: Vec<_> = t.iter().filter(|e| matches!(e.1, Event::GroupFreed { .. })).collect();

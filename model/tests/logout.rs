@@ -10,7 +10,7 @@ use model::quest::QuestStatus;
 use model::session::BotSession;
 use model::sync::Std;
 use model::world::{run, undrained_queues};
-use model::{Dispatch, Invariant, Policy, Scenario};
+use model::{AiPlacement, Dispatch, Invariant, Policy, Scenario};
 use std::sync::Arc;
 
 fn scenario() -> Arc<Scenario> {
@@ -43,7 +43,7 @@ fn scenario() -> Arc<Scenario> {
 /// queued is taken after the logout and dropped once, with the reason "player not in world".
 #[test]
 fn a_trinitycore_session_drops_packets_queued_across_a_logout_with_a_reason() {
-    let outcome = run::<Std>(&scenario(), Policy::MAP_ROUTING, Dispatch::Barrier);
+    let outcome = run::<Std>(&scenario(), Policy::MAP_ROUTING, AiPlacement::Worker, Dispatch::Barrier);
     assert_eq!(outcome.packets.len(), 4);
     assert_eq!(outcome.packets[0].ran, 1, "{:?}", outcome.packets[0]);
     assert_eq!(outcome.packets[2].rejected, vec![Reject::NotInWorld]);
@@ -59,7 +59,7 @@ fn a_trinitycore_session_drops_packets_queued_across_a_logout_with_a_reason() {
 #[test]
 fn a_removed_bot_loses_its_queued_packets_and_exactly_once_says_why() {
     for policy in [Policy::UNSYNCHRONIZED, Policy::SEED_DEFERRAL, Policy::COMPLETE_DEFERRAL] {
-        let outcome = run::<Std>(&scenario(), policy, Dispatch::Barrier);
+        let outcome = run::<Std>(&scenario(), policy, AiPlacement::Worker, Dispatch::Barrier);
         assert_eq!(outcome.packets.len(), 4, "{}", policy.name());
         assert_eq!(outcome.packets[0].ran, 1, "{}: {:?}", policy.name(), outcome.packets[0]);
         for id in [2, 3] {

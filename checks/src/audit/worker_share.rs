@@ -71,7 +71,7 @@ pub fn worker_share(scenario: &Arc<Scenario>, dispatch: Dispatch) -> Vec<Share> 
     Policy::CLASSIFIERS
         .iter()
         .map(|&policy| {
-            let outcome = model::world::run::<Std>(scenario, policy, dispatch);
+            let outcome = model::world::run::<Std>(scenario, policy, model::AiPlacement::Worker, dispatch);
             let on = |k: ThreadKind| outcome.runs.iter().filter(|r| r.lane.kind() == k).count();
             let ran = outcome.runs.len();
             let bot_worker = on(ThreadKind::BotWorker);

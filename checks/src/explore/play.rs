@@ -122,7 +122,13 @@ pub fn each_outcome<E: Engine, T: Send + 'static>(
     let shared = Arc::new(Mutex::new((Some(state), on_outcome)));
     let body = shared.clone();
     engine.run(move || {
-        let outcome = run_with_options::<E::Backend>(&play.scenario, play.policy, play.dispatch, play.options);
+        let outcome = run_with_options::<E::Backend>(
+            &play.scenario,
+            play.policy,
+            model::AiPlacement::Worker,
+            play.dispatch,
+            play.options,
+        );
         let mut guard = body.lock().unwrap_or_else(PoisonError::into_inner);
         let (state, on_outcome) = &mut *guard;
         on_outcome(state.as_mut().expect("the state is taken only once the engine returned"), outcome);

@@ -37,6 +37,7 @@ use crate::field::{self, Field, Held, Lock};
 use crate::group::Group;
 use crate::outcome::{Cx, Event, Ghost, Lane, Outcome, PlayerEnd, Refusal};
 use crate::player::{Player, PlayerStart};
+use crate::policy::AiPlacement;
 use crate::race::{LockId, LockKind, Site};
 use crate::scenario::Scenario;
 use crate::session::BotSession;
@@ -68,6 +69,8 @@ pub const DEFAULT_TRACE_CAP: usize = 20_000;
 pub struct World<B: Backend> {
     /// The dispatch policy.
     pub policy: Policy,
+    /// Where the bot AI runs.
+    pub ai: AiPlacement,
     /// Players, one per bot.
     pub players: Vec<Player<B>>,
     /// Bot sessions.
@@ -100,20 +103,22 @@ pub struct World<B: Backend> {
     scenario: Arc<Scenario>,
 }
 
-/// Runs `scenario` under `policy` and `dispatch` on backend `B`, from the calling thread (the
-/// world thread), and returns what happened.
-pub fn run<B: Backend>(scenario: &Arc<Scenario>, policy: Policy, dispatch: Dispatch) -> Outcome {
-    run_with_trace_cap::<B>(scenario, policy, dispatch, DEFAULT_TRACE_CAP)
+/// Runs `scenario` under `policy`, with the bot AI where `ai` places it and the bot updates
+/// dispatched by `dispatch`, on backend `B`, from the calling thread (the world thread), and
+/// returns what happened.
+pub fn run<B: Backend>(scenario: &Arc<Scenario>, policy: Policy, ai: AiPlacement, dispatch: Dispatch) -> Outcome {
+    run_with_trace_cap::<B>(scenario, policy, ai, dispatch, DEFAULT_TRACE_CAP)
 }
 
 /// [`run`] keeping at most `trace_cap` trace events.
 pub fn run_with_trace_cap<B: Backend>(
     scenario: &Arc<Scenario>,
     policy: Policy,
+    ai: AiPlacement,
     dispatch: Dispatch,
     trace_cap: usize,
 ) -> Outcome {
-    run_with_options::<B>(scenario, policy, dispatch, RunOptions { trace_cap, detect_races: true })
+    run_with_options::<B>(scenario, policy, ai, dispatch, RunOptions { trace_cap, detect_races: true })
 }
 
 /// What a run records besides the server's behaviour.
@@ -130,10 +135,11 @@ pub struct RunOptions {
 pub fn run_with_options<B: Backend>(
     scenario: &Arc<Scenario>,
     policy: Policy,
+    ai: AiPlacement,
     dispatch: Dispatch,
     options: RunOptions,
 ) -> Outcome {
-    let world = Arc::new(World::<B>::new(scenario.clone(), policy, options));
+    let world = Arc::new(World::<B>::new(scenario.clone(), policy, ai, options));
     world.preload();
     let mut pending = Vec::new();
     for tick in 1..=scenario.ticks {
@@ -179,7 +185,7 @@ pub fn undrained_queues<B: Backend>(session: &BotSession<B>) -> Option<(u8, usiz
 }
 
 impl<B: Backend> World<B> {
-    fn new(scenario: Arc<Scenario>, policy: Policy, options: RunOptions) -> Self {
+    fn new(scenario: Arc<Scenario>, policy: Policy, ai: AiPlacement, options: RunOptions) -> Self {
         let n = scenario.players.len();
         // The players that start in a group form one group, when they are two or more (a regular
         // group of one is disbanded, Group.cpp:672-673).
@@ -187,6 +193,7 @@ impl<B: Backend> World<B> {
         let members = if members.count_ones() >= 2 { members } else { 0 };
         World {
             policy,
+            ai,
             players: scenario
                 .players
                 .iter()
@@ -291,6 +298,7 @@ impl<B: Backend> std::fmt::Debug for World<B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("World")
             .field("policy", &self.policy)
+            .field("ai", &self.ai)
             .field("scenario", &self.scenario.name)
             .field("players", &self.players)
             .field("sessions", &self.sessions)
