@@ -160,6 +160,30 @@ named! {
     MapThread => "map-thread",
 }
 
+impl AiPlacement {
+    /// True when a cell pairs this placement with `policy`: the bot worker AI with every packet
+    /// policy (the module as it runs today, whatever fix its packets get); the action queue and
+    /// the map-thread AI with the unguarded seed, complete and map-routing classifiers, the
+    /// designs bot modules ship (the action queue's worker reads go through the `AuraStateCache`
+    /// already, and no design pairs a moved AI with every handler left on the worker or with a
+    /// core lock).
+    pub fn pairs_with(self, policy: Policy) -> bool {
+        match self {
+            AiPlacement::Worker => true,
+            AiPlacement::ActionQueue | AiPlacement::MapThread => {
+                policy.guard == Guard::Unguarded && policy.classifier != ClassifierKind::Unsynchronized
+            }
+        }
+    }
+    /// True when the AI runs on a bot worker (deciding, or deciding and acting).
+    pub fn on_worker(self) -> bool {
+        match self {
+            AiPlacement::Worker | AiPlacement::ActionQueue => true,
+            AiPlacement::MapThread => false,
+        }
+    }
+}
+
 /// A dispatch policy: a classifier, and for the candidate fixes the synchronization they add.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct Policy {
