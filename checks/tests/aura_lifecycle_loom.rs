@@ -34,8 +34,11 @@ fn two_creates_make_two_applications_and_never_trip_174() {
         let ghost = Ghost::new(1, 1_000);
         let auras = Arc::new(UnitAuras::<Loom>::new(0, 4, false));
         let (a, g) = (auras.clone(), ghost.clone());
-        let other = loom::thread::spawn(move || a.spell_hit(Cx::new(&g, Lane::Map { map: 0, tick: 1 })));
-        let mine = auras.spell_hit(Cx::new(&ghost, Lane::Bot { bot: 0, tick: 1 }));
+        let other = loom::thread::spawn(move || {
+            a.spell_hit(Cx::new(&g, Lane::Map { map: 0, tick: 1 }), model::aura::AuraSpell::Invisibility, 0)
+        });
+        let mine =
+            auras.spell_hit(Cx::new(&ghost, Lane::Bot { bot: 0, tick: 1 }), model::aura::AuraSpell::Invisibility, 0);
         let theirs = other.join().unwrap();
         let events = ghost.events();
         let creates = events.iter().filter(|(_, e)| matches!(e, Event::AuraCreated { .. })).count();

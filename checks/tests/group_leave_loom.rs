@@ -64,6 +64,10 @@ fn the_leave_reads_the_other_members_auras_against_its_map_thread() {
         map_update_ticks: vec![2],
         heartbeat_ticks: vec![2],
         logouts: vec![],
+        humans: vec![],
+        creatures: vec![],
+        respawns: vec![],
+        ai: vec![],
     });
     let outcome = run_on_bytes(&scenario, Policy::UNSYNCHRONIZED, Dispatch::FireAndForget, &[], 10_000)
         .expect("within the step cap");

@@ -1,6 +1,9 @@
-//! The aura lifecycle of one unit, for spell 49416: `m_ownedAuras`, `m_appliedAuras`, each
-//! `Aura` with its `m_isRemoved` and its application of the target, each `AuraApplication` with
-//! its `_effectMask`, `_effectsToApply` and remove mode, and `AuraApplication::_HandleEffect`.
+//! The aura lifecycle of one unit (a player or a creature), for the two aura spells the model
+//! knows ([`AuraSpell`]: 49416 and the party buff): `m_ownedAuras`, `m_appliedAuras` (one
+//! container each per unit, shared by both spells as the server's multimaps are), each `Aura`
+//! with its spell, caster, `m_isRemoved` and its application of the target, each
+//! `AuraApplication` with its `_effectMask`, `_effectsToApply` and remove mode, and
+//! `AuraApplication::_HandleEffect`.
 //!
 //! Every read and write of a server field is a separate access ([`Field`]), in the order
 //! of the source; each function cites the lines it stands for (TrinityCore master,
@@ -22,15 +25,71 @@ use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 mod hit;
 mod target_map;
 
+/// Spell 6673 "Battle Shout" (`BATTLE_SHOUT`, the crash-era module's
+/// `BaselineRotationManager.cpp:453`): a warrior's party and raid buff, taken as one
+/// `SPELL_EFFECT_APPLY_AURA` effect on `TARGET_UNIT_CASTER_AREA_RAID` with an attack-power
+/// percentage aura (the spell data is DB2, not in the source tree), in every modelled player's
+/// spellbook. Its hit gives each target in the caster's raid an aura the target owns.
+pub const SPELL_PARTY_BUFF: u32 = 6673;
+
+/// The spells whose auras the model keeps. Each aura object knows its spell and its caster
+/// (`m_spellInfo`, `m_casterGuid`: const once constructed); the unit's containers hold the auras
+/// of both.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+#[repr(u8)]
+pub enum AuraSpell {
+    /// 49416 "Generic Quest Invisibility Detection 1": the `spell_area` autocast, cast by the
+    /// player on itself; its location check is its `spell_area` row.
+    Invisibility = 0,
+    /// 6673 "Battle Shout" ([`SPELL_PARTY_BUFF`]): cast by a player on its party; a
+    /// group buff (`SpellInfo::IsGroupBuff`, SpellInfo.cpp:1850-1866: an effect on the caster's
+    /// area raid), with no location requirement.
+    PartyBuff = 1,
+}
+
+impl AuraSpell {
+    /// The spell of `id`, when the model keeps its auras.
+    pub fn of(id: u32) -> Option<AuraSpell> {
+        match id {
+            crate::player::SPELL_49416 => Some(AuraSpell::Invisibility),
+            SPELL_PARTY_BUFF => Some(AuraSpell::PartyBuff),
+            _ => None,
+        }
+    }
+    /// The spell id.
+    pub fn id(self) -> u32 {
+        match self {
+            AuraSpell::Invisibility => crate::player::SPELL_49416,
+            AuraSpell::PartyBuff => SPELL_PARTY_BUFF,
+        }
+    }
+    /// `SpellInfo::IsGroupBuff`.
+    pub fn is_group_buff(self) -> bool {
+        match self {
+            AuraSpell::Invisibility => false,
+            AuraSpell::PartyBuff => true,
+        }
+    }
+    fn from_slot(slot: u8) -> AuraSpell {
+        if slot == AuraSpell::PartyBuff as u8 {
+            AuraSpell::PartyBuff
+        } else {
+            AuraSpell::Invisibility
+        }
+    }
+}
+
 /// `AuraRemoveMode` values the model uses (0 is `AURA_REMOVE_NONE`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(u32)]
 pub enum RemoveMode {
     /// `AURA_REMOVE_BY_DEFAULT`: no-stack removal, `RemoveAllAuras`, `RemoveAurasDueToSpell`.
     Default = 1,
-    /// `AURA_REMOVE_BY_INTERRUPT`: `UpdateAreaDependentAuras` leaving the area (`CMSG_CANCEL_AURA`'s
-    /// `AURA_REMOVE_BY_CANCEL` never reaches 49416: `Player::cancel_aura`).
+    /// `AURA_REMOVE_BY_INTERRUPT`: `UpdateAreaDependentAuras` leaving the area.
     Interrupt = 2,
+    /// `AURA_REMOVE_BY_CANCEL`: `CMSG_CANCEL_AURA` of the party buff (it never reaches 49416:
+    /// `Player::cancel_aura`).
+    Cancel = 3,
 }
 
 /// One `AuraApplication` of an aura on its target.
@@ -54,20 +113,27 @@ pub struct Aura<B: Backend> {
     static_apps: Field<B>,
 }
 
-/// The auras of one unit (the player): its containers, its aura and application objects, and the
-/// unit modifier the single effect of 49416 changes (SPELL_AURA_MOD_INVISIBILITY_DETECT's amount).
+/// The auras of one unit (a player or a creature): its containers, its aura and application
+/// objects, and the unit values the single effect of each spell changes (49416:
+/// SPELL_AURA_MOD_INVISIBILITY_DETECT's amount; the party buff: its attack-power percentage
+/// modifier, `SetStatPctModifier` into `m_auraPctModifiersGroup`).
 pub struct UnitAuras<B: Backend> {
-    /// The player.
+    /// The unit (a player's index, or a creature's unit index after the players).
     pub player: u8,
-    /// `m_ownedAuras` for 49416: bit `i` when aura `i` is in it.
+    /// `m_ownedAuras`: bit `i` when aura `i` is in it.
     owned: Field<B>,
-    /// `m_appliedAuras` for 49416: bit `a` when application `a` is in it.
+    /// `m_appliedAuras`: bit `a` when application `a` is in it.
     applied: Field<B>,
-    modifier: Field<B>,
+    /// The unit value each spell's effect changes, by [`AuraSpell`].
+    modifiers: [Field<B>; 2],
     auras: Vec<Aura<B>>,
     apps: Vec<AuraApplication<B>>,
     /// The aura each application belongs to (`AuraApplication::_base`, const once constructed).
     base: Vec<AtomicU8>,
+    /// Each aura's spell ([`AuraSpell`] as `u8`) and caster (`m_casterGuid`): const once
+    /// constructed, set before the aura is published in a container.
+    spell: Vec<AtomicU8>,
+    caster: Vec<AtomicU8>,
     /// The candidate fix's mutex of each application's `_HandleEffect` (empty without it).
     effect_locks: Vec<Lock<B, ()>>,
     /// `new UnitAura` / `new AuraApplication`: memory allocation is thread-safe, so these
@@ -94,7 +160,7 @@ impl<B: Backend> UnitAuras<B> {
             player,
             owned: Field::new(Site::OwnedAuras, player, 0, 0),
             applied: Field::new(Site::AppliedAuras, player, 0, 0),
-            modifier: Field::new(Site::Modifier, player, 0, 0),
+            modifiers: [Field::new(Site::Modifier, player, 0, 0), Field::new(Site::StatModifier, player, 0, 0)],
             auras: (0..capacity as u8)
                 .map(|i| Aura {
                     removed: Field::new(Site::AuraRemoved, player, i, 0),
@@ -112,6 +178,8 @@ impl<B: Backend> UnitAuras<B> {
                 })
                 .collect(),
             base: (0..apps).map(|_| AtomicU8::new(0)).collect(),
+            spell: (0..capacity).map(|_| AtomicU8::new(0)).collect(),
+            caster: (0..capacity).map(|_| AtomicU8::new(player)).collect(),
             effect_locks: if effect_lock {
                 (0..apps as u8)
                     .map(|a| Lock::new(LockId { kind: LockKind::HandleEffect, owner: player, index: a }, ()))
@@ -145,10 +213,36 @@ impl<B: Backend> UnitAuras<B> {
         cx.ghost.container_exit(cx.lane, self.player, which);
     }
 
-    /// `Unit::HasAura(49416)` (Unit.cpp:4903-4906 → `GetAuraApplication`): any application of
+    /// The spell of aura `aura`.
+    fn spell_of(&self, aura: u8) -> AuraSpell {
+        AuraSpell::from_slot(self.spell[aura as usize].load(Relaxed))
+    }
+
+    /// The auras of `spell` among the bits of `owned` (an `m_ownedAuras` value).
+    fn auras_of(&self, owned: u32, spell: AuraSpell) -> u32 {
+        bits(owned).filter(|&i| self.spell_of(i) == spell).fold(0, |m, i| m | 1 << i)
+    }
+
+    /// The applications of `spell`'s auras among the bits of `applied` (an `m_appliedAuras` value).
+    fn apps_of(&self, applied: u32, spell: AuraSpell) -> u32 {
+        bits(applied)
+            .filter(|&a| self.spell_of(self.base[a as usize].load(Relaxed)) == spell)
+            .fold(0, |m, a| m | 1 << a)
+    }
+
+    /// A walk of `m_appliedAuras` that only reads it (`Map::Update`'s look for the casters of
+    /// the auras applied on a player, Map.cpp:743-752).
+    pub fn read_applied(&self, cx: Cx) {
+        let _ = self.applied.read(cx);
+    }
+
+    /// `Unit::HasAura(spell)` (Unit.cpp:4903-4906 → `GetAuraApplication`): any application of
     /// the spell in `m_appliedAuras`.
-    pub fn has_aura(&self, cx: Cx) -> bool {
-        self.applied.read_as(cx, |v| Event::HasAura { player: self.player, present: v != 0 }) != 0
+    pub fn has_aura(&self, cx: Cx, spell: AuraSpell) -> bool {
+        let v = self.applied.read(cx);
+        let present = self.apps_of(v, spell) != 0;
+        cx.event(Event::HasAura { player: self.player, spell: spell.id(), present });
+        present
     }
 
     /// `Aura::Create` → `new UnitAura` (SpellAuras.cpp:435, 2514-2521) → `Unit::_AddAura`
@@ -157,8 +251,10 @@ impl<B: Backend> UnitAuras<B> {
     /// returns null, SpellAuras.cpp:438-439); then `AddStaticApplication` of the owner (442-450),
     /// and again no aura when removed (465-466). The aura is in `m_ownedAuras` before its owner
     /// is in `_staticApplications`: an `UpdateTargetMap` between the two finds no target.
-    fn create_aura(&self, cx: Cx) -> Step<Option<u8>> {
+    fn create_aura(&self, cx: Cx, spell: AuraSpell, caster: u8) -> Step<Option<u8>> {
         let i = Self::alloc(&self.next_aura, self.auras.len());
+        self.spell[i as usize].store(spell as u8, Relaxed);
+        self.caster[i as usize].store(caster, Relaxed);
         cx.ghost.aura_created(cx.lane, self.player, i);
         self.modify(cx, Container::Owned, i, true);
         self.remove_no_stack(cx, Container::Owned, i)?;
@@ -174,20 +270,23 @@ impl<B: Backend> UnitAuras<B> {
     }
 
     /// `Unit::_RemoveNoStackAurasDueToAura` (Unit.cpp:3814-3832): every other aura of the
-    /// container that cannot stack with the new one goes. Two auras of 49416 from the same caster
-    /// never stack, so every other one goes: owned ones by `RemoveOwnedAuras` (3828-3829),
-    /// applied ones by `RemoveAppliedAuras` (3830-3831). `index` is the new aura (owned) or the
-    /// new application (applied).
+    /// container that cannot stack with the new one goes. Two auras of one spell from the same
+    /// caster never stack, and auras of different spells always do (each run casts each buff
+    /// from one caster on a target), so every other aura of the same spell goes: owned ones by
+    /// `RemoveOwnedAuras` (3828-3829), applied ones by `RemoveAppliedAuras` (3830-3831). `index`
+    /// is the new aura (owned) or the new application (applied).
     fn remove_no_stack(&self, cx: Cx, which: Container, index: u8) -> Step {
         match which {
             Container::Owned => {
-                let others = self.owned.read(cx) & !(1 << index);
+                let spell = self.spell_of(index);
+                let others = self.auras_of(self.owned.read(cx), spell) & !(1 << index);
                 for j in bits(others) {
                     self.remove_owned_aura(cx, j, RemoveMode::Default)?;
                 }
             }
             Container::Applied => {
-                let others = self.applied.read(cx) & !(1 << index);
+                let spell = self.spell_of(self.base[index as usize].load(Relaxed));
+                let others = self.apps_of(self.applied.read(cx), spell) & !(1 << index);
                 for b in bits(others) {
                     self.remove_applied(cx, b, RemoveMode::Default)?;
                 }
@@ -340,21 +439,26 @@ impl<B: Backend> UnitAuras<B> {
         let stored = if apply { mask | bit } else { mask & !bit };
         a.effect_mask.write_as(cx, stored, Event::EffectStore { player: p, app, mask: stored });
         if apply {
-            cx.ghost.effect_applied(cx.lane, p, app, self.base[app as usize].load(Relaxed));
+            let aura = self.base[app as usize].load(Relaxed);
+            cx.ghost.effect_applied(cx.lane, p, app, aura, self.spell_of(aura) as u8);
         } else {
             cx.ghost.effect_removed(p, app);
         }
-        let v = self.modifier.read(cx);
+        let modifier = &self.modifiers[self.spell_of(self.base[app as usize].load(Relaxed)) as usize];
+        let v = modifier.read(cx);
         let v = if apply { v.wrapping_add(1) } else { v.wrapping_sub(1) };
-        self.modifier.write_as(cx, v, Event::Modifier { player: p, value: v });
+        modifier.write_as(cx, v, Event::Modifier { player: p, value: v });
         Ok(())
     }
 
-    /// Every owned aura of 49416 through `RemoveOwnedAura(iter, mode)` (Unit.cpp:3850-3869). What
-    /// `UpdateAreaDependentAuras` does to auras whose location check fails (Player.cpp:27168-27175,
-    /// `AURA_REMOVE_BY_INTERRUPT`; 49416's location check is its `spell_area` row).
-    pub fn remove_owned(&self, cx: Cx, mode: RemoveMode) -> Step {
-        let owned = self.owned.read(cx);
+    /// Every owned aura of `spell` through `RemoveOwnedAura(iter, mode)` (Unit.cpp:3850-3869).
+    /// What `UpdateAreaDependentAuras` does to auras whose location check fails
+    /// (Player.cpp:27168-27175, `AURA_REMOVE_BY_INTERRUPT`; 49416's location check is its
+    /// `spell_area` row, the party buff has none), and `HandleCancelAuraOpcode`'s
+    /// `RemoveOwnedAura(spellId, ObjectGuid::Empty, AURA_REMOVE_BY_CANCEL)`
+    /// (SpellHandler.cpp:310) of the party buff.
+    pub fn remove_owned(&self, cx: Cx, spell: AuraSpell, mode: RemoveMode) -> Step {
+        let owned = self.auras_of(self.owned.read(cx), spell);
         for i in bits(owned) {
             self.remove_owned_aura(cx, i, mode)?;
         }
@@ -367,13 +471,13 @@ impl<B: Backend> UnitAuras<B> {
     /// `RemoveOwnedAura(iter)` (4665), each aura `caster` cast that is a group buff (4663,
     /// `SpellInfo::IsGroupBuff`, SpellInfo.cpp:1850-1866: an effect targeting the party or raid).
     /// 49416 is cast by the player itself (the `spell_area` autocast) with a self target, so it is
-    /// neither: the walk reads the container and removes nothing.
+    /// neither: the walk removes only the party buffs `caster` cast.
     pub fn remove_group_buffs_from(&self, cx: Cx, caster: u8) -> Step {
         let p = self.player;
         let owned = self.owned.read_as(cx, |v| Event::GroupBuffWalk { player: p, caster, auras: v.count_ones() as u8 });
-        // Every aura of 49416 is the player's own autocast: `GetCasterGUID()` is the player.
-        let (aura_caster, is_group_buff) = (p, false);
         for i in bits(owned) {
+            let (aura_caster, is_group_buff) =
+                (self.caster[i as usize].load(Relaxed), self.spell_of(i).is_group_buff());
             if aura_caster == caster && is_group_buff {
                 self.remove_owned_aura(cx, i, RemoveMode::Default)?;
             }
@@ -381,10 +485,10 @@ impl<B: Backend> UnitAuras<B> {
         Ok(())
     }
 
-    /// `Unit::RemoveAurasDueToSpell(49416)` (Unit.cpp:4073-4087): every application of the spell
+    /// `Unit::RemoveAurasDueToSpell(spell)` (Unit.cpp:4073-4087): every application of the spell
     /// in `m_appliedAuras` through `RemoveAura(iter)` (4081).
-    pub fn remove_auras_due_to_spell(&self, cx: Cx, mode: RemoveMode) -> Step {
-        let applied = self.applied.read(cx);
+    pub fn remove_auras_due_to_spell(&self, cx: Cx, spell: AuraSpell, mode: RemoveMode) -> Step {
+        let applied = self.apps_of(self.applied.read(cx), spell);
         for a in bits(applied) {
             self.remove_applied(cx, a, mode)?;
         }
@@ -411,13 +515,14 @@ impl<B: Backend> UnitAuras<B> {
         Ok(())
     }
 
-    /// The final values the invariants look at: (`HasAura`, the modifier, each application's
-    /// `_effectMask`).
+    /// The final values the invariants look at: (`HasAura(49416)`, the sum of both spells'
+    /// modifiers, every application's `_effectMask` by index). Each spell's modifier counts its
+    /// applied effects, so the sum counts every applied effect, as the ghost does.
     pub fn snapshot(&self) -> (bool, u32, Vec<u32>) {
         let used = (self.next_app.load(Relaxed) as usize).min(self.apps.len());
         (
-            self.applied.final_value() != 0,
-            self.modifier.final_value(),
+            self.apps_of(self.applied.final_value(), AuraSpell::Invisibility) != 0,
+            self.modifiers.iter().map(|m| m.final_value()).fold(0u32, u32::wrapping_add),
             self.apps[..used].iter().map(|a| a.effect_mask.final_value()).collect(),
         )
     }
@@ -458,10 +563,12 @@ impl<B: Backend> std::fmt::Debug for UnitAuras<B> {
             .field("player", &self.player)
             .field("owned", &self.owned)
             .field("applied", &self.applied)
-            .field("modifier", &self.modifier)
+            .field("modifiers", &self.modifiers)
             .field("auras", &self.auras)
             .field("apps", &self.apps)
             .field("base", &self.base)
+            .field("spell", &self.spell)
+            .field("caster", &self.caster)
             .field("effect_locks", &self.effect_locks)
             .field("next_aura", &self.next_aura)
             .field("next_app", &self.next_app)

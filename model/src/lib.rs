@@ -47,9 +47,12 @@
 #[macro_use]
 pub mod named;
 
+pub mod ai;
 pub mod aura;
 pub mod classifier;
+pub mod combat;
 pub mod crash;
+pub mod creature;
 pub mod field;
 pub mod group;
 pub mod lane;

@@ -6,7 +6,8 @@
 //! another file is named. Every field is a plain server field ([`Field`]): none of these
 //! paths takes a lock in the server, so none does here.
 
-use crate::aura::{RemoveMode, UnitAuras};
+use crate::aura::{AuraSpell, RemoveMode, UnitAuras};
+use crate::combat::Combat;
 use crate::crash::{Crash, Step};
 use crate::field::Field;
 use crate::opcodes::Opcode;
@@ -23,9 +24,10 @@ pub const AREA_4756: u32 = 4756;
 /// A neighbouring area with no `spell_area` row for 49416.
 pub const AREA_4755: u32 = 4755;
 pub use crate::quest::{QUEST_14078, QUEST_14099};
-/// The spells every modelled player knows (a priest's Power Word: Fortitude). 49416 is not one
-/// of them: it is never learned.
-pub const SPELLBOOK: [u32; 1] = [21562];
+/// The spells every modelled player knows: Power Word: Fortitude (21562, a spell the model keeps
+/// no aura of) and Battle Shout ([`crate::aura::SPELL_PARTY_BUFF`], the warrior helper's party
+/// buff). 49416 is not one of them: it is never learned.
+pub const SPELLBOOK: [u32; 2] = [21562, crate::aura::SPELL_PARTY_BUFF];
 /// The `diff` of each modelled map update, in milliseconds: `MapUpdateInterval`'s default
 /// (World.cpp:740; `MapManager::Update` passes the time since the last map update,
 /// MapManager.cpp:327-360). It is far below `UPDATE_TARGET_MAP_INTERVAL` (500 ms): an aura's
@@ -39,8 +41,10 @@ pub struct Player<B: Backend> {
     pub id: u8,
     /// The map the player is on.
     pub map: u8,
-    /// The player's auras of 49416.
+    /// The player's auras (49416 and the party buff).
     pub auras: UnitAuras<B>,
+    /// The player's combat state (references, attackers, victim).
+    pub combat: Combat<B>,
     /// `m_inWorld` (`IsInWorld`).
     in_world: Field<B>,
     /// The area of the current position.
@@ -97,6 +101,7 @@ impl<B: Backend> Player<B> {
             id,
             map: start.map,
             auras: UnitAuras::new(id, aura_capacity, effect_lock),
+            combat: Combat::new(id),
             in_world: Field::new(Site::InWorld, id, 0, 1),
             area: Field::new(Site::Position, id, 0, start.area),
             area_update_id: Field::new(Site::AreaUpdateId, id, 0, start.area_update_id),
@@ -124,10 +129,11 @@ impl<B: Backend> Player<B> {
         Ok(self.in_world.read(cx) != 0)
     }
 
-    /// `HasAura(spell)`. Only 49416 has auras in the model.
+    /// `HasAura(spell)`. Only 49416 and the party buff have auras in the model (any other spell
+    /// is never applied: false, with no read).
     pub fn has_aura(&self, cx: Cx, spell: u32) -> Step<bool> {
         self.touch(cx)?;
-        Ok(spell == SPELL_49416 && self.auras.has_aura(cx))
+        Ok(AuraSpell::of(spell).is_some_and(|s| self.auras.has_aura(cx, s)))
     }
 
     /// A cast request from a packet (`CMSG_CAST_SPELL` and the other spell-capable handlers).
@@ -135,16 +141,15 @@ impl<B: Backend> Player<B> {
     /// which runs `ExecutePendingSpellCastRequest` at once when nothing is being cast
     /// (Player.cpp:32308-32319); that drops a spell the player does not know (`// check known
     /// spell`, `HasActiveSpell`, 32374-32397) before any aura is touched and before
-    /// `Spell::prepare`. A known spell other than 49416 reaches `spell->prepare(targets)` (32451:
-    /// [`Player::prepare`]) and otherwise only writes player state.
-    pub fn cast_request(&self, cx: Cx, spell: u32) -> Step {
+    /// `Spell::prepare`: false for a dropped cast. A known spell reaches `spell->prepare(targets)`
+    /// (32451) and its hits (the world's `cast_spell`: the party buff's on the caster's party).
+    pub fn cast_request(&self, cx: Cx, spell: u32) -> Step<bool> {
         self.touch(cx)?;
         if !SPELLBOOK.contains(&spell) {
             cx.event(Event::CastDropped { player: self.id, spell });
-            return Ok(());
+            return Ok(false);
         }
-        self.prepare(cx);
-        self.write_state(cx)
+        Ok(true)
     }
 
     /// `CastSpell(this, 49416, true)`: a triggered cast skips the spellbook, goes through
@@ -152,7 +157,7 @@ impl<B: Backend> Player<B> {
     fn autocast(&self, cx: Cx) -> Step {
         cx.event(Event::Autocast { player: self.id });
         self.prepare(cx);
-        self.auras.spell_hit(cx)
+        self.auras.spell_hit(cx, AuraSpell::Invisibility, self.id)
     }
 
     /// What `Spell::prepare` does to the caster's `m_Events` (Spell.cpp:3456-3458): `new
@@ -201,14 +206,16 @@ impl<B: Backend> Player<B> {
     /// touched), and a spell with `SPELL_ATTR0_NO_AURA_CANCEL` is left alone (292-293). Every
     /// spell a `spell_area` row autocasts gets that attribute at load (`LoadSpellAreas`,
     /// Spells/SpellMgr.cpp:2333-2337), 49416 among them: its cancel reads no player field and
-    /// changes nothing. Other spells reach `RemoveOwnedAura(.., AURA_REMOVE_BY_CANCEL)` (310),
-    /// which only writes player state here.
+    /// changes nothing. Other spells reach `RemoveOwnedAura(spellId, ObjectGuid::Empty,
+    /// AURA_REMOVE_BY_CANCEL)` (310): the party buff's auras the player owns go; for a spell the
+    /// model keeps no aura of, it only writes player state.
     pub fn cancel_aura(&self, cx: Cx, spell: u32) -> Step {
         self.touch(cx)?;
-        if spell == SPELL_49416 {
-            return Ok(());
+        match AuraSpell::of(spell) {
+            Some(AuraSpell::Invisibility) => Ok(()),
+            Some(AuraSpell::PartyBuff) => self.auras.remove_owned(cx, AuraSpell::PartyBuff, RemoveMode::Cancel),
+            None => self.write_state(cx),
         }
-        self.write_state(cx)
     }
 
     /// A movement packet's new position (`UpdatePosition`, MovementHandler.cpp:550).
@@ -268,7 +275,7 @@ impl<B: Backend> Player<B> {
     fn update_area_dependent_auras(&self, cx: Cx, area: u32) -> Step {
         let fits = self.fits_row(cx, area);
         if !fits {
-            return self.auras.remove_owned(cx, RemoveMode::Interrupt);
+            return self.auras.remove_owned(cx, AuraSpell::Invisibility, RemoveMode::Interrupt);
         }
         if !self.has_aura(cx, SPELL_49416)? {
             self.autocast(cx)?;
@@ -312,7 +319,7 @@ impl<B: Backend> Player<B> {
             }
             Ok(())
         } else {
-            self.auras.remove_auras_due_to_spell(cx, RemoveMode::Default)
+            self.auras.remove_auras_due_to_spell(cx, AuraSpell::Invisibility, RemoveMode::Default)
         }
     }
 
@@ -382,6 +389,7 @@ impl<B: Backend> std::fmt::Debug for Player<B> {
             .field("id", &self.id)
             .field("map", &self.map)
             .field("auras", &self.auras)
+            .field("combat", &self.combat)
             .field("in_world", &self.in_world)
             .field("area", &self.area)
             .field("area_update_id", &self.area_update_id)

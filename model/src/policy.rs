@@ -141,14 +141,20 @@ pub enum AiPlacement {
     /// `AuraStateCache`.
     ActionQueue,
     /// Inside `Player::Update` on the player's map thread, as mod-playerbots runs its AI
-    /// (`PlayerScript::OnPlayerAfterUpdate` → `PlayerbotAI::UpdateAI`) and TrinityCore runs
-    /// creature AI: no bot worker runs AI.
+    /// (`PlayerScript::OnPlayerAfterUpdate` → `PlayerbotAI::UpdateAI`, Playerbots.cpp:201-205)
+    /// and TrinityCore runs creature AI: no bot worker runs AI. Every action runs there, group
+    /// operations included (mod-playerbots before its pull request #1816).
     MapThread,
+    /// The map-thread AI with its world-global actions (group operations) queued to the world
+    /// thread: mod-playerbots since pull request #1816 ("Add thread safety for group
+    /// operations": `PlayerbotWorldThreadProcessor`, drained in `WorldScript::OnUpdate`,
+    /// Playerbots.cpp:401-404).
+    MapThreadGroupQueue,
 }
 
 named! {
     impl AiPlacement {
-        /// All three, in report order.
+        /// All four, in report order.
         const ALL;
         /// Name.
         fn name;
@@ -158,6 +164,7 @@ named! {
     Worker => "worker",
     ActionQueue => "action-queue",
     MapThread => "map-thread",
+    MapThreadGroupQueue => "map-thread+group-queue",
 }
 
 impl AiPlacement {
@@ -170,7 +177,7 @@ impl AiPlacement {
     pub fn pairs_with(self, policy: Policy) -> bool {
         match self {
             AiPlacement::Worker => true,
-            AiPlacement::ActionQueue | AiPlacement::MapThread => {
+            AiPlacement::ActionQueue | AiPlacement::MapThread | AiPlacement::MapThreadGroupQueue => {
                 policy.guard == Guard::Unguarded && policy.classifier != ClassifierKind::Unsynchronized
             }
         }
@@ -179,8 +186,25 @@ impl AiPlacement {
     pub fn on_worker(self) -> bool {
         match self {
             AiPlacement::Worker | AiPlacement::ActionQueue => true,
-            AiPlacement::MapThread => false,
+            AiPlacement::MapThread | AiPlacement::MapThreadGroupQueue => false,
         }
+    }
+    /// True when the AI runs inside `Player::Update` on the map thread.
+    pub fn on_map_thread(self) -> bool {
+        !self.on_worker()
+    }
+    /// True when `action` is queued for the world thread instead of done where the AI runs.
+    pub fn queues(self, action: crate::ai::AiAction) -> bool {
+        match self {
+            AiPlacement::ActionQueue => true,
+            AiPlacement::MapThreadGroupQueue => action.is_world_global(),
+            AiPlacement::Worker | AiPlacement::MapThread => false,
+        }
+    }
+    /// True when the bot dispatch mode changes nothing for `policy`: no bot worker runs at all
+    /// (map routing with the AI on the map thread).
+    pub fn dispatch_irrelevant(self, policy: Policy) -> bool {
+        policy.routes_by_map() && self.on_map_thread()
     }
 }
 

@@ -1,9 +1,10 @@
 //! The scenarios, each a value any backend runs ([`crate::world::run`]).
 //!
-//! The six small ones fit loom (at most [`LOOM_MAX_THREADS`] threads including the world thread,
+//! The nine small ones fit loom (at most [`LOOM_MAX_THREADS`] threads including the world thread,
 //! see [`Scenario::threads`]: [`ScenarioName::is_small`] asks the built scenario); `seed-load` is
 //! for shuttle and std.
 
+use crate::ai::AiAction;
 use crate::opcodes::{HandlerKind, Opcode, Payload};
 use crate::player::{PlayerStart, AREA_4755, AREA_4756, QUEST_14078, SPELL_49416};
 use crate::quest::QuestStatus as Q;
@@ -31,7 +32,20 @@ pub enum ScenarioName {
     /// the races between two bots' workers, explored exhaustively rather than only sampled in
     /// `seed-load`.
     GroupLeave,
-    /// Many bots and maps, mixed traffic drawn from the opcode table.
+    /// Two bots, the two members of one group, on one map with a creature; each bot's AI attacks
+    /// it in tick 1 (the rotation's `SetInCombatWith` both ways and `Attack`), in the tick whose
+    /// map update also updates the creature.
+    AttackCreature,
+    /// A bot and a human player, the two members of one group, on one map; the bot's AI keeps
+    /// the party buff up (`if (!HasAura && HasSpell) CastSpell`) in both ticks, its hit landing
+    /// on both players, while the map update of tick 2 updates both players' auras.
+    PartyBuff,
+    /// Two bots, the two members of one group, on two maps; each bot's AI leaves the group in
+    /// tick 1, whose map updates run both maps at once: the group is world-global state two map
+    /// threads (or two workers) reach together.
+    GroupTwoMaps,
+    /// Many bots and maps, mixed traffic drawn from the opcode table, AI actions drawn from the
+    /// AI's table.
     SeedLoad,
 }
 
@@ -50,6 +64,9 @@ named! {
     CastThenMove => "cast-then-move",
     MixedPlaces => "mixed-places",
     GroupLeave => "group-leave",
+    AttackCreature => "attack-creature",
+    PartyBuff => "party-buff",
+    GroupTwoMaps => "group-two-maps",
     SeedLoad => "seed-load",
 }
 
@@ -82,6 +99,10 @@ impl ScenarioName {
             map_update_ticks: vec![2],
             heartbeat_ticks: vec![2],
             logouts: vec![],
+            humans: vec![],
+            creatures: vec![],
+            respawns: vec![],
+            ai: vec![],
         };
         let cast = (Opcode::CMSG_CAST_SPELL, Payload { spell: SPELL_49416, ..Payload::default() });
         match self {
@@ -143,6 +164,77 @@ impl ScenarioName {
                     map_update_ticks: vec![],
                     heartbeat_ticks: vec![],
                     logouts: vec![],
+                    humans: vec![],
+                    creatures: vec![],
+                    respawns: vec![],
+                    ai: vec![],
+                }
+            }
+            // Two group members on map 0 with creature c0; each AI attacks c0 in tick 1. The map
+            // timer fires on tick 1 (the creature's update), which runs before the bot
+            // manager's update of the tick: the two workers meet each other on the creature, and a
+            // map-thread AI runs inside that map update. One tick keeps it to four threads.
+            ScenarioName::AttackCreature => {
+                let start =
+                    PlayerStart { area: AREA_4755, area_update_id: AREA_4755, in_group: true, ..start(Q::None) };
+                let attack = vec![vec![AiAction::Attack { creature: 0 }]];
+                Scenario {
+                    name: self.name().to_string(),
+                    maps: 1,
+                    players: vec![start, start],
+                    traffic: vec![vec![], vec![]],
+                    ticks: 1,
+                    map_update_ticks: vec![1],
+                    heartbeat_ticks: vec![],
+                    logouts: vec![],
+                    humans: vec![],
+                    creatures: vec![0],
+                    respawns: vec![],
+                    ai: vec![attack.clone(), attack],
+                }
+            }
+            // Bot p0 and human p1, one group, map 0, area 4755 with neither quest (no 49416). The
+            // bot's AI keeps the party buff up in ticks 1 and 2; the map timer fires on tick 2:
+            // the buff's first cast (tick 1) can still run when tick 2's map update runs both
+            // players' `_UpdateSpells`, which apply the new auras by `UpdateTargetMap`.
+            ScenarioName::PartyBuff => {
+                let start =
+                    PlayerStart { area: AREA_4755, area_update_id: AREA_4755, in_group: true, ..start(Q::None) };
+                Scenario {
+                    name: self.name().to_string(),
+                    maps: 1,
+                    players: vec![start, start],
+                    traffic: vec![vec![], vec![]],
+                    ticks: 2,
+                    map_update_ticks: vec![2],
+                    heartbeat_ticks: vec![],
+                    logouts: vec![],
+                    humans: vec![1],
+                    creatures: vec![],
+                    respawns: vec![],
+                    ai: vec![vec![vec![AiAction::KeepBuff], vec![AiAction::KeepBuff]], vec![]],
+                }
+            }
+            // Two group members, p0 on map 0 and p1 on map 1; each AI leaves the group in tick 1
+            // (the first leave disbands the group of two and deletes it, as in `group-leave`).
+            // Both maps update in tick 1: five threads with the bot workers.
+            ScenarioName::GroupTwoMaps => {
+                let start =
+                    PlayerStart { area: AREA_4755, area_update_id: AREA_4755, in_group: true, ..start(Q::None) };
+                let leave = vec![vec![AiAction::LeaveGroup]];
+                Scenario {
+                    name: self.name().to_string(),
+                    maps: 2,
+                    players: vec![start, PlayerStart { map: 1, ..start }],
+                    traffic: vec![vec![], vec![]],
+                    ticks: 1,
+                    map_update_ticks: vec![1],
+                    heartbeat_ticks: vec![],
+                    logouts: vec![],
+                    humans: vec![],
+                    creatures: vec![],
+                    respawns: vec![],
+                    ai: vec![leave.clone(), leave],
                 }
             }
             ScenarioName::SeedLoad => seed_load(SEED_LOAD_BOTS, SEED_LOAD_TICKS, SEED_LOAD_PER_TICK),
@@ -184,6 +276,18 @@ pub struct Scenario {
     pub heartbeat_ticks: Vec<u32>,
     /// `(tick, bot)`: the bot logs out in that tick's `UpdateSessions`.
     pub logouts: Vec<(u32, u8)>,
+    /// The players that are human (not bots): no bot session, no AI, no traffic; they stand in
+    /// the world, in a group, on a map.
+    pub humans: Vec<u8>,
+    /// The creatures, by the map each is on (creature `c` is unit
+    /// [`crate::creature::CREATURE_BASE`] + `c`).
+    pub creatures: Vec<u8>,
+    /// `(tick, creature)`: the creature is not on its map before that tick's map update, whose
+    /// `ProcessRespawns` adds it (into `_objectsStore`).
+    pub respawns: Vec<(u32, u8)>,
+    /// `ai[bot][t - 1]`: what bot `bot`'s AI does in its update of tick `t`, besides its reads
+    /// and the packets it sends (empty: it only reads).
+    pub ai: Vec<Vec<Vec<AiAction>>>,
 }
 
 impl Scenario {
@@ -196,7 +300,15 @@ impl Scenario {
     pub fn threads(&self) -> usize {
         let map_threads =
             self.map_update_ticks.iter().filter(|&&t| t >= 1 && t <= self.ticks).count() * self.maps as usize;
-        1 + map_threads + self.ticks as usize * self.players.len()
+        1 + map_threads + self.ticks as usize * (self.players.len() - self.humans.len())
+    }
+    /// What `bot`'s AI does in its update of tick `tick`.
+    pub fn ai_actions(&self, bot: usize, tick: u32) -> &[AiAction] {
+        self.ai.get(bot).and_then(|t| t.get(tick as usize - 1)).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+    /// Total AI actions the bots take.
+    pub fn ai_action_count(&self) -> usize {
+        self.ai.iter().flatten().map(|v| v.len()).sum()
     }
     /// Total packets the bots send.
     pub fn packet_count(&self) -> usize {
@@ -248,6 +360,18 @@ impl SplitMix {
 
 /// The fixed seed of `seed-load`'s traffic.
 pub const SEED_LOAD_SEED: u64 = 0x5EED_4941_6000_0001;
+/// The fixed seed of `seed-load`'s AI actions (a stream of its own: the traffic stays the same).
+pub const SEED_LOAD_AI_SEED: u64 = 0x5EED_4941_6000_00A1;
+
+/// One bot's AI actions for one tick of the `seed-load` mix: a third keep the party buff up, a
+/// third attack the creature of the bot's map (creature `map`), a third only read.
+pub fn mixed_ai(rng: &mut SplitMix, map: u8) -> Vec<AiAction> {
+    match rng.below(3) {
+        0 => vec![AiAction::KeepBuff],
+        1 => vec![AiAction::Attack { creature: map }],
+        _ => vec![],
+    }
+}
 
 /// One packet of the `seed-load` mix.
 pub fn mixed_packet(rng: &mut SplitMix) -> (Opcode, Payload) {
@@ -287,9 +411,9 @@ pub fn mixed_packet(rng: &mut SplitMix) -> (Opcode, Payload) {
 pub const SEED_LOAD_QUESTS: [(Q, Q); 4] =
     [(Q::Rewarded, Q::None), (Q::None, Q::None), (Q::Complete, Q::None), (Q::Rewarded, Q::Complete)];
 
-/// `seed-load`: `bots` bots on two maps, `ticks` ticks of `per_tick` packets each, the map timer
-/// firing every tick with heartbeats every other tick, and the last bot logging out in the last
-/// tick.
+/// `seed-load`: `bots` bots on two maps with a creature each, `ticks` ticks of `per_tick`
+/// packets and one draw of AI actions each, the map timer firing every tick with heartbeats every
+/// other tick, and the last bot logging out in the last tick.
 pub fn seed_load(bots: usize, ticks: u32, per_tick: usize) -> Scenario {
     let mut rng = SplitMix(SEED_LOAD_SEED);
     let players = (0..bots)
@@ -307,6 +431,8 @@ pub fn seed_load(bots: usize, ticks: u32, per_tick: usize) -> Scenario {
     let traffic = (0..bots)
         .map(|_| (0..ticks).map(|_| (0..per_tick).map(|_| mixed_packet(&mut rng)).collect()).collect())
         .collect();
+    let mut ai_rng = SplitMix(SEED_LOAD_AI_SEED);
+    let ai = (0..bots).map(|i| (0..ticks).map(|_| mixed_ai(&mut ai_rng, (i % 2) as u8)).collect()).collect();
     Scenario {
         name: ScenarioName::SeedLoad.name().to_string(),
         maps: 2,
@@ -316,6 +442,12 @@ pub fn seed_load(bots: usize, ticks: u32, per_tick: usize) -> Scenario {
         map_update_ticks: (1..=ticks).collect(),
         heartbeat_ticks: (1..=ticks).filter(|t| t % 2 == 0).collect(),
         logouts: vec![(ticks, (bots - 1) as u8)],
+        humans: vec![],
+        // One creature on each map (creature `m` on map `m`); map 1's respawns in tick 3 (its
+        // `_objectsStore` insert on the map thread, against the workers' lookups).
+        creatures: vec![0, 1],
+        respawns: vec![(3, 1)],
+        ai,
     }
 }
 
@@ -332,7 +464,7 @@ mod tests {
             assert_eq!(name.is_small(), threads <= LOOM_MAX_THREADS, "{}: {threads} threads", name.name());
         }
         let small = ScenarioName::small();
-        assert_eq!(small, ScenarioName::ALL[..6], "the six small scenarios, in ALL order");
+        assert_eq!(small, ScenarioName::ALL[..9], "the nine small scenarios, in ALL order");
         assert!(!ScenarioName::SeedLoad.is_small());
     }
 }

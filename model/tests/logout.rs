@@ -36,6 +36,10 @@ fn scenario() -> Arc<Scenario> {
         map_update_ticks: vec![1, 2],
         heartbeat_ticks: vec![],
         logouts: vec![(2, 0)],
+        humans: vec![],
+        creatures: vec![],
+        respawns: vec![],
+        ai: vec![],
     })
 }
 

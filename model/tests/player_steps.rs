@@ -75,7 +75,10 @@ fn the_next_map_update_applies_a_created_aura_once() {
     let ghost = Ghost::new(1, 10_000);
     let player = player_in_4755(true);
     let worker = Cx::new(&ghost, Lane::Bot { bot: 0, tick: 1 });
-    assert_eq!(player.auras.try_refresh_or_create(worker).unwrap(), Some((0, false)));
+    assert_eq!(
+        player.auras.try_refresh_or_create(worker, model::aura::AuraSpell::Invisibility, 0).unwrap(),
+        Some((0, false))
+    );
     assert_eq!(player.aura_snapshot(), (false, 0, vec![]), "created, not applied");
     let map = |tick| map_cx(&ghost, tick);
     player.update(map(2), false).unwrap();
@@ -102,8 +105,8 @@ fn the_next_map_update_applies_a_created_aura_once() {
 fn a_refresh_re_handles_without_changing_the_modifier() {
     let ghost = Ghost::new(1, 1_000);
     let player = player_in_4755(true);
-    player.auras.spell_hit(Cx::new(&ghost, Lane::World)).unwrap();
-    player.auras.spell_hit(Cx::new(&ghost, Lane::World)).unwrap();
+    player.auras.spell_hit(Cx::new(&ghost, Lane::World), model::aura::AuraSpell::Invisibility, 0).unwrap();
+    player.auras.spell_hit(Cx::new(&ghost, Lane::World), model::aura::AuraSpell::Invisibility, 0).unwrap();
     assert_eq!(count(&ghost, |e| matches!(e, Event::StackRefresh { player: 0, aura: 0 })), 1);
     let reapplied = count(&ghost, |e| matches!(e, Event::Reapply { player: 0, app: 0, mode: 0 }));
     assert_eq!(reapplied, 1, "ChangeAmount re-handled the applied effect once: {:?}", events(&ghost));
@@ -111,7 +114,8 @@ fn a_refresh_re_handles_without_changing_the_modifier() {
     assert_eq!(player.aura_snapshot(), (true, 1, vec![1]));
 }
 
-/// A cast request of a known spell reaches `Spell::prepare`, which adds the spell's
+/// A cast request of a known spell passes the known-spell check and reaches `Spell::prepare`,
+/// which adds the spell's
 /// `SpellEvent` to the caster's `m_Events` (Spell.cpp:3457-3458); the next map update runs it
 /// (`WorldObject::Update` → `m_Events.Update`, Object.cpp:255) and leaves the processor empty. A
 /// request of 49416 is dropped at the known-spell check before `prepare`: nothing is added.
@@ -120,9 +124,11 @@ fn a_known_cast_adds_a_spell_event_the_map_update_runs() {
     let ghost = Ghost::new(1, 1_000);
     let player = player_in_4755(false);
     let worker = Cx::new(&ghost, Lane::Bot { bot: 0, tick: 1 });
-    player.cast_request(worker, model::player::SPELL_49416).unwrap();
+    assert_eq!(player.cast_request(worker, model::player::SPELL_49416), Ok(false), "49416 is not known");
     assert_eq!(count(&ghost, |e| matches!(e, Event::SpellEventAdded { .. })), 0, "49416 is dropped before prepare");
-    player.cast_request(worker, model::player::SPELLBOOK[0]).unwrap();
+    assert_eq!(player.cast_request(worker, model::player::SPELLBOOK[0]), Ok(true), "the spellbook's spell passes");
+    // What the cast does next, on the same thread (`Spell::prepare`).
+    player.prepare(worker);
     assert_eq!(count(&ghost, |e| matches!(e, Event::SpellEventAdded { player: 0 })), 1);
     let map = |tick| map_cx(&ghost, tick);
     player.update(map(2), false).unwrap();

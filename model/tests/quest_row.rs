@@ -54,7 +54,7 @@ fn has_49416(player: &Player<Std>) -> bool {
 fn the_accept_of_14078_in_4756_removes_49416_and_casts_nothing() {
     let ghost = Ghost::new(1, 1_000);
     let p = player(QuestStatus::None, QuestStatus::None);
-    p.auras.spell_hit(world(&ghost)).unwrap();
+    p.auras.spell_hit(world(&ghost), model::aura::AuraSpell::Invisibility, 0).unwrap();
     assert!(has_49416(&p), "49416 applied before the accept");
     p.update_quest(world(&ghost), ACCEPT, QUEST_14078).unwrap();
     assert_eq!(p.quest_status(world(&ghost), QUEST_14078), QuestStatus::Incomplete);
@@ -126,7 +126,7 @@ fn the_heartbeat_in_4756_casts_only_when_14078_is_rewarded() {
 fn the_heartbeat_in_4756_removes_49416_when_14078_is_only_in_the_log() {
     let ghost = Ghost::new(1, 1_000);
     let p = player(QuestStatus::Incomplete, QuestStatus::None);
-    p.auras.spell_hit(world(&ghost)).unwrap();
+    p.auras.spell_hit(world(&ghost), model::aura::AuraSpell::Invisibility, 0).unwrap();
     p.update_zone_and_area(world(&ghost)).unwrap();
     assert!(!has_49416(&p), "{:?}", events(&ghost));
 }

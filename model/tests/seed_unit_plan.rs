@@ -17,7 +17,7 @@ use std::sync::Arc;
 fn double_apply_on_one_thread_trips_168_not_174() {
     let ghost = Ghost::new(1, 100);
     let auras = UnitAuras::<Std>::new(0, 2, false);
-    assert_eq!(auras.spell_hit(Cx::new(&ghost, Lane::World)), Ok(()));
+    assert_eq!(auras.spell_hit(Cx::new(&ghost, Lane::World), model::aura::AuraSpell::Invisibility, 0), Ok(()));
     let err = auras.handle_effect(Cx::new(&ghost, Lane::World), 0, 0, true).unwrap_err();
     assert_eq!(err, Crash::Assert(AssertFailure::HasEffectMismatch));
     assert_eq!(AssertFailure::HasEffectMismatch.line(), 168);
@@ -31,8 +31,8 @@ fn double_apply_on_one_thread_trips_168_not_174() {
 fn a_second_hit_on_one_thread_refreshes_and_applies_nothing() {
     let ghost = Ghost::new(1, 100);
     let auras = UnitAuras::<Std>::new(0, 2, false);
-    auras.spell_hit(Cx::new(&ghost, Lane::World)).unwrap();
-    auras.spell_hit(Cx::new(&ghost, Lane::World)).unwrap();
+    auras.spell_hit(Cx::new(&ghost, Lane::World), model::aura::AuraSpell::Invisibility, 0).unwrap();
+    auras.spell_hit(Cx::new(&ghost, Lane::World), model::aura::AuraSpell::Invisibility, 0).unwrap();
     assert_eq!(auras.snapshot(), (true, 1, vec![1]));
 }
 
@@ -42,7 +42,7 @@ fn a_second_hit_on_one_thread_refreshes_and_applies_nothing() {
 fn remove_without_apply_trips_168() {
     let ghost = Ghost::new(1, 100);
     let auras = UnitAuras::<Std>::new(0, 2, false);
-    auras.spell_hit(Cx::new(&ghost, Lane::World)).unwrap();
+    auras.spell_hit(Cx::new(&ghost, Lane::World), model::aura::AuraSpell::Invisibility, 0).unwrap();
     assert_eq!(auras.handle_effect(Cx::new(&ghost, Lane::World), 0, 0, false), Ok(()));
     assert_eq!(
         auras.handle_effect(Cx::new(&ghost, Lane::World), 0, 0, false),

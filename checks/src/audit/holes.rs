@@ -90,6 +90,10 @@ pub fn scenario_for(kind: HandlerKind, opcode: Opcode) -> Scenario {
         map_update_ticks: if two { vec![] } else { vec![2] },
         heartbeat_ticks: if two { vec![] } else { vec![2] },
         logouts: vec![],
+        humans: vec![],
+        creatures: vec![],
+        respawns: vec![],
+        ai: vec![],
     }
 }
 

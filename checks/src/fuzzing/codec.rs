@@ -119,6 +119,10 @@ impl ScheduleCase {
             map_update_ticks,
             heartbeat_ticks,
             logouts,
+            humans: vec![],
+            creatures: vec![],
+            respawns: vec![],
+            ai: vec![],
         };
         ScheduleCase { scenario, policy, dispatch, choices: u.take_rest().to_vec() }
     }

@@ -98,6 +98,10 @@ pub fn judge_packets_at(data: &[u8], per_tick: usize) -> Result<(), Finding> {
         map_update_ticks: (1..=ticks).collect(),
         heartbeat_ticks: (1..=ticks).collect(),
         logouts: vec![],
+        humans: vec![],
+        creatures: vec![],
+        respawns: vec![],
+        ai: vec![],
     });
     let outcome = run_on_bytes(&scenario, policy, dispatch, &[], FUZZ_TRACE_CAP).ok_or(Finding::StepCap)?;
     let logged: Vec<_> = outcome.packets.iter().map(|p| p.opcode).collect();

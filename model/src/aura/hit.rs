@@ -1,14 +1,15 @@
-//! A spell's hit on the player (`Spell.cpp`, `SpellEffects.cpp`): `TryRefreshStackOrCreate`,
+//! A spell's hit on a unit (`Spell.cpp`, `SpellEffects.cpp`): `TryRefreshStackOrCreate`,
 //! the refresh of an aura it found (`ModStackAmount`), `EffectApplyAura` and
 //! `DoDamageAndTriggers`.
 
-use super::{bits, UnitAuras};
+use super::{bits, AuraSpell, UnitAuras};
 use crate::crash::Step;
 use crate::outcome::{Cx, Event};
 use crate::sync::Backend;
 
 impl<B: Backend> UnitAuras<B> {
-    /// A cast of 49416 on the player reaching its hit (Spell.cpp), in the source's order:
+    /// A cast of `spell` by `caster` reaching its hit on this unit (Spell.cpp), in the source's
+    /// order, on the caster's thread (the aura is owned by the target, whoever casts it):
     /// 1. `Spell::DoSpellEffectHit` (Spell.cpp:3229-3296): `Aura::TryRefreshStackOrCreate`
     ///    ([`UnitAuras::try_refresh_or_create`], 3245), and for an aura it found (a refresh),
     ///    `AddStaticApplication` of the target (3291-3292).
@@ -17,9 +18,9 @@ impl<B: Backend> UnitAuras<B> {
     ///    `UnitAuras::create_application` when it has none (1143).
     /// 3. `Spell::TargetInfo::DoDamageAndTriggers` (Spell.cpp:3020-3031): the effects to apply
     ///    less those `HasEffect` says are applied; `Unit::_ApplyAura` for what is left.
-    pub fn spell_hit(&self, cx: Cx) -> Step {
+    pub fn spell_hit(&self, cx: Cx, spell: AuraSpell, caster: u8) -> Step {
         let p = self.player;
-        let Some((aura, refresh)) = self.try_refresh_or_create(cx)? else { return Ok(()) };
+        let Some((aura, refresh)) = self.try_refresh_or_create(cx, spell, caster)? else { return Ok(()) };
         let au = &self.auras[aura as usize];
         if refresh {
             self.add_static_application(cx, aura);
@@ -50,15 +51,19 @@ impl<B: Backend> UnitAuras<B> {
     }
 
     /// `Aura::TryRefreshStackOrCreate(createInfo, false)` (SpellAuras.cpp:353-391): look the aura
-    /// up in `m_ownedAuras` (`_TryStackingOrRefreshingExistingAura`, Unit.cpp:3501); found, it is
+    /// of `spell` from `caster` up in `m_ownedAuras` (`_TryStackingOrRefreshingExistingAura`,
+    /// Unit.cpp:3501); found, it is
     /// refreshed (`ModStackAmount`, Unit.cpp:3541: `UnitAuras::mod_stack_amount`) and given
     /// back unless that removed it (SpellAuras.cpp:374-375); not found, `UnitAuras::create_aura`
     /// (390). Returns the aura and whether it was found, or `None` when the spell has no aura
     /// to apply.
-    pub fn try_refresh_or_create(&self, cx: Cx) -> Step<Option<(u8, bool)>> {
+    pub fn try_refresh_or_create(&self, cx: Cx, spell: AuraSpell, caster: u8) -> Step<Option<(u8, bool)>> {
         let p = self.player;
-        let owned = self.owned.read_as(cx, |v| Event::AuraLookup { player: p, found: bits(v).next() });
-        match bits(owned).next() {
+        let owned = self.owned.read(cx);
+        let found = bits(self.auras_of(owned, spell))
+            .find(|&i| self.caster[i as usize].load(std::sync::atomic::Ordering::Relaxed) == caster);
+        cx.event(Event::AuraLookup { player: p, found });
+        match found {
             Some(i) => {
                 self.mod_stack_amount(cx, i)?;
                 if self.auras[i as usize].removed.read(cx) != 0 {
@@ -66,7 +71,7 @@ impl<B: Backend> UnitAuras<B> {
                 }
                 Ok(Some((i, true)))
             }
-            None => Ok(self.create_aura(cx)?.map(|i| (i, false))),
+            None => Ok(self.create_aura(cx, spell, caster)?.map(|i| (i, false))),
         }
     }
 

@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 #[derive(Clone, Copy, Default, Debug)]
 struct AppGhost {
     aura: u8,
+    /// The spell of its aura ([`crate::aura::AuraSpell`] as `u8`).
+    spell: u8,
     /// Effects applied on it right now, counted by `HandleEffect` calls.
     active: i32,
     /// Its remove mode was set.
@@ -239,17 +241,24 @@ impl Ghost {
             *inside = None;
         }
     }
-    /// `HandleEffect(.., true)` ran on application `app` (of aura `aura`) of `player`: the same
-    /// effect twice on one application is `double-effect`; an effect on a removed aura, or two
-    /// applications with their effect at once, is `aura-integrity`.
-    pub fn effect_applied(&self, lane: Lane, player: u8, app: u8, aura: u8) {
+    /// `HandleEffect(.., true)` ran on application `app` (of aura `aura`, of spell `spell`) of
+    /// `player`: the same effect twice on one application is `double-effect`; an effect on a
+    /// removed aura, or two applications of one spell with their effect at once, is
+    /// `aura-integrity`.
+    pub fn effect_applied(&self, lane: Lane, player: u8, app: u8, aura: u8, spell: u8) {
         let mut s = self.state();
         let g = &mut s.players[player as usize];
         g.app(app).aura = aura;
+        g.app(app).spell = spell;
         g.app(app).active += 1;
         let twice = g.apps[app as usize].active > 1;
         let removed = g.apps[app as usize].removing || g.removed_auras.get(aura as usize).copied().unwrap_or(false);
-        let other = g.apps.iter().enumerate().find(|(i, a)| *i != app as usize && a.active > 0).map(|(i, _)| i as u8);
+        let other = g
+            .apps
+            .iter()
+            .enumerate()
+            .find(|(i, a)| *i != app as usize && a.active > 0 && a.spell == spell)
+            .map(|(i, _)| i as u8);
         if twice && s.double.is_none() {
             s.double = Some((player, app, lane));
         }

@@ -16,7 +16,7 @@ pub struct PlayerEnd {
     pub map: u8,
     /// `HasAura(49416)`.
     pub has_aura: bool,
-    /// The modifier 49416's effect changes.
+    /// The sum of the modifiers the auras' effects change (49416's and the party buff's).
     pub modifier: u32,
     /// Each application's `_effectMask`.
     pub effect_masks: Vec<u32>,

@@ -3,6 +3,7 @@
 //! per-run logs the invariants are judged on. The lanes themselves are in [`crate::lane`] (shared
 //! with the race detector), re-exported at [`crate::outcome`].
 
+use crate::ai::AiAction;
 use crate::crash::Crash;
 pub(super) use crate::lane::Lane;
 use crate::opcodes::{DecodeError, HandlerKind, Opcode};
@@ -179,9 +180,9 @@ pub enum Event {
     /// `Player::Heartbeat` of a player runs.
     Heartbeat { player: u8 },
     /// `HasAura(49416)` was read.
-    HasAura { player: u8, present: bool },
+    HasAura { player: u8, spell: u32, present: bool },
     /// The bot AI read 49416 from the `AuraStateCache` instead.
-    CachedAura { player: u8, present: bool },
+    CachedAura { player: u8, spell: u32, present: bool },
     /// A cast request was dropped: the player does not know the spell.
     CastDropped { player: u8, spell: u32 },
     /// `TryRefreshStackOrCreate` looked 49416 up in `m_ownedAuras`.
@@ -238,6 +239,20 @@ pub enum Event {
     GroupUnlinked { player: u8 },
     /// `Group::Disband` deleted the group (`delete this`), in `player`'s leave.
     GroupFreed { player: u8 },
+    /// `CombatManager::SetInCombatWith`: `unit`'s `_pveRefs` gets `other`.
+    CombatWith { unit: u8, other: u8 },
+    /// `Unit::Attack`: `unit`'s `m_attacking` is `victim`, and `victim`'s `m_attackers` gets it.
+    Attack { unit: u8, victim: u8 },
+    /// `Creature::Update` of the creature (its unit index).
+    CreatureUpdate { creature: u8 },
+    /// The bot AI acts directly (on whichever thread runs it).
+    AiActs { bot: u8, action: AiAction },
+    /// The bot AI queues an action for the world thread (`sBotActionMgr->QueueAction`).
+    ActionQueued { bot: u8, action: AiAction },
+    /// `BotActionManager::ProcessActions` on the world thread runs a queued action.
+    ActionRun { bot: u8, action: AiAction },
+    /// `ObjectAccessor::GetUnit` looked the creature up in its map's `_objectsStore`.
+    TargetLookup { bot: u8, creature: u8, found: bool },
     /// The thread stopped: an assert tripped, or it touched a freed player.
     Crash { player: u8, crash: Crash },
     /// The aura lifecycle broke without an assert.
@@ -301,6 +316,11 @@ impl Event {
             | GroupUnlinked { player }
             | Crash { player, .. }
             | Integrity { player, .. } => Some(player),
+            CombatWith { unit, .. } | Attack { unit, .. } => Some(unit),
+            CreatureUpdate { creature } => Some(creature),
+            AiActs { bot, .. } | ActionQueued { bot, .. } | ActionRun { bot, .. } | TargetLookup { bot, .. } => {
+                Some(bot)
+            }
             DataRace(r) | RaceFirstAccess(r) => Some(r.location.owner),
         }
     }
@@ -354,12 +374,23 @@ impl Event {
                 | GroupBuffWalk { .. }
                 | GroupUnlinked { .. }
                 | GroupFreed { .. }
+                | CombatWith { .. }
+                | Attack { .. }
+                | AiActs { .. }
+                | ActionQueued { .. }
+                | ActionRun { .. }
+                | TargetLookup { .. }
                 | Crash { .. }
                 | Integrity { .. }
                 | DataRace(_)
                 | RaceFirstAccess(_)
         )
     }
+}
+
+/// A unit's name in traces: `p3` for a player, `c0` for a creature.
+fn unit(u: u8) -> String {
+    crate::creature::unit_name(u)
 }
 
 impl fmt::Display for Event {
@@ -393,8 +424,8 @@ impl fmt::Display for Event {
             Handled { bot, id, opcode } => write!(f, "bot{bot} runs #{id} {opcode}"),
             Rejected { bot, id, reason } => write!(f, "bot{bot} drops #{id}: {reason}"),
             Heartbeat { player } => write!(f, "p{player} Player::Heartbeat"),
-            HasAura { player, present } => write!(f, "p{player} HasAura(49416) = {present}"),
-            CachedAura { player, present } => write!(f, "p{player} AuraStateCache: 49416 = {present}"),
+            HasAura { player, spell, present } => write!(f, "{} HasAura({spell}) = {present}", unit(player)),
+            CachedAura { player, spell, present } => write!(f, "p{player} AuraStateCache: {spell} = {present}"),
             CastDropped { player, spell } => write!(f, "p{player} cast of {spell} dropped: spell not known"),
             AuraLookup { player, found: Some(i) } => write!(f, "p{player} TryRefreshStackOrCreate finds aura#{i}"),
             AuraLookup { player, found: None } => write!(f, "p{player} TryRefreshStackOrCreate finds no aura"),
@@ -442,9 +473,25 @@ impl fmt::Display for Event {
                 write!(f, "p{player} leaves: GetMembersCount() = {members}")
             }
             GroupBuffWalk { player, caster, auras } => {
-                write!(f, "p{player} RemoveAllGroupBuffsFromCaster(p{caster}): {auras} owned aura(s), no group buff")
+                write!(f, "p{player} RemoveAllGroupBuffsFromCaster(p{caster}): {auras} owned aura(s)")
             }
             GroupUnlinked { player } => write!(f, "p{player} SetGroup(nullptr)"),
+            CombatWith { unit: u, other } => write!(f, "{} SetInCombatWith({}): _pveRefs insert", unit(u), unit(other)),
+            Attack { unit: u, victim } => {
+                write!(f, "{} Attack({}): m_attacking, {}'s m_attackers insert", unit(u), unit(victim), unit(victim))
+            }
+            CreatureUpdate { creature } => write!(f, "{} Creature::Update", unit(creature)),
+            AiActs { bot, action } => write!(f, "bot{bot} AI: {action}"),
+            ActionQueued { bot, action } => write!(f, "bot{bot} AI: QueueAction({action})"),
+            ActionRun { bot, action } => write!(f, "ProcessActions: bot{bot} {action}"),
+            TargetLookup { bot, creature, found } => {
+                write!(
+                    f,
+                    "bot{bot} ObjectAccessor::GetUnit({}) = {}",
+                    unit(creature),
+                    if found { "found" } else { "none" }
+                )
+            }
             GroupFreed { player } => write!(f, "group deleted (Group::Disband in p{player}'s leave)"),
             Crash { player: _, crash } => write!(f, "{crash}"),
             Integrity { player, what } => write!(f, "p{player} aura-integrity: {what}"),

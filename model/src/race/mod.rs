@@ -176,6 +176,8 @@ pub enum LockKind {
     AuraCache,
     /// What `ThreadPool::WaitForCompletion` waits on: a finished task's completion.
     Completion,
+    /// The bot action queue's mutex (`BotActionQueue` over `ProducerConsumerQueue`).
+    ActionQueue,
     /// A lock of a detector test model.
     Test,
 }

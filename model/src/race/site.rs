@@ -58,6 +58,18 @@ pub enum Site {
     PlayerGroup,
     /// `Map::m_mapRefManager`, the map's player list.
     MapPlayers,
+    /// `Unit::m_auraPctModifiersGroup`: the stat modifier the party buff's effect sets
+    /// (`SetStatPctModifier`, from `HandleModTotalPercentStat`).
+    StatModifier,
+    /// `CombatManager::_pveRefs` of a unit's `m_combatManager`: its combat references.
+    CombatRefs,
+    /// `Unit::m_attackers`: the units attacking it.
+    Attackers,
+    /// `Unit::m_attacking`: its victim.
+    Attacking,
+    /// `Map::_objectsStore`: the map's creatures (and other non-player objects) by guid, read by
+    /// `ObjectAccessor::GetUnit`/`GetCreature`.
+    ObjectsStore,
 }
 
 named! {
@@ -91,6 +103,11 @@ named! {
     GroupMembers => "Group::m_memberMgr",
     PlayerGroup => "Player::m_group",
     MapPlayers => "Map::m_mapRefManager",
+    StatModifier => "Unit::m_auraPctModifiersGroup",
+    CombatRefs => "CombatManager::_pveRefs",
+    Attackers => "Unit::m_attackers",
+    Attacking => "Unit::m_attacking",
+    ObjectsStore => "Map::_objectsStore",
 }
 
 impl Site {
@@ -121,6 +138,11 @@ impl Site {
             Site::GroupMembers => ("Groups/Group.h", 427),
             Site::PlayerGroup => ("Entities/Player/Player.h", 3381),
             Site::MapPlayers => ("Maps/Map.h", 669),
+            Site::StatModifier => ("Entities/Unit/Unit.h", 1977),
+            Site::CombatRefs => ("Combat/CombatManager.h", 142),
+            Site::Attackers => ("Entities/Unit/Unit.h", 1941),
+            Site::Attacking => ("Entities/Unit/Unit.h", 1942),
+            Site::ObjectsStore => ("Maps/Map.h", 840),
         }
     }
 
@@ -153,6 +175,7 @@ impl fmt::Display for Location {
         let who = match self.site {
             Site::ForceExit | Site::SessionPlayer => format!("bot{} ", self.owner),
             Site::MapPlayers => format!("map{} (p{}) ", self.owner, self.index),
+            Site::ObjectsStore => format!("map{} ", self.owner),
             Site::Group | Site::GroupMembers => String::new(),
             Site::AuraRemoved
             | Site::AuraApplications

@@ -89,8 +89,16 @@ impl<B: Backend> World<B> {
     /// to the session (594; gone → disconnect, 598), `Update` (616; `false` → disconnect, 621),
     /// then the player (633): none or not in the world → disconnect (634-646); else read
     /// `IsInCombat`, `GetGroup`, `isMoving` and `GetHealthPct` on the worker (650-667).
+    ///
+    /// Under map routing the bot sessions are ordinary sessions and the pool keeps the AI alone:
+    /// the task is `BotAI::UpdateAI` of a player in the world, nothing else.
     pub(super) fn bot_task(&self, bot: u8, tick: u32) {
         let cx = self.cx(Lane::Bot { bot, tick });
+        if self.policy.routes_by_map() {
+            let _player_lock = self.hold_player(cx, bot);
+            let _ = self.pool_ai(cx, bot, tick);
+            return;
+        }
         if !self.is_managed(cx, bot) {
             return self.disconnect(cx, bot, Refusal::SessionGone);
         }
@@ -112,14 +120,21 @@ impl<B: Backend> World<B> {
         }
     }
 
+    /// The pool's AI-only task under map routing: `BotAI::UpdateAI` of a player in the world.
+    fn pool_ai(&self, cx: Cx, bot: u8, tick: u32) -> Step {
+        if self.sessions[bot as usize].has_player(cx) && self.players[bot as usize].in_world(cx)? {
+            self.ai_update(cx, bot, tick)?;
+        }
+        Ok(())
+    }
+
     /// `BotSession::Update` (on a bot worker, BotSession.cpp:555-1061): `None` when it ran, or
     /// why it returned `false`. The update lock (561-578), the kick check (599-605), then the
     /// receive queue (672-879: at most [`MAX_PACKETS_PER_UPDATE`], deferred ones included,
     /// 697), each packet deferred (685-699) or run behind the worker's status checks (712-820),
-    /// then the bot AI when the player is in the world (889-1023): `BotAI::UpdateAI` reads the
-    /// player (BotAI.cpp:236-362: `IsInWorld`, `IsInCombat`, `GetGroup`, `GetVictim`; the
-    /// rotation's `HasAura`) and sends the next tick's packets. `cx` is the bot's worker for the
-    /// tick.
+    /// then, when the AI runs on the worker, the bot AI when the player is in the world
+    /// (889-1023): `BotAI::UpdateAI` ([`World::ai_update`]) and the next tick's packets it
+    /// sends. `cx` is the bot's worker for the tick.
     pub(super) fn update_bot(&self, bot: u8, tick: u32, cx: Cx) -> Step<Option<Refusal>> {
         let session = &self.sessions[bot as usize];
         let player = &self.players[bot as usize];
@@ -137,19 +152,19 @@ impl<B: Backend> World<B> {
                 self.run_handler(cx, bot, packet, Caller::BotWorker)?;
             }
         }
-        if session.has_player(cx) && player.in_world(cx)? {
-            cx.event(Event::BotAi(bot));
-            player.read_state(cx)?;
-            if self.policy.aura_cache() {
-                let cached = self.aura_cache.lock_shared(cx)[bot as usize];
-                cx.event(Event::CachedAura { player: bot, present: cached });
-            } else {
-                player.has_aura(cx, crate::player::SPELL_49416)?;
-            }
-            for &(opcode, payload) in self.scenario.packets(bot as usize, tick + 1) {
-                session.receive(cx, opcode, payload);
-            }
+        if self.ai.on_worker() && session.has_player(cx) && player.in_world(cx)? {
+            self.ai_update(cx, bot, tick)?;
+            self.send_next_packets(cx, bot, tick);
         }
         Ok(None)
+    }
+
+    /// The packets the AI sends for the next tick, into the bot's receive queue (from whichever
+    /// thread runs the AI; the queue is a `LockedQueue`).
+    pub(super) fn send_next_packets(&self, cx: Cx, bot: u8, tick: u32) {
+        let session = &self.sessions[bot as usize];
+        for &(opcode, payload) in self.scenario.packets(bot as usize, tick + 1) {
+            session.receive(cx, opcode, payload);
+        }
     }
 }

@@ -59,7 +59,16 @@ impl<B: Backend> World<B> {
                 player.update_zone_and_area(cx)
             }
             HandlerKind::Move => player.set_position(cx, p.area),
-            HandlerKind::Cast => player.cast_request(cx, p.spell),
+            HandlerKind::Cast => {
+                if !player.cast_request(cx, p.spell)? {
+                    return Ok(());
+                }
+                match crate::aura::AuraSpell::of(p.spell) {
+                    Some(spell) => self.cast_spell(cx, bot, spell)?,
+                    None => player.prepare(cx),
+                }
+                player.write_state(cx)
+            }
             HandlerKind::AuraRemove => player.cancel_aura(cx, p.spell),
             HandlerKind::QuestUpdate => player.update_quest(cx, opcode, p.quest),
             HandlerKind::PlayerWrite => player.write_state(cx),

@@ -32,7 +32,9 @@
 //! steps 1 and 3 but the manager), the bot session manager and its tasks (`bots.rs`), the map
 //! update (`map.rs`), disconnection and logout (`logout.rs`), and the handlers (`handler.rs`).
 
+use crate::ai::AiAction;
 use crate::classifier::{Dispatch, Policy};
+use crate::creature::{Creature, CREATURE_BASE};
 use crate::field::{self, Field, Held, Lock};
 use crate::group::Group;
 use crate::outcome::{Cx, Event, Ghost, Lane, Outcome, PlayerEnd, Refusal};
@@ -45,6 +47,7 @@ use crate::sync::Backend;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
+mod ai;
 mod bots;
 mod handler;
 mod logout;
@@ -75,6 +78,13 @@ pub struct World<B: Backend> {
     pub players: Vec<Player<B>>,
     /// Bot sessions.
     pub sessions: Vec<BotSession<B>>,
+    /// The creatures (unit `CREATURE_BASE + c`).
+    pub creatures: Vec<Creature<B>>,
+    /// Each map's `_objectsStore`: bit `c` while creature `c` is in it.
+    objects: Vec<Field<B>>,
+    /// The bot action queue (`BotActionQueue`, a `ProducerConsumerQueue`: a mutex and a deque):
+    /// what the workers' AI decided, for `ProcessActions` on the world thread.
+    actions: Lock<B, VecDeque<(u8, AiAction)>>,
     /// Each map's player list (`Map::m_mapRefManager`): 1 while player `i` is on its map.
     on_map: Vec<Field<B>>,
     /// The bot session manager's `_botSessions` behind `_sessionsMutex`: `true` while session
@@ -95,9 +105,10 @@ pub struct World<B: Backend> {
     /// `ThreadPool::WaitForCompletion`'s view of the bot updates: the last tick whose update of
     /// each bot has finished.
     completed: Lock<B, Vec<u32>>,
-    /// The `AuraStateCache` (`Policy::aura_cache`): per player, whether 49416 was applied when
-    /// the world thread last filled it, behind the cache's `std::shared_mutex`.
-    aura_cache: Lock<B, Vec<bool>>,
+    /// The `AuraStateCache` (`Policy::aura_cache`, and the action queue's design): per player,
+    /// whether 49416 and the party buff were applied when the world thread last filled it,
+    /// behind the cache's `std::shared_mutex`.
+    aura_cache: Lock<B, Vec<[bool; 2]>>,
     /// Ghost recorder.
     pub ghost: Ghost,
     scenario: Arc<Scenario>,
@@ -169,13 +180,12 @@ pub fn run_with_options<B: Backend>(
     world.finish()
 }
 
-/// How many auras one player may create in a run: every cast, quest change or movement-stop
-/// packet it is sent, and every heartbeat, can create at most one. The applications are sized
-/// from it (`UnitAuras::new`): the map update's `UpdateTargetMap` creates applications too.
-fn aura_capacity(scenario: &Scenario, bot: usize) -> usize {
-    scenario.traffic.get(bot).map_or(0, |t| t.iter().map(|v| v.len()).sum::<usize>())
-        + scenario.heartbeat_ticks.len()
-        + 1
+/// How many auras one unit may create in a run: every cast, quest change or movement-stop
+/// packet any bot sends and every AI action any bot takes (a party buff lands on the group), and
+/// every heartbeat, can create at most one. The applications are sized from it
+/// (`UnitAuras::new`): the map update's `UpdateTargetMap` creates applications too.
+fn aura_capacity(scenario: &Scenario) -> usize {
+    scenario.packet_count() + scenario.ai_action_count() + scenario.heartbeat_ticks.len() + 1
 }
 
 /// `(bot, receive, deferred)` when a session still holds packets in either of its queues.
@@ -187,6 +197,9 @@ pub fn undrained_queues<B: Backend>(session: &BotSession<B>) -> Option<(u8, usiz
 impl<B: Backend> World<B> {
     fn new(scenario: Arc<Scenario>, policy: Policy, ai: AiPlacement, options: RunOptions) -> Self {
         let n = scenario.players.len();
+        let capacity = aura_capacity(&scenario);
+        // Units: the players, then (from `CREATURE_BASE`) the creatures.
+        let units = if scenario.creatures.is_empty() { n } else { CREATURE_BASE as usize + scenario.creatures.len() };
         // The players that start in a group form one group, when they are two or more (a regular
         // group of one is disbanded, Group.cpp:672-673).
         let members = scenario.players.iter().enumerate().fold(0u32, |m, (i, s)| m | (s.in_group as u32) << i);
@@ -200,17 +213,34 @@ impl<B: Backend> World<B> {
                 .enumerate()
                 .map(|(i, s)| {
                     let start = PlayerStart { in_group: members & (1 << i) != 0, ..*s };
-                    Player::new(i as u8, start, aura_capacity(&scenario, i), policy.effect_lock())
+                    Player::new(i as u8, start, capacity, policy.effect_lock())
                 })
                 .collect(),
             sessions: (0..n).map(|i| BotSession::new(i as u8)).collect(),
+            creatures: scenario
+                .creatures
+                .iter()
+                .enumerate()
+                .map(|(c, &map)| Creature::new(CREATURE_BASE + c as u8, map, capacity, policy.effect_lock()))
+                .collect(),
+            objects: (0..scenario.maps)
+                .map(|m| {
+                    let later = |c: usize| scenario.respawns.iter().any(|&(_, rc)| rc as usize == c);
+                    let here = scenario.creatures.iter().enumerate().filter(|&(c, &cm)| cm == m && !later(c));
+                    Field::new(Site::ObjectsStore, m, 0, here.fold(0, |v, (c, _)| v | 1 << c))
+                })
+                .collect(),
+            actions: Lock::new(LockId::of(LockKind::ActionQueue, 0), VecDeque::new()),
             on_map: scenario
                 .players
                 .iter()
                 .enumerate()
                 .map(|(i, s)| Field::new(Site::MapPlayers, s.map, i as u8, 1))
                 .collect(),
-            managed: Lock::new(LockId::of(LockKind::Sessions, 0), vec![true; n]),
+            managed: Lock::new(
+                LockId::of(LockKind::Sessions, 0),
+                (0..n as u8).map(|i| !scenario.humans.contains(&i)).collect(),
+            ),
             disconnections: Lock::new(LockId::of(LockKind::Disconnections, 0), VecDeque::new()),
             refusals: Mutex::new(vec![None; n]),
             global: Field::new(Site::Group, 0, 0, 0),
@@ -221,8 +251,8 @@ impl<B: Backend> World<B> {
                 Vec::new()
             },
             completed: Lock::new(LockId::of(LockKind::Completion, 0), vec![0; n]),
-            aura_cache: Lock::new(LockId::of(LockKind::AuraCache, 0), vec![false; n]),
-            ghost: Ghost::with_detector(n, options.trace_cap, options.detect_races),
+            aura_cache: Lock::new(LockId::of(LockKind::AuraCache, 0), vec![[false; 2]; n]),
+            ghost: Ghost::with_detector(units, options.trace_cap, options.detect_races),
             scenario,
         }
     }
@@ -302,6 +332,9 @@ impl<B: Backend> std::fmt::Debug for World<B> {
             .field("scenario", &self.scenario.name)
             .field("players", &self.players)
             .field("sessions", &self.sessions)
+            .field("creatures", &self.creatures)
+            .field("objects", &self.objects)
+            .field("actions", &self.actions)
             .field("on_map", &self.on_map)
             .field("managed", &self.managed)
             .field("disconnections", &self.disconnections)

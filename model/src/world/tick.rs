@@ -7,6 +7,7 @@ use crate::classifier::Dispatch;
 use crate::crash::Step;
 use crate::field::{self, Thread};
 use crate::outcome::{Cx, Event, Lane, Refusal};
+use crate::policy::AiPlacement;
 use crate::session::{BotSession, Filter, MAX_PACKETS_PER_UPDATE};
 use crate::sync::Backend;
 use std::sync::Arc;
@@ -77,16 +78,21 @@ impl<B: Backend> World<B> {
         if let Some(crash) = cx.ghost.first_crash() {
             return Err(crash);
         }
-        // 3. OnWorldUpdate: the aura cache (candidate), the bot session manager, then the deferred
-        // packets.
-        if world.policy.aura_cache() {
+        // 3. OnWorldUpdate: the aura cache, the bot session manager (under map routing only to
+        // run the AI on the pool), the deferred packets; then the queued AI actions (the
+        // module's `ProcessActions` after the module updates and before the next map update;
+        // mod-playerbots' operations in its own `OnUpdate`).
+        if world.ai_reads_cache() {
             world.fill_aura_cache()?;
         }
-        if !routing {
+        if !routing || world.ai.on_worker() {
             World::update_sessions(world, tick, dispatch, pending, quiet)?;
         }
         if world.policy.defers() {
             world.process_all_deferred(cx)?;
+        }
+        if matches!(world.ai, AiPlacement::ActionQueue | AiPlacement::MapThreadGroupQueue) {
+            world.process_actions(cx)?;
         }
         Ok(())
     }
@@ -105,16 +111,23 @@ impl<B: Backend> World<B> {
 
     /// `AuraStateCache::UpdateBotAuras` for every bot in the world, on the world thread
     /// (`BotActionProcessor::Update`): under the cache's exclusive lock, `GetAura` of each
-    /// tracked spell, which reads `m_appliedAuras` like `HasAura` (AuraStateCache.cpp).
+    /// tracked spell (49416 and the party buff), each of which reads `m_appliedAuras` like
+    /// `HasAura` (AuraStateCache.cpp).
     pub(super) fn fill_aura_cache(&self) -> Step {
         let cx = self.cx(Lane::World);
         let mut cache = self.aura_cache.lock(cx);
         for (i, player) in self.players.iter().enumerate() {
-            if cx.ghost.freed(player.id) || !self.sessions[i].has_player(cx) {
+            if self.scenario.humans.contains(&(i as u8))
+                || cx.ghost.freed(player.id)
+                || !self.sessions[i].has_player(cx)
+            {
                 continue;
             }
             if player.in_world(cx)? {
-                cache[i] = player.has_aura(cx, crate::player::SPELL_49416)?;
+                cache[i] = [
+                    player.has_aura(cx, crate::player::SPELL_49416)?,
+                    player.has_aura(cx, crate::aura::SPELL_PARTY_BUFF)?,
+                ];
             }
         }
         Ok(())
