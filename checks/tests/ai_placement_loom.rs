@@ -10,7 +10,13 @@ use model::outcome::{Event, Lane};
 use model::race::Site;
 use model::{AiPlacement, Crash, Dispatch, Invariant, Policy, ScenarioName};
 
-fn loom(policy: Policy, ai: AiPlacement, scenario: ScenarioName, dispatch: Dispatch, bound: Option<usize>) -> CellResult {
+fn loom(
+    policy: Policy,
+    ai: AiPlacement,
+    scenario: ScenarioName,
+    dispatch: Dispatch,
+    bound: Option<usize>,
+) -> CellResult {
     explore(Cell { policy, ai, scenario, dispatch }, Checker::Loom, Budget { bound, ..Budget::default() })
 }
 
@@ -45,9 +51,11 @@ fn two_workers_attacking_one_creature_race_under_the_barrier() {
 #[test]
 fn queued_attacks_run_on_the_world_thread_and_race_nothing() {
     for dispatch in [Dispatch::Barrier, Dispatch::FireAndForget] {
-        let r = loom(Policy::COMPLETE_DEFERRAL, AiPlacement::ActionQueue, ScenarioName::AttackCreature, dispatch, Some(2));
+        let r =
+            loom(Policy::COMPLETE_DEFERRAL, AiPlacement::ActionQueue, ScenarioName::AttackCreature, dispatch, Some(2));
         assert!(r.first.is_empty(), "{}: {:?}", dispatch.name(), r.first.keys().collect::<Vec<_>>());
-        let racy = loom(Policy::COMPLETE_DEFERRAL, AiPlacement::Worker, ScenarioName::AttackCreature, dispatch, Some(0));
+        let racy =
+            loom(Policy::COMPLETE_DEFERRAL, AiPlacement::Worker, ScenarioName::AttackCreature, dispatch, Some(0));
         let c = racy.first.get(&Invariant::DataRace).expect("the same cell with the worker AI races");
         let ran: Vec<Lane> = c.trace.iter().filter(|e| matches!(e.1, Event::AiActs { .. })).map(|e| e.0).collect();
         assert!(ran.iter().all(|l| matches!(l, Lane::Bot { .. })), "the worker AI acts on the workers: {ran:?}");
@@ -86,7 +94,8 @@ fn the_map_thread_ai_of_two_bots_on_one_map_never_overlaps() {
 /// leaves run one after the other: loom's search saturates with no finding.
 #[test]
 fn two_bots_on_two_maps_race_on_their_group_unless_group_actions_are_queued() {
-    let direct = loom(Policy::MAP_ROUTING, AiPlacement::MapThread, ScenarioName::GroupTwoMaps, Dispatch::Barrier, Some(1));
+    let direct =
+        loom(Policy::MAP_ROUTING, AiPlacement::MapThread, ScenarioName::GroupTwoMaps, Dispatch::Barrier, Some(1));
     let sites = raced(&direct);
     assert!(
         sites.iter().any(|&(s, _)| matches!(s, Site::Group | Site::GroupMembers | Site::PlayerGroup)),
@@ -94,8 +103,13 @@ fn two_bots_on_two_maps_race_on_their_group_unless_group_actions_are_queued() {
     );
     let uaf = direct.first.get(&Invariant::UseAfterFree).expect("one leave touches the group the other deleted");
     assert!(uaf.trace.iter().any(|e| matches!(e.1, Event::Crash { crash: Crash::GroupUseAfterFree { .. }, .. })));
-    let queued =
-        loom(Policy::MAP_ROUTING, AiPlacement::MapThreadGroupQueue, ScenarioName::GroupTwoMaps, Dispatch::Barrier, None);
+    let queued = loom(
+        Policy::MAP_ROUTING,
+        AiPlacement::MapThreadGroupQueue,
+        ScenarioName::GroupTwoMaps,
+        Dispatch::Barrier,
+        None,
+    );
     assert!(queued.exhaustive, "the search saturates");
     assert!(queued.first.is_empty(), "{:?}", queued.first.keys().collect::<Vec<_>>());
 }

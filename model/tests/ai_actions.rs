@@ -81,7 +81,11 @@ fn the_creature_answers_the_attack_in_its_next_update() {
     let (Some(a), Some(b)) = (bot_attack, answer) else { panic!("both attacks happen: {e:?}") };
     assert!(a < b, "the creature answers after the bot attacked");
     assert!(matches!(e[b].0, Lane::Map { map: 0, tick: 1 }), "on the map thread, in the same map update: {:?}", e[b]);
-    assert!(matches!(e[a].0, Lane::Map { map: 0, tick: 1 }), "the map-thread AI attacks from the map thread: {:?}", e[a]);
+    assert!(
+        matches!(e[a].0, Lane::Map { map: 0, tick: 1 }),
+        "the map-thread AI attacks from the map thread: {:?}",
+        e[a]
+    );
     let with: Vec<(u8, u8)> = e
         .iter()
         .filter_map(|x| match x.1 {
