@@ -37,6 +37,12 @@ MUTATIONS=(
     "14-map-update-skips-update-target-map|Player::Update's _UpdateSpells runs no Aura::UpdateOwner, so no UpdateTargetMap (model/src/player.rs)|tests|-p model --test player_steps"
     "15-prepare-adds-no-spell-event|Spell::prepare adds no SpellEvent to the caster's m_Events (model/src/player.rs)|tests|-p model --test player_steps"
     "16-refresh-skips-reapply|ModStackAmount's SetStackAmount skips AuraEffect::ChangeAmount(REAPPLY) (model/src/aura/hit.rs)|tests|-p model --test player_steps"
+    "17-action-queue-acts-on-the-worker|the action queue's placement queues nothing: the worker's AI acts directly (model/src/policy.rs)|tests|-p checks --test ai_placement_loom"
+    "18-map-thread-ai-runs-on-the-worker|the map-thread AI runs on the bot worker instead of inside Player::Update (model/src/policy.rs)|tests|-p checks --test ai_placement_loom"
+    "19-group-leave-not-queued|mod-playerbots' group queue takes no group operation: the AI's leave runs on the map thread (model/src/ai.rs)|tests|-p checks --test ai_placement_loom"
+    "20-party-buff-hits-the-caster-only|the party buff's hit lands on the caster alone, not on its raid (model/src/world/ai.rs)|tests|-p model --test ai_actions"
+    "21-map-update-skips-creatures|Map::Update visits no creature: Creature::Update never runs (model/src/world/map.rs)|tests|-p model --test ai_actions"
+    "22-respawn-skips-objects-store|ProcessRespawns adds the creature without inserting it into _objectsStore (model/src/world/map.rs)|tests|-p model --test ai_actions"
 )
 
 MUT_DIR="${MUTATIONS_DIR:-$CI_ROOT/target/mutations}"
