@@ -169,16 +169,37 @@ named! {
 
 impl AiPlacement {
     /// True when a cell pairs this placement with `policy`: the bot worker AI with every packet
-    /// policy (the module as it runs today, whatever fix its packets get); the action queue and
-    /// the map-thread AI with the unguarded seed, complete and map-routing classifiers, the
-    /// designs bot modules ship (the action queue's worker reads go through the `AuraStateCache`
-    /// already, and no design pairs a moved AI with every handler left on the worker or with a
-    /// core lock).
+    /// policy (the module as it runs today, whatever fix its packets get); the action queue with
+    /// the unguarded seed (the later module), complete and map-routing classifiers; the
+    /// map-thread AI, with or without the group queue, with complete deferral and map routing
+    /// (the action queue's worker reads go through the `AuraStateCache` already, and no design
+    /// pairs a moved AI with every handler left on the worker or with a core lock).
     pub fn pairs_with(self, policy: Policy) -> bool {
+        let unguarded = policy.guard == Guard::Unguarded;
         match self {
             AiPlacement::Worker => true,
+            AiPlacement::ActionQueue => unguarded && policy.classifier != ClassifierKind::Unsynchronized,
+            AiPlacement::MapThread | AiPlacement::MapThreadGroupQueue => {
+                unguarded && matches!(policy.classifier, ClassifierKind::Complete | ClassifierKind::MapRouting)
+            }
+        }
+    }
+    /// True when a cell pairs this placement with `policy` and `dispatch`: the worker AI with
+    /// every dispatch mode; a moved AI with the dispatch its design ships: the bounded wait for
+    /// the later module (the action queue under the seed's classifier), fire-and-forget
+    /// otherwise, and the barrier alone where no bot worker runs (map routing with the AI on the
+    /// map thread: every dispatch mode gives the same runs).
+    pub fn pairs(self, policy: Policy, dispatch: crate::classifier::Dispatch) -> bool {
+        use crate::classifier::Dispatch;
+        if !self.pairs_with(policy) {
+            return false;
+        }
+        match self {
+            AiPlacement::Worker => true,
+            _ if self.dispatch_irrelevant(policy) => dispatch == Dispatch::Barrier,
+            AiPlacement::ActionQueue if policy.classifier == ClassifierKind::Seed => dispatch == Dispatch::BoundedWait,
             AiPlacement::ActionQueue | AiPlacement::MapThread | AiPlacement::MapThreadGroupQueue => {
-                policy.guard == Guard::Unguarded && policy.classifier != ClassifierKind::Unsynchronized
+                dispatch == Dispatch::FireAndForget
             }
         }
     }

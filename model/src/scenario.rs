@@ -212,7 +212,7 @@ impl ScenarioName {
                     humans: vec![1],
                     creatures: vec![],
                     respawns: vec![],
-                    ai: vec![vec![vec![AiAction::KeepBuff], vec![AiAction::KeepBuff]], vec![]],
+                    ai: vec![vec![vec![AiAction::KeepBuff]], vec![]],
                 }
             }
             // Two group members, p0 on map 0 and p1 on map 1; each AI leaves the group in tick 1
