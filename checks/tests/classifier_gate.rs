@@ -51,7 +51,7 @@ fn removing_the_stop_or_the_quest_reward_turns_the_gate_red() {
         let path = complete_tsv(&dir, name, &[opcode]);
         let (code, _, stderr) = verify(&[&["--classifier", path.to_str().unwrap()][..], &CELLS[..]].concat());
         assert_eq!(code, 1, "{opcode}: {stderr}");
-        let gate_line = format!("GATE {scenario} / seed-deferral / fire-and-forget / loom:");
+        let gate_line = format!("GATE {scenario} / seed-deferral / ai=worker / fire-and-forget / loom:");
         assert!(stderr.contains(&gate_line), "{opcode}: {stderr}");
         assert!(stderr.contains("SpellAuras.cpp:") || stderr.contains("Unit.cpp:"), "an assert: {stderr}");
         assert!(stderr.contains(&format!("--classifier '{}' replay seed-deferral", path.display())), "{stderr}");
