@@ -7,7 +7,7 @@
 #
 # Red unless:
 #   1. the patched model builds (nothing but the variant, its named! row and its build() arm);
-#   2. bless explores exactly the new scenario's 27 cells, adds their rows and leaves every other
+#   2. bless explores exactly the new scenario's 45 cells, adds their rows and leaves every other
 #      row of checks/data/pins.toml byte for byte as it was, and exits 1 because the new rows
 #      have no reason yet;
 #   3. the pins test then fails on exactly that (`every_row_has_a_reason`);
@@ -60,14 +60,14 @@ target_verify="$CARGO_TARGET_DIR/release/verify"
 "$target_verify" bless --scenario "$NEW" >"$LOGS/bless.out" 2>"$LOGS/bless.err" || rc=$?
 [ "$rc" -eq 1 ] || fail "bless exited $rc, expected 1 (new rows without a reason): $(tail -3 "$LOGS/bless.err")"
 new_cells="$(grep -c "^$NEW / .*: new$" "$LOGS/bless.out" || true)"
-[ "$new_cells" -eq 27 ] || fail "bless listed $new_cells new cells of $NEW, expected 27 (9 policies x 3 dispatch modes)"
+[ "$new_cells" -eq 45 ] || fail "bless listed $new_cells new cells of $NEW, expected 45 (9 policies x 3 dispatch modes with the worker AI, 3 policies x 2 other AI placements x 3 dispatch modes)"
 [ "$(grep -vc "^$NEW / " "$LOGS/bless.out" || true)" -eq 0 ] || fail "bless changed cells of other scenarios: $(grep -v "^$NEW / " "$LOGS/bless.out" | head -3)"
 cmp -s <(without "$NEW" "$PINS") <(without "$NEW" "$LOGS/pins.before.toml") \
     || fail "the rows of the other scenarios changed in $PINS"
 rows="$(grep -c "^scenario = \"$NEW\"" "$PINS" || true)"
 empty="$(grep -c '^why = ""$' "$PINS" || true)"
 [ "$rows" -ge 1 ] && [ "$empty" -eq "$rows" ] || fail "$rows new rows, $empty without a reason: expected every new row, and only those, to need one"
-ci_log "   $rows new rows for 27 cells, none with a reason yet"
+ci_log "   $rows new rows for 45 cells, none with a reason yet"
 
 ci_log "3. the pins test fails until they are explained"
 rc=0

@@ -7,8 +7,8 @@
 # Stages: fmt clippy doc tests loom verify snapshots determinism fuzz contributing
 #
 # Environment:
-#   VERIFY_ARGS   extra arguments of the verify and determinism stages (e.g. "--shard 2/4",
-#                 "--policy seed-deferral --scenario crash-49416")
+#   VERIFY_ARGS   extra arguments of the verify and determinism stages (e.g. "--all --shard 2/4",
+#                 "--policy seed-deferral --scenario crash-49416"; empty: the default run, the candidate fixes)
 #   TEST_ARGS     what the tests stage runs instead of "--workspace" (e.g. "-p model")
 #   GATE_LOG_DIR  where the stage logs go (default target/ci-logs)
 #   GATE_FAIL_FAST=1       stop at the first failing stage

@@ -12,7 +12,12 @@ use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, Scheduler}
 use std::time::Instant;
 
 fn first_find<S: Scheduler + 'static>(scheduler: S, limit: usize) -> Option<usize> {
-    let play = Play::new(ScenarioName::QuestReward49416.build(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
+    let play = Play::new(
+        ScenarioName::QuestReward49416.build(),
+        Policy::UNSYNCHRONIZED,
+        model::AiPlacement::Worker,
+        Dispatch::FireAndForget,
+    );
     let (_, found) = each_outcome(ShuttleEngine(scheduler), play, (0usize, None::<usize>), |st, o| {
         st.0 += 1;
         if st.1.is_none() && o.check().iter().any(|v| v.invariant == Invariant::Assert) {
@@ -34,8 +39,12 @@ fn main() {
         shuttle::thread::spawn(|| {}).join().unwrap();
     });
     let base = n as f64 / t.elapsed().as_secs_f64();
-    let cell =
-        Cell { policy: Policy::UNSYNCHRONIZED, scenario: ScenarioName::Crash49416, dispatch: Dispatch::FireAndForget };
+    let cell = Cell {
+        policy: Policy::UNSYNCHRONIZED,
+        ai: model::AiPlacement::Worker,
+        scenario: ScenarioName::Crash49416,
+        dispatch: Dispatch::FireAndForget,
+    };
     let r = explore(cell, Checker::Random, Budget { schedules: n, ..Budget::default() });
     let model = r.schedules as f64 / r.elapsed.as_secs_f64();
     println!("shuttle random: empty body (one spawn+join) {base:.0} schedules/s; crash-49416 {model:.0} schedules/s; ratio {:.3}", model / base);

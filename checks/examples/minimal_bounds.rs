@@ -2,11 +2,12 @@
 //! one bound less finds none.
 //!
 //! `cargo run --release -p checks --example minimal_bounds -- [MAX_BOUND] [DISPATCH] [SCENARIO]`
-//! (default 3, both dispatch modes, every small scenario).
+//! (default 3, every dispatch mode, every small scenario; every AI placement each policy pairs
+//! with).
 
 use checks::explore::bounds::{describe, minimal_bounds};
 use checks::explore::Cell;
-use model::{Dispatch, Policy, ScenarioName};
+use model::{AiPlacement, Dispatch, Policy, ScenarioName};
 use std::time::Instant;
 
 fn main() {
@@ -22,13 +23,15 @@ fn main() {
     let start = Instant::now();
     for scenario in scenarios {
         for policy in Policy::ALL {
-            for &dispatch in &dispatches {
-                let cell = Cell { policy, scenario, dispatch };
-                let t = Instant::now();
-                let found = minimal_bounds(cell, max);
-                println!("{} / {} / {} ({:.1?})", scenario.name(), policy.name(), dispatch.name(), t.elapsed());
-                for m in &found {
-                    println!("    {}", describe(m));
+            for ai in AiPlacement::ALL.into_iter().filter(|ai| ai.pairs_with(policy)) {
+                for &dispatch in &dispatches {
+                    let cell = Cell { policy, ai, scenario, dispatch };
+                    let t = Instant::now();
+                    let found = minimal_bounds(cell, max);
+                    println!("{cell} ({:.1?})", t.elapsed());
+                    for m in &found {
+                        println!("    {}", describe(m));
+                    }
                 }
             }
         }

@@ -6,7 +6,7 @@
 
 use crate::expected;
 use crate::explore::{explore, refind_with_shuttle, Budget, Cell, CellResult, Checker, Counterexample};
-use model::{Dispatch, Invariant, Policy, ScenarioName};
+use model::{AiPlacement, Dispatch, Invariant, Policy, ScenarioName};
 
 /// Shuttle schedules per checker for a scenario too large for loom (`seed-load`: about a
 /// millisecond each; a small scenario gets [`Budget::default`]'s).
@@ -17,6 +17,9 @@ pub const LARGE_SCHEDULES: usize = 300;
 pub struct Plan {
     /// Policies.
     pub policies: Vec<Policy>,
+    /// AI placements (each cell keeps only those that pair with its policy,
+    /// [`AiPlacement::pairs_with`]).
+    pub placements: Vec<AiPlacement>,
     /// Scenarios.
     pub scenarios: Vec<ScenarioName>,
     /// Dispatch modes.
@@ -27,37 +30,49 @@ pub struct Plan {
     pub budget: Budget,
     /// `(k, n)`: run only the k-th of n shares (1-based).
     pub shard: Option<(usize, usize)>,
-    /// Only these (policy, dispatch) pairs, when set (the candidate fixes of `--compare`).
-    pub pairs: Option<Vec<(Policy, Dispatch)>>,
+    /// Only these (policy, AI placement, dispatch) combinations, when set (the candidate fixes:
+    /// `--compare`, and the default run).
+    pub only: Option<Vec<(Policy, AiPlacement, Dispatch)>>,
 }
 
 impl Plan {
-    /// Everything, with the default checkers (std is opt-in: its results depend on timing).
+    /// Everything (every policy × every AI placement it pairs with × every dispatch mode × every
+    /// scenario), with the default checkers (std is opt-in: its results depend on timing).
     pub fn full(budget: Budget) -> Self {
         Plan {
             policies: Policy::ALL.to_vec(),
+            placements: AiPlacement::ALL.to_vec(),
             scenarios: ScenarioName::ALL.to_vec(),
             dispatches: Dispatch::ALL.to_vec(),
             checkers: vec![Checker::Loom, Checker::Random, Checker::Pct, Checker::Dfs],
             budget,
             shard: None,
-            pairs: None,
+            only: None,
         }
+    }
+    /// The cells of the plan, in report order (scenario, policy, AI placement, dispatch mode),
+    /// before sharding: the product of its axes, each placement only with the policies it pairs
+    /// with, narrowed to [`Plan::only`] when set.
+    pub fn cells(&self) -> Vec<Cell> {
+        let mut cells = Vec::new();
+        for &scenario in &self.scenarios {
+            for &policy in &self.policies {
+                for &ai in self.placements.iter().filter(|ai| ai.pairs_with(policy)) {
+                    for &dispatch in &self.dispatches {
+                        if self.only.as_ref().is_none_or(|o| o.contains(&(policy, ai, dispatch))) {
+                            cells.push(Cell { policy, ai, scenario, dispatch });
+                        }
+                    }
+                }
+            }
+        }
+        cells
     }
     /// The (cell, checker) jobs of the plan, in report order, after sharding. A shard takes
     /// whole cells, every `n`-th one (the cell's checkers stay together), so the expensive loom
     /// searches spread over the shards instead of all landing in the one that gets the loom jobs.
     pub fn jobs(&self) -> Vec<(Cell, Checker)> {
-        let mut cells = Vec::new();
-        for &scenario in &self.scenarios {
-            for &policy in &self.policies {
-                for &dispatch in &self.dispatches {
-                    if self.pairs.as_ref().is_none_or(|p| p.contains(&(policy, dispatch))) {
-                        cells.push(Cell { policy, scenario, dispatch });
-                    }
-                }
-            }
-        }
+        let cells = self.cells();
         let mut jobs = Vec::new();
         for (i, &cell) in cells.iter().enumerate() {
             if self.shard.is_none_or(|(k, n)| i % n == k - 1) {
@@ -91,7 +106,7 @@ pub struct Row {
 }
 
 impl Row {
-    /// `scenario / policy / dispatch / checker`.
+    /// `scenario / policy / ai=<placement> / dispatch / checker`.
     pub fn title(&self) -> String {
         let c = self.result.cell;
         format!("{c} / {}", self.result.checker.name())
@@ -181,6 +196,29 @@ fn finish_job_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The full plan is every policy × every AI placement it pairs with × every dispatch mode ×
+    /// every scenario, each once, and nothing else; the candidates' plan is the candidates' cells on
+    /// every scenario.
+    #[test]
+    fn the_full_plan_is_the_product_of_the_paired_axes() {
+        let cells = Plan::full(Budget::default()).cells();
+        let paired: usize =
+            Policy::ALL.iter().map(|&p| AiPlacement::ALL.iter().filter(|a| a.pairs_with(p)).count()).sum();
+        assert_eq!(cells.len(), ScenarioName::ALL.len() * paired * Dispatch::ALL.len());
+        assert!(cells.iter().all(|c| c.ai.pairs_with(c.policy)));
+        let mut unique = cells.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), cells.len());
+        for ai in AiPlacement::ALL {
+            assert!(cells.iter().any(|c| c.ai == ai), "no cell of {}", ai.name());
+        }
+        let only = crate::audit::compare::cells();
+        let candidates = Plan { only: Some(only.clone()), ..Plan::full(Budget::default()) }.cells();
+        assert_eq!(candidates.len(), only.len() * ScenarioName::ALL.len());
+        assert!(candidates.iter().all(|c| only.contains(&(c.policy, c.ai, c.dispatch))));
+    }
 
     /// The shards of a plan partition its jobs: together they are the whole plan, in no shard
     /// twice, and each cell's jobs (its loom search with its shuttle runs) in one shard; no shard

@@ -15,7 +15,8 @@ use model::race::Site;
 use model::{AssertFailure, Dispatch, Invariant, Policy, ScenarioName};
 
 fn loom(policy: Policy, scenario: ScenarioName, dispatch: Dispatch, bound: usize) -> CellResult {
-    explore(Cell { policy, scenario, dispatch }, Checker::Loom, Budget { bound: Some(bound), ..Budget::default() })
+    let cell = Cell { policy, ai: model::AiPlacement::Worker, scenario, dispatch };
+    explore(cell, Checker::Loom, Budget { bound: Some(bound), ..Budget::default() })
 }
 
 fn race_sites(r: &CellResult) -> Vec<Site> {
@@ -38,6 +39,7 @@ fn the_handle_effect_mutex_moves_the_abort_from_174_to_168() {
 
     let cell = Cell {
         policy: Policy::EFFECT_LOCK,
+        ai: model::AiPlacement::Worker,
         scenario: ScenarioName::QuestReward49416,
         dispatch: Dispatch::FireAndForget,
     };
@@ -72,7 +74,12 @@ fn the_seed_with_the_mutex_still_breaks_the_aura_lifecycle_on_the_movement_stop(
 #[test]
 fn the_bounded_wait_is_explored_both_ways_and_does_not_stop_the_race() {
     use checks::explore::{each_outcome, LoomEngine, Play};
-    let play = Play::new(ScenarioName::MoveStop49416.build(), Policy::SEED_DEFERRAL, Dispatch::BoundedWait);
+    let play = Play::new(
+        ScenarioName::MoveStop49416.build(),
+        Policy::SEED_DEFERRAL,
+        model::AiPlacement::Worker,
+        Dispatch::BoundedWait,
+    );
     let seen = each_outcome(LoomEngine { bound: Some(1) }, play, (false, false), |s, o| {
         for (_, e) in &o.trace {
             if let Event::BotsWaited { running, .. } = e {

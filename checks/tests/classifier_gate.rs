@@ -51,7 +51,7 @@ fn removing_the_stop_or_the_quest_reward_turns_the_gate_red() {
         let path = complete_tsv(&dir, name, &[opcode]);
         let (code, _, stderr) = verify(&[&["--classifier", path.to_str().unwrap()][..], &CELLS[..]].concat());
         assert_eq!(code, 1, "{opcode}: {stderr}");
-        let gate_line = format!("GATE {scenario} / seed-deferral / fire-and-forget / loom:");
+        let gate_line = format!("GATE {scenario} / seed-deferral / ai=worker / fire-and-forget / loom:");
         assert!(stderr.contains(&gate_line), "{opcode}: {stderr}");
         assert!(stderr.contains("SpellAuras.cpp:") || stderr.contains("Unit.cpp:"), "an assert: {stderr}");
         assert!(stderr.contains(&format!("--classifier '{}' replay seed-deferral", path.display())), "{stderr}");
@@ -200,10 +200,13 @@ fn holes_are_shown_with_counterexamples() {
     };
     let stop = section("move-stop");
     assert!(stop.contains("CMSG_MOVE_STOP"), "the section lists the opcodes it covers: {stop}");
-    assert!(stop.contains("- fire-and-forget: **data-race"), "{stop}");
+    assert!(stop.contains("- ai=worker / fire-and-forget: **data-race"), "{stop}");
     let group = section("world-global");
-    assert!(group.contains("- barrier: **data-race: Group::m_memberSlots"), "{group}");
-    assert!(section("cast").contains("- fire-and-forget: nothing beyond a complete classifier"), "the cast is dropped");
+    assert!(group.contains("- ai=worker / barrier: **data-race: Group::m_memberSlots"), "{group}");
+    assert!(
+        section("cast").contains("- ai=worker / fire-and-forget: nothing beyond a complete classifier"),
+        "the cast is dropped"
+    );
 
     let path = complete_tsv(&scratch("holes-complete"), "complete.tsv", &[]);
     let (code, stdout, stderr) = verify(&["--classifier", path.to_str().unwrap(), "holes"]);
@@ -214,7 +217,7 @@ fn holes_are_shown_with_counterexamples() {
 /// One loom row at bound 0 (every cell below shows what it breaks in its one schedule).
 fn loom_row(policy: model::Policy, dispatch: model::Dispatch) -> checks::matrix::Row {
     use checks::explore::{Budget, Cell, Checker};
-    let cell = Cell { policy, scenario: model::ScenarioName::GroupLeave, dispatch };
+    let cell = Cell { policy, ai: model::AiPlacement::Worker, scenario: model::ScenarioName::GroupLeave, dispatch };
     checks::matrix::run_job(cell, Checker::Loom, Budget { bound: Some(0), ..Budget::default() })
 }
 

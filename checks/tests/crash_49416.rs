@@ -14,7 +14,7 @@ use shuttle::scheduler::RandomScheduler;
 const CRASH_174: &str = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174";
 
 fn cell(policy: Policy, scenario: ScenarioName) -> Cell {
-    Cell { policy, scenario, dispatch: Dispatch::FireAndForget }
+    Cell { policy, ai: model::AiPlacement::Worker, scenario, dispatch: Dispatch::FireAndForget }
 }
 
 /// Panics with the server's assert text when a run trips SpellAuras.cpp:174, as the server would.
@@ -30,7 +30,12 @@ fn crash_on_174(outcome: &model::Outcome) {
 #[test]
 #[should_panic(expected = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174")]
 fn loom_quest_reward_unsynchronized_trips_174() {
-    let play = Play::new(ScenarioName::QuestReward49416.build(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
+    let play = Play::new(
+        ScenarioName::QuestReward49416.build(),
+        Policy::UNSYNCHRONIZED,
+        model::AiPlacement::Worker,
+        Dispatch::FireAndForget,
+    );
     each_outcome(LoomEngine { bound: Some(2) }, play, (), |_, outcome| crash_on_174(&outcome));
 }
 
@@ -38,7 +43,12 @@ fn loom_quest_reward_unsynchronized_trips_174() {
 #[test]
 #[should_panic(expected = "ASSERT(!(_effectMask & (1<<effIndex))) failed at SpellAuras.cpp:174")]
 fn shuttle_quest_reward_unsynchronized_trips_174() {
-    let play = Play::new(ScenarioName::QuestReward49416.build(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
+    let play = Play::new(
+        ScenarioName::QuestReward49416.build(),
+        Policy::UNSYNCHRONIZED,
+        model::AiPlacement::Worker,
+        Dispatch::FireAndForget,
+    );
     let scheduler = RandomScheduler::new_from_seed(Budget::default().seed, 2_000);
     each_outcome(ShuttleEngine(scheduler), play, (), |_, outcome| crash_on_174(&outcome));
 }

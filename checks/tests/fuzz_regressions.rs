@@ -115,7 +115,7 @@ fn map_routing_drains_an_alternating_stream_at_any_rate() {
 fn threadsafe_queries_on_two_maps_do_not_race_under_map_routing() {
     use model::opcodes::Place;
     use model::outcome::Lane;
-    use model::{HandlerKind, Opcode, Policy};
+    use model::{AiPlacement, HandlerKind, Opcode, Policy};
     let wargame = Opcode::CMSG_ACCEPT_WARGAME_INVITE;
     let finds: Vec<_> = files("regressions", Target::Schedule)
         .into_iter()
@@ -124,7 +124,7 @@ fn threadsafe_queries_on_two_maps_do_not_race_under_map_routing() {
     assert_eq!(finds.len(), 1);
     for (path, bytes) in finds {
         let case = ScheduleCase::decode(&bytes, false);
-        assert_eq!(case.policy, Policy::MAP_ROUTING, "{}", path.display());
+        assert_eq!((case.policy, case.ai), (Policy::MAP_ROUTING, AiPlacement::Worker), "{}", path.display());
         let maps: Vec<u8> = (0..case.scenario.players.len())
             .filter(|&b| case.scenario.packets(b, 2).iter().any(|p| p.0 == wargame))
             .map(|b| case.scenario.players[b].map)
@@ -160,11 +160,17 @@ fn a_race_find_is_no_race_under_the_safe_cells() {
     // cell: the verdict depends on the policy, not on the harness.
     for (path, bytes) in files("regressions", Target::ScheduleUnsynchronized) {
         let racy = ScheduleCase::decode(&bytes, true);
-        assert_eq!((racy.policy, racy.dispatch), RACY_CELL);
-        for &(policy, dispatch) in safe_cells() {
-            let case = ScheduleCase { policy, dispatch, ..racy.clone() };
+        assert_eq!((racy.policy, racy.ai, racy.dispatch), RACY_CELL);
+        for &(policy, ai, dispatch) in safe_cells() {
+            let case = ScheduleCase { policy, ai, dispatch, ..racy.clone() };
             if let Err(finding) = case.judge() {
-                panic!("{} under {} / {}: {finding}", path.display(), policy.name(), dispatch.name());
+                panic!(
+                    "{} under {} / ai={} / {}: {finding}",
+                    path.display(),
+                    policy.name(),
+                    ai.name(),
+                    dispatch.name()
+                );
             }
         }
     }
@@ -175,8 +181,8 @@ fn a_case_reads_back_from_its_bytes() {
     let load = model::scenario::seed_load(3, 3, 6);
     let scenarios: Vec<_> = ScenarioName::small().into_iter().map(|n| n.build()).collect();
     for scenario in scenarios.iter().chain([&load]) {
-        for &(policy, dispatch) in safe_cells() {
-            let case = ScheduleCase { scenario: scenario.clone(), policy, dispatch, choices: vec![7, 0, 255] };
+        for &(policy, ai, dispatch) in safe_cells() {
+            let case = ScheduleCase { scenario: scenario.clone(), policy, ai, dispatch, choices: vec![7, 0, 255] };
             let mut back = ScheduleCase::decode(&case.encode(), false);
             back.scenario.name.clone_from(&scenario.name);
             // The input names every tick's packets; a scenario may leave its last ticks out.
@@ -222,7 +228,7 @@ fn inplace_group_handlers_on_two_maps_race_in_trinitycore_itself() {
     use model::player::{PlayerStart, AREA_4755};
     use model::quest::QuestStatus;
     use model::race::Site;
-    use model::{Dispatch, HandlerKind, Opcode, Policy, Scenario};
+    use model::{AiPlacement, Dispatch, HandlerKind, Opcode, Policy, Scenario};
     let leader = Opcode::CMSG_SET_PARTY_LEADER;
     assert_eq!((leader.info().place, leader.kind()), (Place::Inplace, HandlerKind::WorldGlobal));
     let player = |map| PlayerStart {
@@ -253,6 +259,7 @@ fn inplace_group_handlers_on_two_maps_race_in_trinitycore_itself() {
             ai: vec![],
         },
         policy: Policy::MAP_ROUTING,
+        ai: AiPlacement::Worker,
         dispatch: Dispatch::Barrier,
         choices: vec![],
     };
@@ -271,4 +278,23 @@ fn inplace_group_handlers_on_two_maps_race_in_trinitycore_itself() {
     // The same run under the seed's fix is no reference: its races are findings.
     let seed = ScheduleCase { policy: Policy::SEED_DEFERRAL, ..case.clone() };
     assert!(!outcome.races.iter().any(|r| trinitycore_own_race(seed.policy, r)));
+}
+
+/// The two cell bytes pick only safe cells, and so only AI placements that pair with their
+/// policy, whatever their values; and each safe cell is picked by the bytes it encodes to.
+#[test]
+fn the_cell_bytes_pick_only_safe_cells() {
+    for first in 0..=u8::MAX {
+        for second in 0..=u8::MAX {
+            let c = ScheduleCase::decode(&[first, second], false);
+            assert!(c.ai.pairs_with(c.policy), "{first} {second}: {c:?}");
+            assert!(safe_cells().contains(&(c.policy, c.ai, c.dispatch)), "{first} {second}: {c:?}");
+        }
+    }
+    let scenario = ScenarioName::Crash49416.build();
+    for &(policy, ai, dispatch) in safe_cells() {
+        let case = ScheduleCase { scenario: scenario.clone(), policy, ai, dispatch, choices: vec![] };
+        let back = ScheduleCase::decode(&case.encode(), false);
+        assert_eq!((back.policy, back.ai, back.dispatch), (policy, ai, dispatch));
+    }
 }

@@ -154,6 +154,6 @@ fn barrier_lanes_do_not_depend_on_timing() {
         }
     }
     for _ in 0..3 {
-        assert_eq!(worker_share(&scenario, Dispatch::Barrier), report().worker_share);
+        assert_eq!(worker_share(&scenario, model::AiPlacement::Worker, Dispatch::Barrier), report().worker_share);
     }
 }

@@ -22,7 +22,12 @@ use std::sync::Arc;
 #[test]
 fn the_second_leave_of_a_group_of_two_touches_the_deleted_group() {
     for dispatch in [Dispatch::FireAndForget, Dispatch::Barrier] {
-        let cell = Cell { policy: Policy::UNSYNCHRONIZED, scenario: ScenarioName::GroupLeave, dispatch };
+        let cell = Cell {
+            policy: Policy::UNSYNCHRONIZED,
+            ai: model::AiPlacement::Worker,
+            scenario: ScenarioName::GroupLeave,
+            dispatch,
+        };
         let r = explore(cell, Checker::Loom, Budget { bound: Some(1), ..Budget::default() });
         let c = r.first.get(&Invariant::UseAfterFree).expect("loom at bound 1 finds the deleted group touched");
         let m = &c.violation.message;
@@ -69,8 +74,15 @@ fn the_leave_reads_the_other_members_auras_against_its_map_thread() {
         respawns: vec![],
         ai: vec![],
     });
-    let outcome = run_on_bytes(&scenario, Policy::UNSYNCHRONIZED, Dispatch::FireAndForget, &[], 10_000)
-        .expect("within the step cap");
+    let outcome = run_on_bytes(
+        &scenario,
+        Policy::UNSYNCHRONIZED,
+        model::AiPlacement::Worker,
+        Dispatch::FireAndForget,
+        &[],
+        10_000,
+    )
+    .expect("within the step cap");
     let walk = Lane::Bot { bot: 0, tick: 1 };
     assert!(outcome
         .trace

@@ -1,4 +1,5 @@
-//! loom at deeper preemption bounds over every small scenario, policy and dispatch mode.
+//! loom at deeper preemption bounds over every small scenario, policy, AI placement and dispatch
+//! mode.
 //!
 //! `cargo test -p checks --release --test loom_deep -- --ignored --nocapture` (bound 3: a few
 //! seconds per cell on 2 cores, minutes in all). The test is ignored in the default run and runs
@@ -8,7 +9,7 @@
 
 use checks::expected;
 use checks::explore::{explore, Budget, Cell, Checker};
-use model::{Dispatch, Policy, ScenarioName};
+use model::{AiPlacement, Dispatch, Policy, ScenarioName};
 
 /// At bound 3 every small cell with fire-and-forget or the barrier still matches its pinned
 /// truth: a deeper search finds no new broken invariant and loses none, and the schedule counts
@@ -22,19 +23,22 @@ fn bound_3_matches_every_pinned_truth() {
     let mut bad = Vec::new();
     for scenario in ScenarioName::small() {
         for policy in Policy::ALL {
-            for dispatch in [Dispatch::FireAndForget, Dispatch::Barrier] {
-                let cell = Cell { policy, scenario, dispatch };
-                let r = explore(cell, Checker::Loom, budget);
-                println!(
-                    "bound 3 {:18} {:17} {:15} {:6} schedules {:>8.2?}",
-                    scenario.name(),
-                    policy.name(),
-                    dispatch.name(),
-                    r.schedules,
-                    r.elapsed
-                );
-                if let Some(m) = expected::mismatch(&r, &budget) {
-                    bad.push(format!("{cell:?}: {m}"));
+            for ai in AiPlacement::ALL.into_iter().filter(|ai| ai.pairs_with(policy)) {
+                for dispatch in [Dispatch::FireAndForget, Dispatch::Barrier] {
+                    let cell = Cell { policy, ai, scenario, dispatch };
+                    let r = explore(cell, Checker::Loom, budget);
+                    println!(
+                        "bound 3 {:18} {:17} {:12} {:15} {:6} schedules {:>8.2?}",
+                        scenario.name(),
+                        policy.name(),
+                        ai.name(),
+                        dispatch.name(),
+                        r.schedules,
+                        r.elapsed
+                    );
+                    if let Some(m) = expected::mismatch(&r, &budget) {
+                        bad.push(format!("{cell}: {m}"));
+                    }
                 }
             }
         }

@@ -9,24 +9,27 @@ use checks::expected::table::{LoomSearch, Reach, Row, Table, Truth};
 use checks::expected::{self, bless};
 use checks::explore::bounds::Finding;
 use checks::explore::{explore, Budget, Cell, Checker};
-use model::{Dispatch, Invariant, Policy, ScenarioName};
+use model::{AiPlacement, Dispatch, Invariant, Policy, ScenarioName};
 use std::collections::{BTreeMap, BTreeSet};
 
 fn table() -> &'static Table {
     expected::pins().expect("checks/data/pins.toml parses")
 }
 
-/// The table names every cell of the matrix exactly once (two rows on one cell fail to parse),
-/// so no cell falls back to an unstated "holds".
+/// The table names every cell of the matrix (every policy × every AI placement it pairs with ×
+/// every dispatch mode × every scenario) exactly once (two rows on one cell fail to parse), so no
+/// cell falls back to an unstated "holds".
 #[test]
 fn every_cell_has_exactly_one_row() {
     let mut missing = Vec::new();
     for scenario in ScenarioName::ALL {
         for policy in Policy::ALL {
-            for dispatch in Dispatch::ALL {
-                let cell = Cell { policy, scenario, dispatch };
-                if table().row(cell).is_none() {
-                    missing.push(cell.to_string());
+            for ai in AiPlacement::ALL.into_iter().filter(|ai| ai.pairs_with(policy)) {
+                for dispatch in Dispatch::ALL {
+                    let cell = Cell { policy, ai, scenario, dispatch };
+                    if table().row(cell).is_none() {
+                        missing.push(cell.to_string());
+                    }
                 }
             }
         }
@@ -37,12 +40,7 @@ fn every_cell_has_exactly_one_row() {
 /// Nothing lands unexplained: every row carries a reason written by hand.
 #[test]
 fn every_row_has_a_reason() {
-    let unexplained: Vec<String> = table()
-        .rows
-        .iter()
-        .filter(|r| r.why.trim().is_empty())
-        .map(|r| format!("{} / {:?} / {:?}", r.scenario.name(), r.policies, r.dispatches))
-        .collect();
+    let unexplained: Vec<String> = table().rows.iter().filter(|r| r.why.trim().is_empty()).map(|r| r.title()).collect();
     assert!(unexplained.is_empty(), "rows with no `why` in checks/data/pins.toml: {unexplained:#?}");
 }
 
@@ -85,6 +83,16 @@ fn bad_tables_are_refused_with_the_reason() {
         (text.replacen("\"shuttle-random\"", "\"loom\"", 1), "not a shuttle checker"),
         (text.replacen("[[pin]]", "[[pin]]\nextra = 1", 1), "unknown field"),
         (format!("{text}\n{}", &text[text.find("[[pin]]").unwrap()..]), "both pin"),
+        (text.replacen("placements = [\"worker\"]\n", "", 1), "no `placements`"),
+        (
+            text.replacen("placements = [\"worker\"]", "placements = [\"workers\"]", 1),
+            "unknown AI placement \"workers\"",
+        ),
+        (text.replacen("placements = [\"worker\"]", "placements = []", 1), "at least one policy, one AI placement"),
+        (
+            text.replacen("placements = [\"worker\"]", "placements = [\"worker\", \"map-thread\"]", 1),
+            "the AI placement map-thread does not pair with the policy unsynchronized",
+        ),
     ];
     for (bad, says) in cases {
         let err = Table::parse(&bad).expect_err(says);
@@ -93,7 +101,7 @@ fn bad_tables_are_refused_with_the_reason() {
 }
 
 fn cell(policy: Policy, scenario: ScenarioName, dispatch: Dispatch) -> Cell {
-    Cell { policy, scenario, dispatch }
+    Cell { policy, ai: AiPlacement::Worker, scenario, dispatch }
 }
 
 /// `table` with the row of `cell` changed by `edit` (the cell split off into a row of its own).
@@ -104,11 +112,17 @@ fn edited(cell: Cell, edit: impl FnMut(&mut Truth)) -> Table {
     for row in &t.rows {
         let rest = row.clone();
         if row.cells().any(|c| c == cell) {
-            let mut own = Row { policies: vec![cell.policy], dispatches: vec![cell.dispatch], ..row.clone() };
+            let alone = |c: Cell| Row {
+                policies: vec![c.policy],
+                placements: vec![c.ai],
+                dispatches: vec![c.dispatch],
+                ..rest.clone()
+            };
+            let mut own = alone(cell);
             edit(&mut own.truth);
             rows.push(own);
             for c in row.cells().filter(|c| *c != cell) {
-                rows.push(Row { policies: vec![c.policy], dispatches: vec![c.dispatch], ..rest.clone() });
+                rows.push(alone(c));
             }
             continue;
         }
@@ -212,7 +226,7 @@ fn a_cell_with_no_row_is_a_mismatch() {
     let t = Table::new(t.search, rows).expect("valid");
     let budget = Budget::default();
     let m = expected::mismatch_in(&t, &explore(c, Checker::Loom, budget), &budget).expect("a mismatch");
-    assert!(m.starts_with("no pinned truth for group-leave / seed-deferral / barrier"), "{m}");
+    assert!(m.starts_with("no pinned truth for group-leave / seed-deferral / ai=worker / barrier"), "{m}");
 }
 
 fn truth(findings: &[(Finding, Option<usize>)]) -> Truth {
@@ -251,4 +265,34 @@ fn reasons_round_trip() {
     let back = Table::parse(&t.write()).expect("parses");
     assert_eq!(back.rows[i].why, t.rows[i].why);
     assert_eq!(back.write(), t.write());
+}
+
+/// Blessing groups cells over AI placements as over policies and dispatch modes: two new
+/// placements of one policy with the same truth and no reason yet share one row (a product of
+/// its policies, placements and dispatch modes), apart from the pinned worker cell, and the
+/// changes name each new cell with its placement.
+#[test]
+fn blessing_groups_cells_over_placements() {
+    let worker = cell(Policy::MAP_ROUTING, ScenarioName::GroupLeave, Dispatch::Barrier);
+    let queued = Cell { ai: AiPlacement::ActionQueue, ..worker };
+    let on_map = Cell { ai: AiPlacement::MapThread, ..worker };
+    let base = table();
+    let same = base.row(worker).expect("pinned").truth.clone();
+    let next = bless::merge(base, &BTreeMap::from([(queued, same.clone()), (on_map, same)]));
+    let row = next.row(queued).expect("pinned");
+    assert_eq!(row.placements, [AiPlacement::ActionQueue, AiPlacement::MapThread]);
+    assert_eq!(
+        (row.policies.as_slice(), row.dispatches.as_slice()),
+        ([Policy::MAP_ROUTING].as_slice(), [Dispatch::Barrier].as_slice())
+    );
+    assert_eq!(row.why, "");
+    assert_eq!(next.row(on_map), Some(row));
+    assert_eq!(next.row(worker).map(|r| &r.why), base.row(worker).map(|r| &r.why));
+    assert_eq!(
+        bless::changes(base, &next),
+        vec![format!("{queued}: new"), format!("{on_map}: new")],
+        "one line per new cell, named with its placement"
+    );
+    let back = Table::parse(&next.write()).expect("parses");
+    assert_eq!(back.write(), next.write());
 }

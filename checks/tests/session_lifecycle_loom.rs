@@ -9,7 +9,12 @@ use model::outcome::{Event, Lane, Refusal};
 use model::{Dispatch, Invariant, Policy, ScenarioName};
 
 fn cell() -> Cell {
-    Cell { policy: Policy::SEED_DEFERRAL, scenario: ScenarioName::Crash49416, dispatch: Dispatch::FireAndForget }
+    Cell {
+        policy: Policy::SEED_DEFERRAL,
+        ai: model::AiPlacement::Worker,
+        scenario: ScenarioName::Crash49416,
+        dispatch: Dispatch::FireAndForget,
+    }
 }
 
 fn position(trace: &[(Lane, Event)], what: impl Fn(&(Lane, Event)) -> bool) -> Option<usize> {

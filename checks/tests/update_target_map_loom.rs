@@ -32,7 +32,12 @@ struct Seen {
 /// trips one of them the map lane ran `UpdateTargetMap` of the aura the worker created.
 #[test]
 fn update_target_map_alone_races_the_workers_autocast_into_174_and_3602() {
-    let play = Play::new(move_stop_without_heartbeat(), Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
+    let play = Play::new(
+        move_stop_without_heartbeat(),
+        Policy::UNSYNCHRONIZED,
+        model::AiPlacement::Worker,
+        Dispatch::FireAndForget,
+    );
     let seen = each_outcome(LoomEngine { bound: Some(2) }, play, Seen::default(), |seen, outcome| {
         seen.schedules += 1;
         let on_map = |e: &Event| outcome.trace.iter().any(|(l, x)| matches!(l, Lane::Map { .. }) && x == e);

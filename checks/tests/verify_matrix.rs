@@ -63,14 +63,14 @@ fn which_fix_to_ship_snapshot() {
     use checks::audit::compare::{compare, render_markdown};
     let table = compare(rows());
     let row = |name: &str| table.iter().find(|c| c.candidate == name).unwrap_or_else(|| panic!("no row {name}"));
-    assert!(row("map-routing / barrier").clean);
-    let complete = row("complete-deferral / barrier");
+    assert!(row("map-routing / worker / barrier").clean);
+    let complete = row("complete-deferral / worker / barrier");
     let asserts = |name: &str| row(name).broke(Invariant::Assert).items().to_vec();
     assert!(!complete.clean && complete.broke(Invariant::ExactlyOnce).any());
     assert!(!complete.broke(Invariant::Assert).any() && !complete.broke(Invariant::DataRace).any());
-    assert!(asserts("seed-deferral+effect-lock / fire-and-forget").contains(&":168".to_string()));
-    assert!(!asserts("seed-deferral+effect-lock / fire-and-forget").contains(&":174".to_string()));
-    assert!(!asserts("seed-deferral / bounded-wait").is_empty());
+    assert!(asserts("seed-deferral+effect-lock / worker / fire-and-forget").contains(&":168".to_string()));
+    assert!(!asserts("seed-deferral+effect-lock / worker / fire-and-forget").contains(&":174".to_string()));
+    assert!(!asserts("seed-deferral / worker / bounded-wait").is_empty());
     settings().bind(|| insta::assert_snapshot!("which_fix_to_ship", render_markdown(&table)));
 }
 
@@ -80,8 +80,8 @@ fn which_fix_to_ship_snapshot() {
 #[test]
 fn races_by_policy_snapshot() {
     let listing = report::render_races(rows());
-    assert!(listing.contains("### complete-deferral / barrier\nno data race"), "{listing}");
-    assert!(listing.contains("### map-routing / fire-and-forget\nno data race"), "{listing}");
+    assert!(listing.contains("### complete-deferral / ai=worker / barrier\nno data race"), "{listing}");
+    assert!(listing.contains("### map-routing / ai=worker / fire-and-forget\nno data race"), "{listing}");
     settings().bind(|| insta::assert_snapshot!("races_by_policy", listing));
 }
 
@@ -156,6 +156,7 @@ fn classification_table_snapshot() {
 fn a_bad_schedule_is_an_error_not_a_panic() {
     let cell = checks::explore::Cell {
         policy: model::Policy::UNSYNCHRONIZED,
+        ai: model::AiPlacement::Worker,
         scenario: model::ScenarioName::QuestReward49416,
         dispatch: model::Dispatch::FireAndForget,
     };
@@ -172,7 +173,7 @@ fn a_bad_schedule_is_an_error_not_a_panic() {
 #[test]
 fn loom_findings_carry_their_minimal_bound() {
     use checks::explore::bounds::Finding;
-    use model::{AssertFailure, Dispatch, Policy, ScenarioName};
+    use model::{AiPlacement, AssertFailure, Dispatch, Policy, ScenarioName};
     let row = rows()
         .iter()
         .find(|r| {
@@ -180,6 +181,7 @@ fn loom_findings_carry_their_minimal_bound() {
             r.result.checker == Checker::Loom
                 && c.scenario == ScenarioName::QuestReward49416
                 && c.policy == Policy::UNSYNCHRONIZED
+                && c.ai == AiPlacement::Worker
                 && c.dispatch == Dispatch::FireAndForget
         })
         .expect("the loom row");

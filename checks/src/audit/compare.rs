@@ -1,6 +1,6 @@
 //! "Which fix to ship": the candidate fixes side by side, every column read off runs.
 //!
-//! A row is one candidate, a (policy, dispatch) pair. Its verdict columns are the union, over
+//! A row is one candidate, a (policy, AI placement, dispatch) combination. Its verdict columns are the union, over
 //! every scenario and checker of the matrix, of what its cells break: one column per invariant,
 //! in [`Invariant::ALL`] order, each written by [`column()`] and filled by `broke` (an exhaustive
 //! `match` each, so a new invariant gets its column where it is decided): the asserts tripped,
@@ -15,7 +15,7 @@ use crate::matrix::Row;
 use crate::report::assert_short;
 use model::outcome::{Outcome, ThreadKind};
 use model::race::Site;
-use model::{AssertFailure, Dispatch, Invariant, Policy, ScenarioName};
+use model::{AiPlacement, AssertFailure, Dispatch, Invariant, Policy, ScenarioName};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -25,69 +25,119 @@ use std::fmt::Write as _;
 pub struct Candidate {
     /// Its policy.
     pub policy: Policy,
+    /// Where its bot AI runs.
+    pub ai: AiPlacement,
     /// Its dispatch mode.
     pub dispatch: Dispatch,
     /// What it is, and where it comes from.
     pub what: &'static str,
 }
 
-/// The candidates, in the table's order: the module as it crashed, the seed's fix and its own
-/// "future enhancement", the later module's versions, a per-player lock, and the references.
+/// The candidates, in the table's order: today's module (the module as it crashed, the seed's fix
+/// and its own "future enhancement", a per-player lock, the barrier), then the later module's
+/// designs, then TrinityCore's own routing with each AI placement, then complete deferral.
 pub const CANDIDATES: &[Candidate] = &[
     Candidate {
         policy: Policy::UNSYNCHRONIZED,
+        ai: AiPlacement::Worker,
         dispatch: Dispatch::FireAndForget,
         what: "no fix: the crash-era module (every handler on the bot worker)",
     },
     Candidate {
         policy: Policy::SEED_DEFERRAL,
+        ai: AiPlacement::Worker,
         dispatch: Dispatch::FireAndForget,
         what: "the seed's fix as shipped: 62 opcodes deferred",
     },
     Candidate {
         policy: Policy::SEED_EFFECT_LOCK,
+        ai: AiPlacement::Worker,
         dispatch: Dispatch::FireAndForget,
         what: "the seed's fix and its \"future enhancement\": a mutex in `_HandleEffect`",
     },
     Candidate {
         policy: Policy::EFFECT_LOCK,
+        ai: AiPlacement::Worker,
         dispatch: Dispatch::FireAndForget,
         what: "the `_HandleEffect` mutex alone",
     },
     Candidate {
-        policy: Policy::SEED_DEFERRAL,
-        dispatch: Dispatch::BoundedWait,
-        what: "the later module's bounded `WaitForCompletion`",
-    },
-    Candidate {
-        policy: Policy::SEED_AURA_CACHE,
-        dispatch: Dispatch::BoundedWait,
-        what: "the later module: bounded wait and `AuraStateCache`",
-    },
-    Candidate {
         policy: Policy::PLAYER_LOCK,
+        ai: AiPlacement::Worker,
         dispatch: Dispatch::FireAndForget,
         what: "a per-player lock on the worker, the map update and logout",
     },
     Candidate {
         policy: Policy::SEED_DEFERRAL,
+        ai: AiPlacement::Worker,
         dispatch: Dispatch::Barrier,
         what: "the seed's classifier with the barrier (every update joined)",
     },
     Candidate {
+        policy: Policy::SEED_DEFERRAL,
+        ai: AiPlacement::Worker,
+        dispatch: Dispatch::BoundedWait,
+        what: "the later module's bounded `WaitForCompletion`",
+    },
+    Candidate {
+        policy: Policy::SEED_AURA_CACHE,
+        ai: AiPlacement::Worker,
+        dispatch: Dispatch::BoundedWait,
+        what: "the later module: bounded wait and `AuraStateCache`",
+    },
+    Candidate {
+        policy: Policy::SEED_DEFERRAL,
+        ai: AiPlacement::ActionQueue,
+        dispatch: Dispatch::BoundedWait,
+        what: "the later module: bounded wait, `AuraStateCache` and the action queue (`BotActionMgr`)",
+    },
+    Candidate {
+        policy: Policy::MAP_ROUTING,
+        ai: AiPlacement::Worker,
+        dispatch: Dispatch::FireAndForget,
+        what: "TrinityCore's routing, the bot worker pool kept for the AI",
+    },
+    Candidate {
+        policy: Policy::MAP_ROUTING,
+        ai: AiPlacement::Worker,
+        dispatch: Dispatch::Barrier,
+        what: "TrinityCore's routing, AI on the bot worker pool joined each tick",
+    },
+    Candidate {
+        policy: Policy::MAP_ROUTING,
+        ai: AiPlacement::ActionQueue,
+        dispatch: Dispatch::FireAndForget,
+        what: "TrinityCore's routing, AI decisions on the pool, actions queued to the world thread",
+    },
+    Candidate {
+        policy: Policy::MAP_ROUTING,
+        ai: AiPlacement::MapThread,
+        dispatch: Dispatch::Barrier,
+        what: "TrinityCore's routing, AI inside `Player::Update` (mod-playerbots' placement)",
+    },
+    Candidate {
         policy: Policy::COMPLETE_DEFERRAL,
+        ai: AiPlacement::Worker,
         dispatch: Dispatch::FireAndForget,
         what: "complete, fail-closed deferral",
     },
     Candidate {
         policy: Policy::COMPLETE_DEFERRAL,
+        ai: AiPlacement::Worker,
         dispatch: Dispatch::Barrier,
         what: "complete, fail-closed deferral with the barrier",
     },
     Candidate {
-        policy: Policy::MAP_ROUTING,
-        dispatch: Dispatch::Barrier,
-        what: "TrinityCore's own routing: bots as ordinary sessions",
+        policy: Policy::COMPLETE_DEFERRAL,
+        ai: AiPlacement::ActionQueue,
+        dispatch: Dispatch::FireAndForget,
+        what: "complete, fail-closed deferral, AI actions queued to the world thread",
+    },
+    Candidate {
+        policy: Policy::COMPLETE_DEFERRAL,
+        ai: AiPlacement::MapThread,
+        dispatch: Dispatch::FireAndForget,
+        what: "complete, fail-closed deferral, AI inside `Player::Update` on the map thread",
     },
 ];
 
@@ -97,8 +147,10 @@ pub const LOAD_SEED: u64 = 0x49416;
 /// What one candidate breaks and costs.
 #[derive(Clone, Debug, Serialize)]
 pub struct Comparison {
-    /// `policy / dispatch`.
+    /// `policy / ai / dispatch`.
     pub candidate: String,
+    /// Where its bot AI runs ([`ai_runs`]).
+    pub ai_runs: &'static str,
     /// What it is.
     pub what: &'static str,
     /// What it breaks, one column per invariant in [`Invariant::ALL`] order (in the JSON, one
@@ -227,15 +279,24 @@ fn broke(mine: &[&Row], invariant: Invariant) -> Broke {
 
 /// The rows of `rows` for `candidate`.
 fn rows_of<'a>(rows: &'a [Row], c: &Candidate) -> impl Iterator<Item = &'a Row> + 'a {
-    let (policy, dispatch) = (c.policy, c.dispatch);
-    rows.iter().filter(move |r| r.result.cell.policy == policy && r.result.cell.dispatch == dispatch)
+    let key = (c.policy, c.ai, c.dispatch);
+    rows.iter().filter(move |r| (r.result.cell.policy, r.result.cell.ai, r.result.cell.dispatch) == key)
+}
+
+/// The "AI runs" column: where a placement runs the bot AI, in words.
+pub fn ai_runs(ai: AiPlacement) -> &'static str {
+    match ai {
+        AiPlacement::Worker => "bot worker",
+        AiPlacement::ActionQueue => "worker decides, world thread acts",
+        AiPlacement::MapThread => "map thread",
+    }
 }
 
 /// One run of `seed-load` under the candidate: shuttle's random scheduler with [`LOAD_SEED`], its
 /// first schedule, so the figures are the same on every machine.
-pub fn load_run(policy: Policy, dispatch: Dispatch) -> Outcome {
+pub fn load_run(policy: Policy, ai: AiPlacement, dispatch: Dispatch) -> Outcome {
     let scheduler = shuttle::scheduler::RandomScheduler::new_from_seed(LOAD_SEED, 1);
-    let play = Play::new(ScenarioName::SeedLoad.build(), policy, dispatch).trace_cap(0);
+    let play = Play::new(ScenarioName::SeedLoad.build(), policy, ai, dispatch).trace_cap(0);
     last_outcome(ShuttleEngine(scheduler), play).expect("shuttle ran the one schedule")
 }
 
@@ -246,13 +307,14 @@ pub fn compare(rows: &[Row]) -> Vec<Comparison> {
 
 fn compare_one(rows: &[Row], c: &Candidate) -> Comparison {
     let mine: Vec<&Row> = rows_of(rows, c).collect();
-    let load = load_run(c.policy, c.dispatch);
+    let load = load_run(c.policy, c.ai, c.dispatch);
     let ran = load.runs.len().max(1);
     let on_worker = load.runs.iter().filter(|r| r.lane.kind() == ThreadKind::BotWorker).count();
     let latencies: Vec<u32> = load.packets.iter().filter_map(|p| p.latency()).collect();
     let latency_mean = latencies.iter().map(|&l| l as f64).sum::<f64>() / latencies.len().max(1) as f64;
     Comparison {
-        candidate: format!("{} / {}", c.policy.name(), c.dispatch.name()),
+        candidate: format!("{} / {} / {}", c.policy.name(), c.ai.name(), c.dispatch.name()),
+        ai_runs: ai_runs(c.ai),
         what: c.what,
         broken: Broken(Invariant::ALL.iter().map(|&i| (i, broke(&mine, i))).collect()),
         bot_worker_pct: (on_worker as f64 * 1000.0 / ran as f64).round() / 10.0,
@@ -269,7 +331,7 @@ fn compare_one(rows: &[Row], c: &Candidate) -> Comparison {
 fn pinned_search(c: &Candidate) -> String {
     let searches = ScenarioName::small()
         .into_iter()
-        .filter_map(|scenario| expected::pin(Cell { policy: c.policy, scenario, dispatch: c.dispatch }))
+        .filter_map(|scenario| expected::pin(Cell { policy: c.policy, ai: c.ai, scenario, dispatch: c.dispatch }))
         .map(|row| row.truth.loom);
     let weakest = searches.min_by_key(|s| match s {
         LoomSearch::NotRun => 0,
@@ -290,7 +352,9 @@ fn deeper(mine: &[&Row], c: &Candidate) -> Vec<String> {
     let found: BTreeSet<Finding> = mine.iter().flat_map(|r| bless::found(&r.result)).collect();
     let mut first: Vec<(Finding, usize, ScenarioName)> = Vec::new();
     for scenario in ScenarioName::ALL {
-        let Some(row) = expected::pin(Cell { policy: c.policy, scenario, dispatch: c.dispatch }) else { continue };
+        let Some(row) = expected::pin(Cell { policy: c.policy, ai: c.ai, scenario, dispatch: c.dispatch }) else {
+            continue;
+        };
         for (&f, reach) in &row.truth.findings {
             let (Some(k), false, false) = (reach.loom, found.contains(&f), matches!(f, Finding::Race(_))) else {
                 continue;
@@ -339,17 +403,18 @@ fn markdown_cell(invariant: Invariant, broke: &Broke) -> String {
 pub fn render_markdown(table: &[Comparison]) -> String {
     let headers: Vec<&str> = Invariant::ALL.iter().map(|&i| column(i).header).collect();
     let mut out = format!(
-        "| candidate | {} | on bot worker | added latency (mean / max ticks) | core change | \"no\" holds | deeper |\n",
+        "| candidate | AI runs | {} | on bot worker | added latency (mean / max ticks) | core change | \"no\" holds | deeper |\n",
         headers.join(" | ")
     );
-    let _ = writeln!(out, "|---|{}---:|---:|---|---|---|", "---|".repeat(headers.len()));
+    let _ = writeln!(out, "|---|---|{}---:|---:|---|---|---|", "---|".repeat(headers.len()));
     for c in table {
         let cells: Vec<String> = c.broken.0.iter().map(|(i, b)| markdown_cell(*i, b)).collect();
         let _ = writeln!(
             out,
-            "| `{}`: {} | {} | {:.1}% | {:.2} / {} | {} | {} | {} |",
+            "| `{}`: {} | {} | {} | {:.1}% | {:.2} / {} | {} | {} | {} |",
             c.candidate,
             c.what,
+            c.ai_runs,
             cells.join(" | "),
             c.bot_worker_pct,
             c.latency_mean,
@@ -367,6 +432,7 @@ pub fn render_text(table: &[Comparison]) -> String {
     let mut out = String::new();
     for c in table {
         let _ = writeln!(out, "{}: {}", c.candidate, c.what);
+        let _ = writeln!(out, "    AI runs on: {}", c.ai_runs);
         let broken: Vec<String> = c
             .broken
             .0
@@ -393,7 +459,8 @@ pub fn render_text(table: &[Comparison]) -> String {
     out
 }
 
-/// The (policy, dispatch) pairs the comparison needs from the matrix.
-pub fn cells() -> Vec<(Policy, Dispatch)> {
-    CANDIDATES.iter().map(|c| (c.policy, c.dispatch)).collect()
+/// The (policy, AI placement, dispatch) combinations the comparison needs from the matrix: the
+/// cells users ask about, which the default run explores on every scenario.
+pub fn cells() -> Vec<(Policy, AiPlacement, Dispatch)> {
+    CANDIDATES.iter().map(|c| (c.policy, c.ai, c.dispatch)).collect()
 }

@@ -8,8 +8,9 @@
 //! in area 4756, the area update due, with 14078 rewarded so that the row fits; a quest update
 //! starts where its handler's gate lets it reach `SendQuestUpdate`'s autocast).
 //! World-global kinds pair two bots of one group sending the opcode at once instead. Both
-//! dispatch modes run; the report groups the classifier's opcodes by the scenario that covers
-//! them.
+//! dispatch modes run, under every AI placement the policy pairs with
+//! ([`AiPlacement::pairs_with`]); the report groups the classifier's opcodes by the scenario that
+//! covers them.
 
 use crate::explore::{each_outcome, LoomEngine, Play};
 use crate::report::trace;
@@ -17,13 +18,14 @@ use model::classifier::Route;
 use model::opcodes::{HandlerKind, Opcode, Payload};
 use model::player::{PlayerStart, AREA_4755, AREA_4756, QUEST_14078, QUEST_14099, SPELL_49416};
 use model::quest::{QuestAction, QuestStatus as Q};
-use model::{Dispatch, Invariant, Outcome, Policy, Scenario, Violation};
+use model::{AiPlacement, Dispatch, Invariant, Outcome, Policy, Scenario, Violation};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-/// One dispatch mode's exploration of a hole: the mode, the schedules, and what it showed.
-pub type Explored = (Dispatch, u64, Option<(Violation, String)>);
+/// One (AI placement, dispatch mode) exploration of a hole: the placement and the mode, the
+/// schedules, and what it showed.
+pub type Explored = (AiPlacement, Dispatch, u64, Option<(Violation, String)>);
 
 /// One handler kind the classifier leaves on the worker, and what exploring it found.
 #[derive(Debug)]
@@ -34,7 +36,7 @@ pub struct Hole {
     pub opcodes: Vec<Opcode>,
     /// The opcode the scenario sends.
     pub representative: Opcode,
-    /// Per dispatch mode: schedules explored, and the first violation a complete classifier does
+    /// Per AI placement and dispatch mode: schedules explored, and the first violation a complete classifier does
     /// not show on the same scenario, with its cut trace.
     pub results: Vec<Explored>,
 }
@@ -112,18 +114,17 @@ fn keys(o: &Outcome) -> Vec<Key> {
 /// beyond the reference.
 type Seen = (u64, BTreeSet<Key>, Option<(Outcome, Key)>);
 
-/// Explores `scenario` under `policy` with loom at `bound`: the schedule count, every key seen,
-/// and the first outcome with a key outside `reference` (and not `placement`, which keeping a
-/// handler on the worker implies by itself).
+/// Explores `scenario` under `policy`, `ai` and `dispatch` with loom at `bound`: the schedule
+/// count, every key seen, and the first outcome with a key outside `reference` (and not
+/// `placement`, which keeping a handler on the worker implies by itself).
 fn explore(
     scenario: &Arc<Scenario>,
-    policy: Policy,
-    dispatch: Dispatch,
+    (policy, ai, dispatch): (Policy, AiPlacement, Dispatch),
     bound: usize,
     reference: &BTreeSet<Key>,
 ) -> Seen {
     let reference = reference.clone();
-    let play = Play::new(scenario.clone(), policy, dispatch);
+    let play = Play::new(scenario.clone(), policy, ai, dispatch);
     let start: Seen = (0, BTreeSet::new(), None);
     each_outcome(LoomEngine { bound: Some(bound) }, play, start, move |st, o| {
         st.0 += 1;
@@ -169,14 +170,17 @@ pub fn hunt(bound: usize) -> Vec<Hole> {
                 kind.opcodes().iter().copied().filter(|&op| classifier.route(op) == Route::BotWorker).collect();
             let representative = *opcodes.first()?;
             let scenario = Arc::new(scenario_for(kind, representative));
-            let results = [Dispatch::FireAndForget, Dispatch::Barrier]
+            let results = AiPlacement::ALL
                 .into_iter()
-                .map(|d| {
-                    // What a complete classifier shows on the same scenario is the dispatch's,
-                    // not the hole's.
-                    let (_, reference, _) = explore(&scenario, Policy::COMPLETE_DEFERRAL, d, bound, &BTreeSet::new());
-                    let (n, _, found) = explore(&scenario, Policy::SEED_DEFERRAL, d, bound, &reference);
-                    (d, n, found.map(|(o, k)| shown(&o, k)))
+                .filter(|ai| ai.pairs_with(Policy::SEED_DEFERRAL) && ai.pairs_with(Policy::COMPLETE_DEFERRAL))
+                .flat_map(|ai| [Dispatch::FireAndForget, Dispatch::Barrier].map(|d| (ai, d)))
+                .map(|(ai, d)| {
+                    // What a complete classifier shows on the same scenario is the placement's
+                    // and the dispatch's, not the hole's.
+                    let complete = (Policy::COMPLETE_DEFERRAL, ai, d);
+                    let (_, reference, _) = explore(&scenario, complete, bound, &BTreeSet::new());
+                    let (n, _, found) = explore(&scenario, (Policy::SEED_DEFERRAL, ai, d), bound, &reference);
+                    (ai, d, n, found.map(|(o, k)| shown(&o, k)))
                 })
                 .collect();
             Some(Hole { kind, opcodes, representative, results })
@@ -184,8 +188,8 @@ pub fn hunt(bound: usize) -> Vec<Hole> {
         .collect()
 }
 
-/// The report: per kind, the scenario, the verdict per dispatch mode, the counterexample, and
-/// the opcodes it covers.
+/// The report: per kind, the scenario, the verdict per AI placement and dispatch mode, the
+/// counterexample, and the opcodes it covers.
 pub fn render(holes: &[Hole], bound: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -197,17 +201,17 @@ pub fn render(holes: &[Hole], bound: usize) -> String {
     for h in holes {
         let _ =
             writeln!(out, "## {} — {} opcode(s), scenario sends {}", h.kind.name(), h.opcodes.len(), h.representative);
-        for (d, n, found) in &h.results {
+        for (ai, d, n, found) in &h.results {
+            let at = format!("ai={} / {}", ai.name(), d.name());
             match found {
                 None => {
                     let _ = writeln!(
                         out,
-                        "- {}: nothing beyond a complete classifier, up to bound {bound} ({n} schedules)",
-                        d.name()
+                        "- {at}: nothing beyond a complete classifier, up to bound {bound} ({n} schedules)"
                     );
                 }
                 Some((v, cut)) => {
-                    let _ = writeln!(out, "- {}: **{v}** ({n} schedules)\n\n```\n{cut}```", d.name());
+                    let _ = writeln!(out, "- {at}: **{v}** ({n} schedules)\n\n```\n{cut}```");
                 }
             }
         }

@@ -1,5 +1,5 @@
-//! The seed's worker-share claim measured: a scenario run under every policy on the std backend
-//! with [`Dispatch::Barrier`], whose lanes do not depend on timing (every bot update is joined
+//! The seed's worker-share claim measured: a scenario run under every policy (with one AI
+//! placement) on the std backend with [`Dispatch::Barrier`], whose lanes do not depend on timing (every bot update is joined
 //! before the deferred pass, and map updates are joined before bot updates start), counting
 //! where the handlers ran; and the share the documented traffic mix implies.
 
@@ -7,6 +7,7 @@ use model::classifier::{Dispatch, Policy, Route};
 use model::outcome::ThreadKind;
 use model::scenario::{Scenario, SEED_LOAD_MIX};
 use model::sync::Std;
+use model::AiPlacement;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -65,13 +66,14 @@ pub fn expected_worker_share(policy: Policy) -> f64 {
     kept * 100.0 / total as f64
 }
 
-/// Runs `scenario` under every policy with `dispatch` on the std backend and counts, from
-/// `Outcome::runs`, where the handlers ran.
-pub fn worker_share(scenario: &Arc<Scenario>, dispatch: Dispatch) -> Vec<Share> {
+/// Runs `scenario` under every policy that pairs with `ai` ([`AiPlacement::pairs_with`]) with
+/// `dispatch` on the std backend and counts, from `Outcome::runs`, where the handlers ran.
+pub fn worker_share(scenario: &Arc<Scenario>, ai: AiPlacement, dispatch: Dispatch) -> Vec<Share> {
     Policy::CLASSIFIERS
         .iter()
+        .filter(|&&policy| ai.pairs_with(policy))
         .map(|&policy| {
-            let outcome = model::world::run::<Std>(scenario, policy, model::AiPlacement::Worker, dispatch);
+            let outcome = model::world::run::<Std>(scenario, policy, ai, dispatch);
             let on = |k: ThreadKind| outcome.runs.iter().filter(|r| r.lane.kind() == k).count();
             let ran = outcome.runs.len();
             let bot_worker = on(ThreadKind::BotWorker);

@@ -12,7 +12,7 @@ use super::table::{LoomSearch, Reach, Row, Search, Table, Truth};
 use crate::explore::bounds::Finding;
 use crate::explore::{Budget, Cell, Checker, Strength};
 use crate::matrix::{self, Plan};
-use model::{Dispatch, Policy, ScenarioName};
+use model::{AiPlacement, Dispatch, Policy, ScenarioName};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The prove profile's deepest loom bound, which blessing searches to.
@@ -25,6 +25,7 @@ pub fn search() -> Search {
         loom_max_bound: LOOM_MAX_BOUND,
         bounded_wait_max_bound: matrix::max_prove_bound(Cell {
             policy: Policy::ALL[0],
+            ai: AiPlacement::ALL[0],
             scenario: ScenarioName::ALL[0],
             dispatch: Dispatch::BoundedWait,
         })
@@ -119,27 +120,43 @@ pub fn merge(previous: &Table, blessed: &BTreeMap<Cell, Truth>) -> Table {
     Table::new(search, group(&cells)).expect("one row per cell")
 }
 
-/// Rows from cells: per scenario, each policy's dispatch modes grouped by identical truth and
-/// reason, then policies with identical groups merged; in report order.
+/// Rows from cells: per scenario, each (policy, AI placement)'s dispatch modes grouped by
+/// identical truth and reason, then the policy's placements with identical groups merged, then
+/// policies with identical groups merged; in report order. A row's policies all pair with all its
+/// placements, since a policy joins a row only with the same placements.
 fn group(cells: &BTreeMap<Cell, (Truth, String)>) -> Vec<Row> {
+    /// Dispatch modes (or placements and dispatch modes) with one truth and reason.
+    type Group<'a, K> = (K, &'a Truth, &'a String);
     let mut rows = Vec::new();
     for scenario in ScenarioName::ALL {
         let mut here: Vec<Row> = Vec::new();
         for policy in Policy::ALL {
-            let mut groups: Vec<(Vec<Dispatch>, &Truth, &String)> = Vec::new();
-            for dispatch in Dispatch::ALL {
-                let Some((truth, why)) = cells.get(&Cell { policy, scenario, dispatch }) else { continue };
-                match groups.iter_mut().find(|(_, t, w)| *t == truth && *w == why) {
-                    Some(g) => g.0.push(dispatch),
-                    None => groups.push((vec![dispatch], truth, why)),
+            let mut by_placement: Vec<Group<(Vec<AiPlacement>, Vec<Dispatch>)>> = Vec::new();
+            for ai in AiPlacement::ALL.into_iter().filter(|ai| ai.pairs_with(policy)) {
+                let mut groups: Vec<Group<Vec<Dispatch>>> = Vec::new();
+                for dispatch in Dispatch::ALL {
+                    let Some((truth, why)) = cells.get(&Cell { policy, ai, scenario, dispatch }) else { continue };
+                    match groups.iter_mut().find(|(_, t, w)| *t == truth && *w == why) {
+                        Some(g) => g.0.push(dispatch),
+                        None => groups.push((vec![dispatch], truth, why)),
+                    }
+                }
+                for (dispatches, truth, why) in groups {
+                    match by_placement.iter_mut().find(|((_, d), t, w)| *d == dispatches && *t == truth && *w == why) {
+                        Some(g) => g.0 .0.push(ai),
+                        None => by_placement.push(((vec![ai], dispatches), truth, why)),
+                    }
                 }
             }
-            for (dispatches, truth, why) in groups {
-                match here.iter_mut().find(|r| r.dispatches == dispatches && &r.truth == truth && &r.why == why) {
+            for ((placements, dispatches), truth, why) in by_placement {
+                match here.iter_mut().find(|r| {
+                    r.placements == placements && r.dispatches == dispatches && &r.truth == truth && &r.why == why
+                }) {
                     Some(row) => row.policies.push(policy),
                     None => here.push(Row {
                         scenario,
                         policies: vec![policy],
+                        placements,
                         dispatches,
                         truth: truth.clone(),
                         why: why.clone(),

@@ -32,7 +32,7 @@ use crate::explore::bounds::Finding;
 use crate::explore::{Budget, Cell, CellResult, Checker, Strength};
 use model::outcome::Lane;
 use model::race::{Race, Site};
-use model::{AssertFailure, Dispatch, Invariant, Policy, ScenarioName};
+use model::{AiPlacement, AssertFailure, Dispatch, Invariant, Policy, ScenarioName};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use table::{Row, Table};
@@ -56,8 +56,8 @@ pub fn pin(cell: Cell) -> Option<&'static Row> {
 }
 
 /// The invariants the model shows broken in a cell (reachable by some schedule).
-pub fn broken(policy: Policy, scenario: ScenarioName, dispatch: Dispatch) -> BTreeSet<Invariant> {
-    pin(Cell { policy, scenario, dispatch }).map(|r| r.truth.broken().collect()).unwrap_or_default()
+pub fn broken(cell: Cell) -> BTreeSet<Invariant> {
+    pin(cell).map(|r| r.truth.broken().collect()).unwrap_or_default()
 }
 
 /// A rule on the crash line: the named checkers must trip SpellAuras.cpp:174 in this cell.
@@ -79,6 +79,7 @@ pub const MUST_TRIP: &[MustTrip] = &[
     MustTrip {
         cell: Cell {
             policy: Policy::UNSYNCHRONIZED,
+            ai: AiPlacement::Worker,
             scenario: ScenarioName::QuestReward49416,
             dispatch: Dispatch::FireAndForget,
         },
@@ -89,6 +90,7 @@ pub const MUST_TRIP: &[MustTrip] = &[
     MustTrip {
         cell: Cell {
             policy: Policy::UNSYNCHRONIZED,
+            ai: AiPlacement::Worker,
             scenario: ScenarioName::MoveStop49416,
             dispatch: Dispatch::FireAndForget,
         },
@@ -99,6 +101,7 @@ pub const MUST_TRIP: &[MustTrip] = &[
     MustTrip {
         cell: Cell {
             policy: Policy::SEED_DEFERRAL,
+            ai: AiPlacement::Worker,
             scenario: ScenarioName::MoveStop49416,
             dispatch: Dispatch::FireAndForget,
         },
@@ -210,8 +213,8 @@ pub fn mismatch_in(table: &Table, result: &CellResult, budget: &Budget) -> Optio
 }
 
 /// The gate's verdict on a result of a user's classifier (run as `seed-deferral`): what it
-/// breaks beyond the truth pinned for the complete, fail-closed classifier in the same scenario
-/// and dispatch mode, one line each (empty: the classifier adds nothing). The dispatch mode
+/// breaks beyond the truth pinned for the complete, fail-closed classifier in the same scenario,
+/// AI placement and dispatch mode, one line each (empty: the classifier adds nothing). The dispatch mode
 /// breaks some invariants whatever the classifier (the disconnection path with fire-and-forget,
 /// the removed bot's packets on `seed-load`); those are not the classifier's to fix.
 pub fn beyond_complete(result: &CellResult) -> Vec<String> {
@@ -268,18 +271,21 @@ pub fn trinitycore_own(policy: Policy, finding: Finding) -> bool {
         }
 }
 
-/// The (policy, dispatch) cells whose pinned truth holds on every named scenario, TrinityCore's own
-/// race aside ([`trinitycore_own`]): what the fuzz target `schedule` may not break on any scenario
-/// it makes up.
-pub fn safe_cells() -> Vec<(Policy, Dispatch)> {
+/// The (policy, AI placement, dispatch) combinations whose pinned truth holds on every named
+/// scenario, TrinityCore's own race aside ([`trinitycore_own`]), in report order (policy, then
+/// placement, then dispatch mode; a placement only with the policies it pairs with): what the
+/// fuzz target `schedule` may not break on any scenario it makes up.
+pub fn safe_cells() -> Vec<(Policy, AiPlacement, Dispatch)> {
     let mut out = Vec::new();
     for policy in Policy::ALL {
-        for dispatch in Dispatch::ALL {
-            if ScenarioName::ALL.iter().all(|&scenario| {
-                pin(Cell { policy, scenario, dispatch })
-                    .is_some_and(|r| r.truth.findings.keys().all(|&f| trinitycore_own(policy, f)))
-            }) {
-                out.push((policy, dispatch));
+        for ai in AiPlacement::ALL.into_iter().filter(|ai| ai.pairs_with(policy)) {
+            for dispatch in Dispatch::ALL {
+                if ScenarioName::ALL.iter().all(|&scenario| {
+                    pin(Cell { policy, ai, scenario, dispatch })
+                        .is_some_and(|r| r.truth.findings.keys().all(|&f| trinitycore_own(policy, f)))
+                }) {
+                    out.push((policy, ai, dispatch));
+                }
             }
         }
     }

@@ -1,8 +1,8 @@
 //! The pin table as data: `checks/data/pins.toml`, written by `verify bless` from runs
 //! ([`super::bless`]) and reviewed as a diff; only the `why` lines are written by hand.
 //!
-//! One `[[pin]]` row per group of cells (one scenario, a product of policies and dispatch modes)
-//! that found the same things the same way. A row says how far loom searched its cells (`loom`:
+//! One `[[pin]]` row per group of cells (one scenario, a product of policies, AI placements and
+//! dispatch modes) that found the same things the same way. A row says how far loom searched its cells (`loom`:
 //! `every schedule` when the search saturated, `bound K` when it stopped there, `not run` for a
 //! scenario loom cannot explore) and, for each finding (an invariant broken, an assert tripped, a
 //! field raced on), the smallest loom bound that shows it (`loom = K`, absent when loom found none
@@ -15,7 +15,7 @@
 use crate::explore::bounds::Finding;
 use crate::explore::{Budget, Cell, Checker};
 use model::race::Site;
-use model::{AssertFailure, Dispatch, Invariant, Named, Policy, ScenarioName};
+use model::{AiPlacement, AssertFailure, Dispatch, Invariant, Named, Policy, ScenarioName};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -123,6 +123,8 @@ pub struct Row {
     pub scenario: ScenarioName,
     /// The policies (report order).
     pub policies: Vec<Policy>,
+    /// The AI placements (report order).
+    pub placements: Vec<AiPlacement>,
     /// The dispatch modes (report order).
     pub dispatches: Vec<Dispatch>,
     /// What every cell of the row shows.
@@ -132,11 +134,24 @@ pub struct Row {
 }
 
 impl Row {
-    /// The row's cells.
+    /// The row's cells: its policies × its placements × its dispatch modes.
     pub fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
         self.policies.iter().flat_map(move |&policy| {
-            self.dispatches.iter().map(move |&dispatch| Cell { policy, scenario: self.scenario, dispatch })
+            self.placements.iter().flat_map(move |&ai| {
+                self.dispatches.iter().map(move |&dispatch| Cell { policy, ai, scenario: self.scenario, dispatch })
+            })
         })
+    }
+    /// `scenario / [policies] / [placements] / [dispatch modes]`: how a message names the row.
+    pub fn title(&self) -> String {
+        let names = |v: Vec<&str>| v.join(", ");
+        format!(
+            "{} / [{}] / ai=[{}] / [{}]",
+            self.scenario.name(),
+            names(self.policies.iter().map(|p| p.name()).collect()),
+            names(self.placements.iter().map(|a| a.name()).collect()),
+            names(self.dispatches.iter().map(|d| d.name()).collect())
+        )
     }
 }
 
@@ -201,6 +216,7 @@ struct RawSearch {
 struct RawRow {
     scenario: String,
     policies: Vec<String>,
+    placements: Option<Vec<String>>,
     dispatches: Vec<String>,
     loom: String,
     broken: Vec<RawFinding>,
@@ -276,10 +292,25 @@ impl Table {
             let at = |e: String| format!("pin {} ({}): {e}", i + 1, r.scenario);
             let scenario = named::<ScenarioName>("scenario", &r.scenario).map_err(at)?;
             let policies = r.policies.iter().map(|p| named("policy", p)).collect::<Result<Vec<_>, _>>().map_err(at)?;
+            let Some(placements) = &r.placements else {
+                return Err(at("no `placements`: a pin names its AI placements (`placements = [\"worker\", ...]`, \
+                     between `policies` and `dispatches`)"
+                    .to_string()));
+            };
+            let placements = placements
+                .iter()
+                .map(|a| named::<AiPlacement>("AI placement", a))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(at)?;
             let dispatches =
                 r.dispatches.iter().map(|d| named("dispatch", d)).collect::<Result<Vec<_>, _>>().map_err(at)?;
-            if policies.is_empty() || dispatches.is_empty() {
-                return Err(at("a pin names at least one policy and one dispatch mode".to_string()));
+            if policies.is_empty() || placements.is_empty() || dispatches.is_empty() {
+                return Err(at("a pin names at least one policy, one AI placement and one dispatch mode".to_string()));
+            }
+            if let Some((p, a)) =
+                policies.iter().flat_map(|&p| placements.iter().map(move |&a| (p, a))).find(|(p, a)| !a.pairs_with(*p))
+            {
+                return Err(at(format!("the AI placement {} does not pair with the policy {}", a.name(), p.name())));
             }
             let loom = LoomSearch::parse(&r.loom).map_err(at)?;
             let mut findings = BTreeMap::new();
@@ -300,7 +331,7 @@ impl Table {
                     }
                 }
             }
-            rows.push(Row { scenario, policies, dispatches, truth: Truth { loom, findings }, why: r.why });
+            rows.push(Row { scenario, policies, placements, dispatches, truth: Truth { loom, findings }, why: r.why });
         }
         Table::new(search, rows)
     }
@@ -326,6 +357,7 @@ impl Table {
             let _ = writeln!(out, "\n[[pin]]");
             let _ = writeln!(out, "scenario = {}", quote(row.scenario.name()));
             let _ = writeln!(out, "policies = [{}]", names(row.policies.iter().map(|p| p.name()).collect()));
+            let _ = writeln!(out, "placements = [{}]", names(row.placements.iter().map(|a| a.name()).collect()));
             let _ = writeln!(out, "dispatches = [{}]", names(row.dispatches.iter().map(|d| d.name()).collect()));
             let _ = writeln!(out, "loom = {}", quote(&row.truth.loom.text()));
             for kind in ["broken", "asserts", "races"] {
@@ -384,7 +416,7 @@ fn quote(s: &str) -> String {
 }
 
 const HEADER: &str = "\
-# The pinned truth of every cell of the matrix (scenario x policy x dispatch mode).
+# The pinned truth of every cell of the matrix (scenario x policy x AI placement x dispatch mode).
 #
 # Written by `cargo run --release -- bless` from runs, and reviewed as a diff: only the `why`
 # lines are written by hand (a row with an empty `why` fails the tests). `verify` compares every

@@ -1,4 +1,4 @@
-//! Explores one cell of the matrix — a (policy, scenario, dispatch) triple — under one checker,
+//! Explores one cell of the matrix — a (policy, AI placement, scenario, dispatch) — under one checker,
 //! counts the schedules it ran, and keeps the first counterexample of each broken invariant.
 //! [`explore`] is the one entry point; one file per engine sits behind it:
 //!
@@ -40,7 +40,7 @@ pub use hooks::{engine, init};
 use ::shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler};
 use model::outcome::{Event, Lane};
 use model::race::{Race, RaceKey};
-use model::{AssertFailure, Dispatch, Invariant, Policy, ScenarioName, Violation};
+use model::{AiPlacement, AssertFailure, Dispatch, Invariant, Policy, ScenarioName, Violation};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -171,6 +171,8 @@ impl Depth {
 pub struct Cell {
     /// Policy.
     pub policy: Policy,
+    /// Where the bot AI runs.
+    pub ai: AiPlacement,
     /// Scenario.
     pub scenario: ScenarioName,
     /// Bot dispatch mode.
@@ -178,9 +180,17 @@ pub struct Cell {
 }
 
 impl std::fmt::Display for Cell {
-    /// The cell's title in every report, replay and explanation: `scenario / policy / dispatch`.
+    /// The cell's title in every report, replay and explanation:
+    /// `scenario / policy / ai=<placement> / dispatch`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} / {} / {}", self.scenario.name(), self.policy.name(), self.dispatch.name())
+        write!(
+            f,
+            "{} / {} / ai={} / {}",
+            self.scenario.name(),
+            self.policy.name(),
+            self.ai.name(),
+            self.dispatch.name()
+        )
     }
 }
 
@@ -275,9 +285,14 @@ pub fn deepen(cell: Cell, max_bound: usize) -> Vec<CellResult> {
 ///
 /// ```
 /// use checks::explore::{explore, Budget, Cell, Checker, Strength};
-/// use model::{Dispatch, Invariant, Policy, ScenarioName};
+/// use model::{AiPlacement, Dispatch, Invariant, Policy, ScenarioName};
 ///
-/// let cell = Cell { policy: Policy::UNSYNCHRONIZED, scenario: ScenarioName::GroupLeave, dispatch: Dispatch::Barrier };
+/// let cell = Cell {
+///     policy: Policy::UNSYNCHRONIZED,
+///     ai: AiPlacement::Worker,
+///     scenario: ScenarioName::GroupLeave,
+///     dispatch: Dispatch::Barrier,
+/// };
 /// let r = explore(cell, Checker::Loom, Budget { bound: Some(0), ..Budget::default() });
 /// assert_eq!(r.strength, Strength::Bounded);
 /// assert!(r.schedules >= 1);

@@ -1,5 +1,5 @@
 //! One way to run a scenario under an engine: [`each_outcome`] plays a [`Play`] (a scenario, a
-//! policy, a dispatch mode and what to record) once per schedule an [`Engine`] explores, and
+//! policy, an AI placement, a dispatch mode and what to record) once per schedule an [`Engine`] explores, and
 //! hands each run's [`Outcome`] to a closure with state the caller gets back at the end.
 //! [`last_outcome`] keeps the outcome of the last run (one schedule, a replay).
 //!
@@ -16,7 +16,7 @@ use super::shuttle::{run_shuttle, Shuttle};
 use super::Cell;
 use model::sync::Backend;
 use model::world::{run_with_options, RunOptions, DEFAULT_TRACE_CAP};
-use model::{Dispatch, Outcome, Policy, Scenario};
+use model::{AiPlacement, Dispatch, Outcome, Policy, Scenario};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// An engine and its settings, as [`each_outcome`] takes them: [`LoomEngine`], [`ShuttleEngine`],
@@ -56,13 +56,16 @@ impl<S: shuttle::scheduler::Scheduler + 'static> Engine for ShuttleEngine<S> {
 }
 
 /// What one model run plays: a scenario (one of the named ones built, or one made for the
-/// purpose), under a policy and a dispatch mode, recording what `options` asks for.
+/// purpose), under a policy, an AI placement and a dispatch mode, recording what `options` asks
+/// for.
 #[derive(Clone, Debug)]
 pub struct Play {
     /// The scenario.
     pub scenario: Arc<Scenario>,
     /// The policy.
     pub policy: Policy,
+    /// Where the bot AI runs.
+    pub ai: AiPlacement,
     /// The bot dispatch mode.
     pub dispatch: Dispatch,
     /// What the run records: by default a trace of up to [`DEFAULT_TRACE_CAP`] events, and the
@@ -71,15 +74,15 @@ pub struct Play {
 }
 
 impl Play {
-    /// `scenario` under `policy` and `dispatch`, with the default [`RunOptions`].
-    pub fn new(scenario: impl Into<Arc<Scenario>>, policy: Policy, dispatch: Dispatch) -> Self {
+    /// `scenario` under `policy`, `ai` and `dispatch`, with the default [`RunOptions`].
+    pub fn new(scenario: impl Into<Arc<Scenario>>, policy: Policy, ai: AiPlacement, dispatch: Dispatch) -> Self {
         let options = RunOptions { trace_cap: DEFAULT_TRACE_CAP, detect_races: true };
-        Play { scenario: scenario.into(), policy, dispatch, options }
+        Play { scenario: scenario.into(), policy, ai, dispatch, options }
     }
 
-    /// The cell's scenario, built, under its policy and dispatch mode.
+    /// The cell's scenario, built, under its policy, AI placement and dispatch mode.
     pub fn of(cell: Cell) -> Self {
-        Play::new(cell.scenario.build(), cell.policy, cell.dispatch)
+        Play::new(cell.scenario.build(), cell.policy, cell.ai, cell.dispatch)
     }
 
     /// The same, keeping at most `trace_cap` trace events (0 while exploring: kept schedules are
@@ -100,10 +103,11 @@ impl Play {
 ///
 /// ```
 /// use checks::explore::{each_outcome, LoomEngine, Play};
-/// use model::{Dispatch, Policy, ScenarioName};
+/// use model::{AiPlacement, Dispatch, Policy, ScenarioName};
 ///
 /// // Two bots leave one group in the same tick: count the schedules, and those with a race.
-/// let play = Play::new(ScenarioName::GroupLeave.build(), Policy::UNSYNCHRONIZED, Dispatch::Barrier);
+/// let play =
+///     Play::new(ScenarioName::GroupLeave.build(), Policy::UNSYNCHRONIZED, AiPlacement::Worker, Dispatch::Barrier);
 /// let (schedules, racy) = each_outcome(LoomEngine { bound: Some(0) }, play, (0, 0), |(n, racy), outcome| {
 ///     *n += 1;
 ///     *racy += !outcome.races.is_empty() as u32;
@@ -122,13 +126,7 @@ pub fn each_outcome<E: Engine, T: Send + 'static>(
     let shared = Arc::new(Mutex::new((Some(state), on_outcome)));
     let body = shared.clone();
     engine.run(move || {
-        let outcome = run_with_options::<E::Backend>(
-            &play.scenario,
-            play.policy,
-            model::AiPlacement::Worker,
-            play.dispatch,
-            play.options,
-        );
+        let outcome = run_with_options::<E::Backend>(&play.scenario, play.policy, play.ai, play.dispatch, play.options);
         let mut guard = body.lock().unwrap_or_else(PoisonError::into_inner);
         let (state, on_outcome) = &mut *guard;
         on_outcome(state.as_mut().expect("the state is taken only once the engine returned"), outcome);

@@ -6,7 +6,7 @@ use super::*;
 use arbitrary::Unstructured;
 use model::opcodes::Payload;
 use model::player::PlayerStart;
-use model::{Dispatch, HandlerKind, Outcome, Policy, Scenario};
+use model::{AiPlacement, Dispatch, HandlerKind, Outcome, Policy, Scenario};
 use std::fmt;
 use std::sync::Arc;
 
@@ -17,6 +17,8 @@ pub struct ScheduleCase {
     pub scenario: Scenario,
     /// The policy.
     pub policy: Policy,
+    /// Where the bot AI runs.
+    pub ai: AiPlacement,
     /// The dispatch mode.
     pub dispatch: Dispatch,
     /// What is left of the input: the schedule choices.
@@ -36,6 +38,20 @@ pub(super) fn index_of<T: PartialEq + fmt::Debug>(options: &[T], value: &T) -> u
 /// The byte that [`pick`] reads as `value`.
 pub(super) fn byte_of<T: PartialEq + fmt::Debug>(options: &[T], value: &T) -> u8 {
     index_of(options, value) as u8
+}
+
+/// A safe cell, from two bytes: the first picks the (policy, dispatch) pair among
+/// [`safe_pairs`], the second the AI placement among [`safe_placements`] of that pair (so only
+/// placements that pair with the policy, [`AiPlacement::pairs_with`]).
+pub(super) fn pick_cell(u: &mut Unstructured<'_>) -> FuzzCell {
+    let (policy, dispatch) = pick(u, safe_pairs());
+    let ai = pick(u, &safe_placements(policy, dispatch));
+    (policy, ai, dispatch)
+}
+
+/// The two bytes that [`pick_cell`] reads as `cell`.
+pub(super) fn encode_cell((policy, ai, dispatch): FuzzCell) -> [u8; 2] {
+    [byte_of(safe_pairs(), &(policy, dispatch)), byte_of(&safe_placements(policy, dispatch), &ai)]
 }
 
 /// A player start: its map, area and last processed area, then one byte whose low seven bits pick
@@ -65,17 +81,20 @@ pub(super) fn mask_of_ticks(ticks: &[u32]) -> u8 {
 }
 
 impl ScheduleCase {
-    /// Reads a case. Any bytes make a case: an exhausted input reads zeros. With `racy`, the
-    /// cell byte is read and then replaced by [`RACY_CELL`], so both schedule targets share one
-    /// input format and one corpus format.
+    /// Reads a case. Any bytes make a case: an exhausted input reads zeros. The first two bytes
+    /// pick the cell: the (policy, dispatch) pair among [`safe_pairs`], then the AI placement among
+    /// [`safe_placements`] of that pair. With `racy`,
+    /// the two cell bytes are read and then replaced by [`RACY_CELL`], so both schedule targets
+    /// share one input format and one corpus format.
     pub fn decode(data: &[u8], racy: bool) -> ScheduleCase {
         let mut u = Unstructured::new(data);
         let byte = |u: &mut Unstructured<'_>| u.arbitrary::<u8>().unwrap_or(0);
-        let (policy, dispatch) = if racy {
+        let (policy, ai, dispatch) = if racy {
+            byte(&mut u);
             byte(&mut u);
             RACY_CELL
         } else {
-            pick(&mut u, safe_cells())
+            pick_cell(&mut u)
         };
         let bots = 1 + byte(&mut u) as usize % MAX_BOTS;
         let maps = 1 + byte(&mut u) % MAX_MAPS;
@@ -124,15 +143,15 @@ impl ScheduleCase {
             respawns: vec![],
             ai: vec![],
         };
-        ScheduleCase { scenario, policy, dispatch, choices: u.take_rest().to_vec() }
+        ScheduleCase { scenario, policy, ai, dispatch, choices: u.take_rest().to_vec() }
     }
 
     /// The bytes [`ScheduleCase::decode`] reads back as this case. Panics when the case is out of
     /// the fuzzed bounds or holds a value the input format cannot express.
     pub fn encode(&self) -> Vec<u8> {
         let s = &self.scenario;
-        let cell = (self.policy, self.dispatch);
-        let cell_byte = if cell == RACY_CELL { 0 } else { byte_of(safe_cells(), &cell) };
+        let cell = (self.policy, self.ai, self.dispatch);
+        let cell_bytes = if cell == RACY_CELL { [0, 0] } else { encode_cell(cell) };
         let bots = s.players.len();
         assert!(
             (1..=MAX_BOTS).contains(&bots) && (1..=MAX_MAPS).contains(&s.maps) && (1..=MAX_TICKS).contains(&s.ticks)
@@ -140,7 +159,8 @@ impl ScheduleCase {
         assert!(s.logouts.len() <= 1, "at most one logout");
         let logout = s.logouts.first().map_or(0, |&(t, b)| 1 + (t as usize - 1) * bots + b as usize);
         let mut out = vec![
-            cell_byte,
+            cell_bytes[0],
+            cell_bytes[1],
             bots as u8 - 1,
             s.maps - 1,
             s.ticks as u8 - 1,
@@ -167,7 +187,7 @@ impl ScheduleCase {
 
     /// Runs the case on its schedule. `None` when the run passed the step cap.
     pub fn run(&self, trace_cap: usize) -> Option<Outcome> {
-        run_on_bytes(&Arc::new(self.scenario.clone()), self.policy, self.dispatch, &self.choices, trace_cap)
+        run_on_bytes(&Arc::new(self.scenario.clone()), self.policy, self.ai, self.dispatch, &self.choices, trace_cap)
     }
 
     /// The verdict: under a safe cell, every violation is a finding, `data-race` included, unless
@@ -182,6 +202,6 @@ impl ScheduleCase {
         if outcome.races.iter().all(|r| crate::expected::trinitycore_own_race(self.policy, r)) {
             violations.retain(|v| v.invariant != model::Invariant::DataRace);
         }
-        judge_outcome(self.policy, self.dispatch, violations)
+        judge_outcome((self.policy, self.ai, self.dispatch), violations)
     }
 }

@@ -3,11 +3,11 @@
 use super::*;
 use model::opcodes::Payload;
 use model::player::SPELL_49416;
-use model::{Dispatch, Opcode, Policy, Scenario};
+use model::{Opcode, Scenario};
 
 /// The seed corpus of `target`, as (file name, bytes): the four small named scenarios and a
 /// 3-bot, 3-tick cut of `seed-load`, on the fallback schedule (no choice bytes), under every safe
-/// cell (`schedule`), or once (`schedule_unsynchronized`, which ignores the cell byte); for
+/// cell (`schedule`), or once (`schedule_unsynchronized`, which ignores the cell bytes); for
 /// `packets`, each small scenario's traffic on the wire, and a stream with one frame of each
 /// decode error between valid ones.
 pub fn seeds(target: Target) -> Vec<(String, Vec<u8>)> {
@@ -17,8 +17,8 @@ pub fn seeds(target: Target) -> Vec<(String, Vec<u8>)> {
     let mut load = model::scenario::seed_load(MAX_BOTS, MAX_TICKS, MAX_PACKETS_PER_TICK);
     load.name = "seed-load-3x3x6".to_string();
     scenarios.push(load);
-    let case = |scenario: &Scenario, (policy, dispatch): (Policy, Dispatch)| {
-        ScheduleCase { scenario: scenario.clone(), policy, dispatch, choices: vec![] }.encode()
+    let case = |scenario: &Scenario, (policy, ai, dispatch): FuzzCell| {
+        ScheduleCase { scenario: scenario.clone(), policy, ai, dispatch, choices: vec![] }.encode()
     };
     match target {
         Target::Schedule => scenarios
@@ -26,7 +26,10 @@ pub fn seeds(target: Target) -> Vec<(String, Vec<u8>)> {
             .flat_map(|s| {
                 safe_cells()
                     .iter()
-                    .map(|&cell| (format!("seed-{}-{}-{}", s.name, cell.0.name(), cell.1.name()), case(s, cell)))
+                    .map(|&cell| {
+                        let name = format!("seed-{}-{}-{}-{}", s.name, cell.0.name(), cell.1.name(), cell.2.name());
+                        (name, case(s, cell))
+                    })
                     .collect::<Vec<_>>()
             })
             .collect(),

@@ -5,9 +5,9 @@
 //!
 //! | target | input | judged on |
 //! |---|---|---|
-//! | `schedule` | a [`ScheduleCase`] under a safe cell, then schedule bytes | no invariant ever breaks |
+//! | `schedule` | a [`ScheduleCase`] under a safe cell (policy, AI placement, dispatch), then schedule bytes | no invariant ever breaks |
 //! | `schedule_unsynchronized` | the same case, run `unsynchronized` + fire-and-forget | the race (an assert or a double effect) is what the fuzzer hunts |
-//! | `packets` | a cell and a player start, then a raw wire stream | decode errors typed, no packet lost or run twice, no invariant breaks |
+//! | `packets` | a safe cell and a player start, then a raw wire stream | decode errors typed, no packet lost or run twice, no invariant breaks |
 //!
 //! The schedule comes from the input through [`ByteScheduler`]: at every scheduling point with
 //! more than one runnable task the next byte picks one; when the bytes run out the running task
@@ -37,7 +37,7 @@ pub use wire::{encode_packets_input, judge_packets, judge_packets_at};
 
 use model::player::{AREA_4755, AREA_4756, QUEST_14078, QUEST_14099, SPELL_49416};
 use model::quest::QuestStatus as Q;
-use model::{Dispatch, Policy, Violation};
+use model::{AiPlacement, Dispatch, Policy, Violation};
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -67,18 +67,43 @@ pub const STEP_CAP: usize = 200_000;
 /// case with [`ScheduleCase::run`] and a larger cap to read its trace.
 pub const FUZZ_TRACE_CAP: usize = 0;
 
-/// The (policy, dispatch) cells whose pinned truth holds on every named scenario
-/// ([`crate::expected::safe_cells`]): TrinityCore's own routing in both dispatch modes. (Complete
-/// deferral behind the barrier keeps every aura invariant, but a removed bot loses its queued
-/// packets, so it breaks `exactly-once` on `seed-load` and is not here.)
-pub fn safe_cells() -> &'static [(Policy, Dispatch)] {
-    static SAFE: OnceLock<Vec<(Policy, Dispatch)>> = OnceLock::new();
+/// A cell as the fuzz targets name it: (policy, AI placement, dispatch mode).
+pub type FuzzCell = (Policy, AiPlacement, Dispatch);
+
+/// The (policy, AI placement, dispatch) cells whose pinned truth holds on every named scenario
+/// ([`crate::expected::safe_cells`]): TrinityCore's own routing with the AI on the bot worker,
+/// in every dispatch mode. (Complete deferral behind the barrier keeps every aura invariant, but a
+/// removed bot loses its queued packets, so it breaks `exactly-once` on `seed-load` and is not
+/// here.) An input picks one in two bytes: the (policy, dispatch) pair among [`safe_pairs`], then
+/// the placement among [`safe_placements`] of that pair.
+pub fn safe_cells() -> &'static [FuzzCell] {
+    static SAFE: OnceLock<Vec<FuzzCell>> = OnceLock::new();
     SAFE.get_or_init(crate::expected::safe_cells)
 }
 
-/// The cell the `schedule_unsynchronized` target runs: the seed's rollback switch with the
-/// fire-and-forget dispatch of the version that carries the fix.
-pub const RACY_CELL: (Policy, Dispatch) = (Policy::UNSYNCHRONIZED, Dispatch::FireAndForget);
+/// The (policy, dispatch) pairs of the [`safe_cells`], each once, in their order.
+pub fn safe_pairs() -> &'static [(Policy, Dispatch)] {
+    static PAIRS: OnceLock<Vec<(Policy, Dispatch)>> = OnceLock::new();
+    PAIRS.get_or_init(|| {
+        let mut out: Vec<(Policy, Dispatch)> = Vec::new();
+        for &(policy, _, dispatch) in safe_cells() {
+            if !out.contains(&(policy, dispatch)) {
+                out.push((policy, dispatch));
+            }
+        }
+        out
+    })
+}
+
+/// The AI placements that make a safe cell with `policy` and `dispatch`, in report order (each
+/// pairs with `policy`: [`AiPlacement::pairs_with`]).
+pub fn safe_placements(policy: Policy, dispatch: Dispatch) -> Vec<AiPlacement> {
+    safe_cells().iter().filter(|c| c.0 == policy && c.2 == dispatch).map(|c| c.1).collect()
+}
+
+/// The cell the `schedule_unsynchronized` target runs: the seed's rollback switch with the AI on
+/// the bot worker and the fire-and-forget dispatch of the version that carries the fix.
+pub const RACY_CELL: FuzzCell = (Policy::UNSYNCHRONIZED, AiPlacement::Worker, Dispatch::FireAndForget);
 
 /// Spell ids a fuzzed packet carries.
 pub const SPELLS: [u32; 3] = [0, SPELL_49416, 21562];
@@ -150,6 +175,8 @@ pub enum Finding {
     Violated {
         /// The policy.
         policy: Policy,
+        /// Where the bot AI ran.
+        ai: AiPlacement,
         /// The dispatch mode.
         dispatch: Dispatch,
         /// Every broken invariant (its first instance).
@@ -167,8 +194,8 @@ pub enum Finding {
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Finding::Violated { policy, dispatch, violations } => {
-                write!(f, "{} / {}:", policy.name(), dispatch.name())?;
+            Finding::Violated { policy, ai, dispatch, violations } => {
+                write!(f, "{} / ai={} / {}:", policy.name(), ai.name(), dispatch.name())?;
                 violations.iter().try_for_each(|v| write!(f, " [{v}]"))
             }
             Finding::Race(v) => write!(f, "the race: {v}"),
@@ -178,8 +205,8 @@ impl fmt::Display for Finding {
     }
 }
 
-fn judge_outcome(policy: Policy, dispatch: Dispatch, violations: Vec<Violation>) -> Result<(), Finding> {
-    if (policy, dispatch) == RACY_CELL {
+fn judge_outcome((policy, ai, dispatch): FuzzCell, violations: Vec<Violation>) -> Result<(), Finding> {
+    if (policy, ai, dispatch) == RACY_CELL {
         match violations.into_iter().find(|v| v.invariant.concerns_aura_state()) {
             Some(v) => Err(Finding::Race(v)),
             None => Ok(()),
@@ -187,6 +214,6 @@ fn judge_outcome(policy: Policy, dispatch: Dispatch, violations: Vec<Violation>)
     } else if violations.is_empty() {
         Ok(())
     } else {
-        Err(Finding::Violated { policy, dispatch, violations })
+        Err(Finding::Violated { policy, ai, dispatch, violations })
     }
 }

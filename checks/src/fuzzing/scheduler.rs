@@ -6,7 +6,7 @@
 use super::*;
 use crate::explore::{last_outcome, Play, ShuttleEngine};
 use model::scenario::SplitMix;
-use model::{Dispatch, Outcome, Policy, Scenario};
+use model::{AiPlacement, Dispatch, Outcome, Policy, Scenario};
 use shuttle::scheduler::{Schedule, Scheduler, Task, TaskId};
 use std::sync::{Arc, Mutex};
 
@@ -62,18 +62,19 @@ impl Scheduler for ByteScheduler {
     }
 }
 
-/// Runs `scenario` under `policy` and `dispatch` on shuttle, on the schedule `choices` names.
+/// Runs `scenario` under `policy`, `ai` and `dispatch` on shuttle, on the schedule `choices` names.
 /// `None` when the run passed the step cap.
 pub fn run_on_bytes(
     scenario: &Arc<Scenario>,
     policy: Policy,
+    ai: AiPlacement,
     dispatch: Dispatch,
     choices: &[u8],
     trace_cap: usize,
 ) -> Option<Outcome> {
     let scheduler = ByteScheduler::new(choices);
     let capped = scheduler.capped.clone();
-    let play = Play::new(scenario.clone(), policy, dispatch).trace_cap(trace_cap);
+    let play = Play::new(scenario.clone(), policy, ai, dispatch).trace_cap(trace_cap);
     let outcome = last_outcome(ShuttleEngine(scheduler), play);
     if *capped.lock().unwrap() {
         return None;

@@ -2,7 +2,7 @@
 //! session's decoder. Decode errors are typed and say what the bytes of their frame say; no
 //! packet is lost or run twice; no invariant breaks.
 
-use super::codec::{byte_of, encode_player_start, pick, player_start};
+use super::codec::{encode_cell, encode_player_start, pick_cell, player_start};
 use super::*;
 use arbitrary::Unstructured;
 use model::opcodes::{decode_wire, DecodeError};
@@ -10,7 +10,7 @@ use model::outcome::{Cx, Ghost, Lane, Reject};
 use model::player::PlayerStart;
 use model::session::{BotSession, Filter};
 use model::sync::Std;
-use model::{Dispatch, Opcode, Policy, Scenario};
+use model::{Opcode, Scenario};
 use std::sync::Arc;
 
 /// Whether a decode error says what the bytes of its frame say. A frame is 4 bytes of
@@ -30,7 +30,8 @@ fn error_fits(e: DecodeError, frame: &[u8]) -> bool {
     }
 }
 
-/// `packets`: the first byte picks a safe cell, the next four the player's start (as in
+/// `packets`: the first two bytes pick a safe cell (as in [`ScheduleCase`]: the policy and
+/// dispatch, then the AI placement), the next four the player's start (as in
 /// [`ScheduleCase`]), the rest is the wire stream.
 ///
 /// 1. `BotSession::receive_wire` takes the stream (std backend, one session): it must not panic,
@@ -47,7 +48,8 @@ pub fn judge_packets(data: &[u8]) -> Result<(), Finding> {
 /// [`judge_packets`] sending `per_tick` packets a tick.
 pub fn judge_packets_at(data: &[u8], per_tick: usize) -> Result<(), Finding> {
     let mut u = Unstructured::new(data);
-    let (policy, dispatch) = pick(&mut u, safe_cells());
+    let cell = pick_cell(&mut u);
+    let (policy, ai, dispatch) = cell;
     let start = PlayerStart { map: 0, ..player_start(&mut u, 1) };
     let wire = u.take_rest();
 
@@ -103,7 +105,7 @@ pub fn judge_packets_at(data: &[u8], per_tick: usize) -> Result<(), Finding> {
         respawns: vec![],
         ai: vec![],
     });
-    let outcome = run_on_bytes(&scenario, policy, dispatch, &[], FUZZ_TRACE_CAP).ok_or(Finding::StepCap)?;
+    let outcome = run_on_bytes(&scenario, policy, ai, dispatch, &[], FUZZ_TRACE_CAP).ok_or(Finding::StepCap)?;
     let logged: Vec<_> = outcome.packets.iter().map(|p| p.opcode).collect();
     if logged != packets.iter().map(|(o, _)| Some(*o)).collect::<Vec<_>>() {
         return Err(Finding::Wire(format!("the world received {logged:?}, the wire decoded {packets:?}")));
@@ -113,12 +115,12 @@ pub fn judge_packets_at(data: &[u8], per_tick: usize) -> Result<(), Finding> {
     {
         return Err(Finding::Wire(format!("packet #{id} {p:?} decoded, then dropped as undecodable")));
     }
-    judge_outcome(policy, dispatch, outcome.check())
+    judge_outcome(cell, outcome.check())
 }
 
 /// The bytes [`judge_packets`] reads as `cell`, a player start on map 0, and `wire`.
-pub fn encode_packets_input(cell: (Policy, Dispatch), start: &PlayerStart, wire: &[u8]) -> Vec<u8> {
-    let mut out = vec![byte_of(safe_cells(), &cell)];
+pub fn encode_packets_input(cell: FuzzCell, start: &PlayerStart, wire: &[u8]) -> Vec<u8> {
+    let mut out = encode_cell(cell).to_vec();
     encode_player_start(&mut out, &PlayerStart { map: 0, ..*start });
     out.extend(wire);
     out

@@ -14,6 +14,7 @@ struct JsonReport<'a> {
 #[derive(Serialize)]
 struct JsonRow<'a> {
     policy: &'a str,
+    ai: &'a str,
     scenario: &'a str,
     dispatch: &'a str,
     checker: &'a str,
@@ -151,6 +152,7 @@ pub fn render_json(rows: &[Row]) -> String {
             let c = r.result.cell;
             JsonRow {
                 policy: c.policy.name(),
+                ai: c.ai.name(),
                 scenario: c.scenario.name(),
                 dispatch: c.dispatch.name(),
                 checker: r.result.checker.name(),

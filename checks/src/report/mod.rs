@@ -56,10 +56,11 @@ pub fn replay_command(cell: Cell, schedule: &str) -> String {
     let classifier =
         CLASSIFIER_FILE.get().map(|p| format!(" --classifier '{}'", p.replace('\'', "'\\''"))).unwrap_or_default();
     format!(
-        "cargo run --release --{classifier} replay {} {} {} --dispatch {}",
+        "cargo run --release --{classifier} replay {} {} {} --ai {} --dispatch {}",
         cell.policy.name(),
         cell.scenario.name(),
         schedule,
+        cell.ai.name(),
         cell.dispatch.name()
     )
 }

@@ -4,12 +4,12 @@
 use super::{replay_command, trace};
 use crate::explore::{Cell, CellResult, Checker, Counterexample, Depth, Strength};
 use crate::matrix::Row;
-use model::{Dispatch, Invariant, Policy, ScenarioName};
+use model::{AiPlacement, Dispatch, Invariant, Policy, ScenarioName};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-/// The data races each (policy, dispatch) leaves, over every scenario and checker of `rows`:
+/// The data races each (policy, AI placement, dispatch) leaves, over every scenario and checker of `rows`:
 /// one line per kind of race (field, the two accesses' thread kinds), with the cells that show
 /// it and its first example (scenario order, then checker order). Model line numbers are left
 /// out so that the listing only changes when a finding does.
@@ -17,10 +17,10 @@ pub fn render_races(rows: &[Row]) -> String {
     use model::race::RaceKey;
     /// The scenarios that show one kind of race, and its first example.
     type Seen = (Vec<&'static str>, String);
-    let mut by: BTreeMap<(Policy, Dispatch), BTreeMap<RaceKey, Seen>> = BTreeMap::new();
+    let mut by: BTreeMap<(Policy, AiPlacement, Dispatch), BTreeMap<RaceKey, Seen>> = BTreeMap::new();
     for r in rows {
         let c = r.result.cell;
-        let kinds = by.entry((c.policy, c.dispatch)).or_default();
+        let kinds = by.entry((c.policy, c.ai, c.dispatch)).or_default();
         for (key, race) in &r.result.first_by_race {
             let (scenarios, _) =
                 kinds.entry(*key).or_insert_with(|| (Vec::new(), format!("{}: {}", c.scenario.name(), race.summary())));
@@ -31,17 +31,19 @@ pub fn render_races(rows: &[Row]) -> String {
     }
     let mut out = String::new();
     for policy in Policy::ALL {
-        for dispatch in Dispatch::ALL {
-            let Some(kinds) = by.get(&(policy, dispatch)) else { continue };
-            let _ = writeln!(out, "### {} / {}", policy.name(), dispatch.name());
-            if kinds.is_empty() {
-                let _ = writeln!(out, "no data race\n");
-                continue;
+        for ai in AiPlacement::ALL {
+            for dispatch in Dispatch::ALL {
+                let Some(kinds) = by.get(&(policy, ai, dispatch)) else { continue };
+                let _ = writeln!(out, "### {} / ai={} / {}", policy.name(), ai.name(), dispatch.name());
+                if kinds.is_empty() {
+                    let _ = writeln!(out, "no data race\n");
+                    continue;
+                }
+                for (key, (scenarios, example)) in kinds {
+                    let _ = writeln!(out, "- {key} — in {}\n  - e.g. {example}", scenarios.join(", "));
+                }
+                let _ = writeln!(out);
             }
-            for (key, (scenarios, example)) in kinds {
-                let _ = writeln!(out, "- {key} — in {}\n  - e.g. {example}", scenarios.join(", "));
-            }
-            let _ = writeln!(out);
         }
     }
     out
@@ -84,9 +86,13 @@ pub fn cell_text(r: &CellResult) -> String {
     format!("violated: {} ({how})", broken.join(", "))
 }
 
-fn row_key(r: &Row) -> (ScenarioName, Policy, Dispatch) {
+fn row_key(r: &Row) -> (ScenarioName, Policy, AiPlacement, Dispatch) {
     let c = r.result.cell;
-    (c.scenario, c.policy, c.dispatch)
+    (c.scenario, c.policy, c.ai, c.dispatch)
+}
+
+fn cell_of(key: (ScenarioName, Policy, AiPlacement, Dispatch)) -> Cell {
+    Cell { scenario: key.0, policy: key.1, ai: key.2, dispatch: key.3 }
 }
 
 /// The text or Markdown table: one line per cell, one column per checker.
@@ -98,12 +104,12 @@ pub fn render_table(rows: &[Row], markdown: bool, timings: bool) -> String {
     let mut keys: Vec<_> = rows.iter().map(row_key).collect();
     keys.dedup();
     if markdown {
-        let _ = write!(out, "| scenario | policy | dispatch |");
+        let _ = write!(out, "| scenario | policy | ai | dispatch |");
         for c in &checkers {
             let _ = write!(out, " {} |", c.name());
         }
         out.push('\n');
-        out.push_str(&"|---".repeat(3 + checkers.len()));
+        out.push_str(&"|---".repeat(4 + checkers.len()));
         out.push_str("|\n");
     }
     for key in keys {
@@ -126,9 +132,17 @@ pub fn render_table(rows: &[Row], markdown: bool, timings: bool) -> String {
             })
             .collect();
         if markdown {
-            let _ = writeln!(out, "| {} | {} | {} | {} |", key.0.name(), key.1.name(), key.2.name(), cells.join(" | "));
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                key.0.name(),
+                key.1.name(),
+                key.2.name(),
+                key.3.name(),
+                cells.join(" | ")
+            );
         } else {
-            let _ = writeln!(out, "{}", Cell { scenario: key.0, policy: key.1, dispatch: key.2 });
+            let _ = writeln!(out, "{}", cell_of(key));
             for (c, t) in checkers.iter().zip(cells) {
                 if t != "-" {
                     let _ = writeln!(out, "    {:<15} {}", c.name(), t);
@@ -160,7 +174,7 @@ pub fn render_counterexamples(rows: &[Row], markdown: bool) -> String {
         let Some(row) = candidates.first() else { continue };
         let c = row.counterexample.as_ref().expect("filtered");
         let cut = trace::cut(&c.trace, &c.violation);
-        let cell = Cell { scenario: key.0, policy: key.1, dispatch: key.2 };
+        let cell = cell_of(key);
         if markdown {
             let _ = writeln!(out, "### {cell}\n");
             let _ = writeln!(

@@ -17,6 +17,7 @@ use super::worker_share::{worker_share, Share};
 use model::classifier::{Classifier, CompleteClassifier, Dispatch, Route, SeedClassifier};
 use model::opcodes::{HandlerKind, KindBasis, Opcode, Place, Status, OPCODE_COUNT};
 use model::scenario::ScenarioName;
+use model::AiPlacement;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -185,7 +186,7 @@ fn left_on_worker() -> Vec<PlaceGap> {
 }
 
 /// The report, with the worker share measured on the documented `seed-load` scenario under
-/// [`Dispatch::Barrier`].
+/// [`Dispatch::Barrier`], the AI on the bot worker (the seed's module).
 pub fn report() -> GapReport {
     let seed = SeedClassifier::get();
     let spell_capable = seed_left_on_worker().filter(|op| SPELL_CAPABLE.contains(&op.kind())).collect::<Vec<_>>();
@@ -206,6 +207,6 @@ pub fn report() -> GapReport {
             .collect(),
         renamed: renamed(),
         set_sizes: set_sizes(),
-        worker_share: worker_share(&Arc::new(ScenarioName::SeedLoad.build()), Dispatch::Barrier),
+        worker_share: worker_share(&Arc::new(ScenarioName::SeedLoad.build()), AiPlacement::Worker, Dispatch::Barrier),
     }
 }

@@ -2,7 +2,7 @@
 //! arguments that name one cell or filter the cells.
 
 use checks::explore::Cell;
-use model::{Dispatch, Named, Policy, ScenarioName};
+use model::{AiPlacement, Dispatch, Named, Policy, ScenarioName};
 
 /// The parser of a named enum's values: exactly its names, which clap lists in `--help` and in
 /// the error for any other value.
@@ -62,16 +62,30 @@ pub struct CellArgs {
     /// Bot dispatch mode.
     #[arg(long, value_parser = named::<Dispatch>(), default_value = "fire-and-forget")]
     dispatch: Dispatch,
+    /// Where the bot AI runs (action-queue and map-thread pair only with the unguarded
+    /// seed-deferral, complete-deferral and map-routing policies).
+    #[arg(long, value_parser = named::<AiPlacement>(), default_value = "worker")]
+    ai: AiPlacement,
 }
 
 impl CellArgs {
-    /// The cell named.
-    pub fn cell(&self) -> Cell {
-        Cell { policy: self.policy, scenario: self.scenario, dispatch: self.dispatch }
+    /// The cell named, or why it is not a cell of the matrix (a placement the policy does not pair
+    /// with).
+    pub fn cell(&self) -> Result<Cell, String> {
+        if !self.ai.pairs_with(self.policy) {
+            let pairs: Vec<&str> = Policy::ALL.iter().filter(|&&p| self.ai.pairs_with(p)).map(|p| p.name()).collect();
+            return Err(format!(
+                "--ai {} does not pair with the policy {}: it runs with {}",
+                self.ai.name(),
+                self.policy.name(),
+                pairs.join(", ")
+            ));
+        }
+        Ok(Cell { policy: self.policy, ai: self.ai, scenario: self.scenario, dispatch: self.dispatch })
     }
 }
 
-/// The cells a command runs: filters over the matrix's three axes, each empty for every value.
+/// The cells a command runs: filters over the matrix's four axes, each empty for every value.
 #[derive(clap::Args, Debug, Clone)]
 pub struct CellFilter {
     /// Policies to run (default: all): the four classifiers, then the candidate fixes.
@@ -83,10 +97,21 @@ pub struct CellFilter {
     /// Bot dispatch modes (default: all).
     #[arg(long, value_delimiter = ',', value_parser = named::<Dispatch>())]
     pub dispatch: Vec<Dispatch>,
+    /// Where the bot AI runs (default: all): worker, action-queue, map-thread; each with the
+    /// policies it pairs with (action-queue and map-thread: the unguarded seed-deferral,
+    /// complete-deferral and map-routing).
+    #[arg(long, value_delimiter = ',', value_parser = named::<AiPlacement>())]
+    pub ai: Vec<AiPlacement>,
 }
 
 impl CellFilter {
-    /// The selected cells, in report order (scenario, then policy, then dispatch mode).
+    /// Whether any filter was given.
+    pub fn any(&self) -> bool {
+        !(self.policy.is_empty() && self.scenario.is_empty() && self.dispatch.is_empty() && self.ai.is_empty())
+    }
+
+    /// The selected cells, in report order (scenario, then policy, then AI placement, then
+    /// dispatch mode), each placement only with the policies it pairs with.
     pub fn cells(&self) -> Vec<Cell> {
         fn or_all<T: Copy>(all: &[T], chosen: &[T]) -> Vec<T> {
             if chosen.is_empty() {
@@ -98,8 +123,10 @@ impl CellFilter {
         let mut out = Vec::new();
         for scenario in or_all(&ScenarioName::ALL, &self.scenario) {
             for policy in or_all(&Policy::ALL, &self.policy) {
-                for dispatch in or_all(&Dispatch::ALL, &self.dispatch) {
-                    out.push(Cell { policy, scenario, dispatch });
+                for ai in or_all(&AiPlacement::ALL, &self.ai).into_iter().filter(|ai| ai.pairs_with(policy)) {
+                    for dispatch in or_all(&Dispatch::ALL, &self.dispatch) {
+                        out.push(Cell { policy, ai, scenario, dispatch });
+                    }
                 }
             }
         }

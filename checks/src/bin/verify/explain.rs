@@ -28,7 +28,13 @@ pub struct Args {
 
 impl Args {
     pub fn run(self, _: &Global) -> ExitCode {
-        explain(self.cell.cell(), self.format, self.bound, self.invariant)
+        match self.cell.cell() {
+            Ok(cell) => explain(cell, self.format, self.bound, self.invariant),
+            Err(e) => {
+                eprintln!("verify explain: {e}");
+                ExitCode::from(2)
+            }
+        }
     }
 }
 

@@ -16,7 +16,7 @@ impl Args {
         let bound = self.bound;
         let holes = checks::audit::holes::hunt(bound);
         out!("{}", checks::audit::holes::render(&holes, bound));
-        let broken = holes.iter().filter(|h| h.results.iter().any(|(_, _, f)| f.is_some())).count();
+        let broken = holes.iter().filter(|h| h.results.iter().any(|(_, _, _, f)| f.is_some())).count();
         eprintln!("verify holes: {broken} of {} kinds kept on the bot worker break something", holes.len());
         if broken == 0 {
             ExitCode::SUCCESS

@@ -1,7 +1,9 @@
 //! `verify`: does the packet-deferral fix remove the aura race, and what does it break?
 //!
-//! With no subcommand it runs the whole matrix (policies × scenarios × dispatch modes ×
-//! checkers) and exits non-zero when any result differs from the truth pinned for it.
+//! With no subcommand it runs the cells users ask about (the candidate fixes of `--compare`, on
+//! every scenario and checker; `--all` runs the full product of policies × AI placements ×
+//! dispatch modes × scenarios, and any filter selects from it) and exits non-zero when any result
+//! differs from the truth pinned for it.
 //!
 //! One file per command: its options (`Args`) and what it does (`Args::run`). A new command is
 //! its file, its `mod` line and one arm of `commands!` below.
@@ -58,7 +60,8 @@ macro_rules! commands {
 }
 
 commands! {
-    /// Run the matrix (the default; the matrix options work before or after `verify`).
+    /// Run the matrix: the candidate fixes' cells by default, the full product with `--all`, the
+    /// cells the filters select from it (the matrix options work before or after `verify`).
     Verify => matrix,
     /// Replay a shuttle schedule of one cell and show what it breaks.
     Replay => replay,
@@ -76,7 +79,7 @@ commands! {
     /// the one this build runs on. Exit 0 when nothing drifted, 1 with the rows to re-read, 2 on
     /// bad input.
     Drift => drift,
-    /// Write the pinned truths from runs: explore the chosen cells (default: every cell) as deep
+    /// Write the pinned truths from runs: explore the chosen cells (default: every cell of the full product) as deep
     /// as the prove profile (loom to bound 4, 2 for the bounded wait; shuttle random, PCT and DFS
     /// with the default seed and budget), rewrite `checks/data/pins.toml` with what they find,
     /// and list what changed. Review it as a diff: a changed cell keeps its reason only while it

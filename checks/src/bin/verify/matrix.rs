@@ -1,6 +1,8 @@
-//! The default command, also `verify`: run the matrix (or `--compare` the candidate fixes) and
-//! judge every result against its pinned truth, or, with `--classifier`, against what a
-//! complete, fail-closed classifier breaks in the same cell.
+//! The default command, also `verify`: run the cells users ask about (the candidate fixes of
+//! `--compare`, on every scenario), the full product (`--all`), or the cells the filters select
+//! from the full product, or `--compare` the candidate fixes, and judge every result against its
+//! pinned truth, or, with `--classifier`, against what a complete, fail-closed classifier breaks
+//! in the same cell.
 
 use crate::args::{named, parse_bound, parse_jobs, parse_shard, CellFilter, Jobs, LoomBound};
 use crate::global::Global;
@@ -48,8 +50,13 @@ pub struct Args {
     shard: Option<(usize, usize)>,
     /// Compare the candidate fixes: run their cells (every scenario, the chosen checkers) and
     /// print the "Which fix to ship" table instead of the matrix.
-    #[arg(long, conflicts_with_all = ["policy", "dispatch"])]
+    #[arg(long, conflicts_with_all = ["policy", "dispatch", "ai"])]
     compare: bool,
+    /// Run the full product: every policy × every AI placement it pairs with × every dispatch
+    /// mode × every scenario (without it and without filters, only the candidate fixes'
+    /// cells run; any filter selects from the full product).
+    #[arg(long, conflicts_with = "compare")]
+    all: bool,
     /// Output format.
     #[arg(long, value_parser = named::<Format>(), default_value = "text")]
     format: Format,
@@ -78,6 +85,11 @@ fn run_matrix(args: &Args) -> ExitCode {
     if gate && !args.compare {
         plan.policies = vec![Policy::SEED_DEFERRAL];
     }
+    // The cells users ask about: the candidate fixes, unless the full product or a part of it
+    // (any filter, or a user's classifier, whose gate judges every seed-deferral cell) is asked for.
+    if args.compare || !(args.all || args.cells.any() || gate) {
+        plan.only = Some(compare::cells());
+    }
     if !args.cells.policy.is_empty() {
         plan.policies = args.cells.policy.clone();
     }
@@ -87,13 +99,13 @@ fn run_matrix(args: &Args) -> ExitCode {
     if !args.cells.dispatch.is_empty() {
         plan.dispatches = args.cells.dispatch.clone();
     }
+    if !args.cells.ai.is_empty() {
+        plan.placements = args.cells.ai.clone();
+    }
     if !args.checker.is_empty() {
         plan.checkers = args.checker.clone();
     }
     plan.shard = args.shard;
-    if args.compare {
-        plan.pairs = Some(compare::cells());
-    }
     let jobs = plan.jobs();
     if jobs.is_empty() {
         // A filter that selects nothing must not read as "everything holds".
@@ -113,9 +125,10 @@ fn run_matrix(args: &Args) -> ExitCode {
         jobs.into_iter().map(|(cell, checker)| (cell, checker, plan.budget_for(cell, explicit))).collect();
     let rows = matrix::run_jobs(&work, args.jobs.0, |cell, checker| {
         bar.set_message(format!(
-            "{} {} {} {}",
+            "{} {} ai={} {} {}",
             cell.scenario.name(),
             cell.policy.name(),
+            cell.ai.name(),
             cell.dispatch.name(),
             checker.name()
         ));

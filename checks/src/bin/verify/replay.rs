@@ -19,7 +19,13 @@ pub struct Args {
 
 impl Args {
     pub fn run(self, _: &Global) -> ExitCode {
-        replay(self.cell.cell(), &self.schedule, self.full)
+        match self.cell.cell() {
+            Ok(cell) => replay(cell, &self.schedule, self.full),
+            Err(e) => {
+                eprintln!("verify replay: {e}");
+                ExitCode::from(2)
+            }
+        }
     }
 }
 
