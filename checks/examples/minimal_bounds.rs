@@ -24,7 +24,7 @@ fn main() {
     for scenario in scenarios {
         for policy in Policy::ALL {
             for ai in AiPlacement::ALL.into_iter().filter(|ai| ai.pairs_with(policy)) {
-                for &dispatch in &dispatches {
+                for &dispatch in dispatches.iter().filter(|&&d| ai.pairs(policy, d)) {
                     let cell = Cell { policy, ai, scenario, dispatch };
                     let t = Instant::now();
                     let found = minimal_bounds(cell, max);

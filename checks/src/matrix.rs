@@ -58,7 +58,7 @@ impl Plan {
         for &scenario in &self.scenarios {
             for &policy in &self.policies {
                 for &ai in self.placements.iter().filter(|ai| ai.pairs_with(policy)) {
-                    for &dispatch in &self.dispatches {
+                    for &dispatch in self.dispatches.iter().filter(|&&d| ai.pairs(policy, d)) {
                         if self.only.as_ref().is_none_or(|o| o.contains(&(policy, ai, dispatch))) {
                             cells.push(Cell { policy, ai, scenario, dispatch });
                         }
@@ -203,10 +203,14 @@ mod tests {
     #[test]
     fn the_full_plan_is_the_product_of_the_paired_axes() {
         let cells = Plan::full(Budget::default()).cells();
-        let paired: usize =
-            Policy::ALL.iter().map(|&p| AiPlacement::ALL.iter().filter(|a| a.pairs_with(p)).count()).sum();
-        assert_eq!(cells.len(), ScenarioName::ALL.len() * paired * Dispatch::ALL.len());
-        assert!(cells.iter().all(|c| c.ai.pairs_with(c.policy)));
+        let paired: usize = Policy::ALL
+            .iter()
+            .map(|&p| {
+                AiPlacement::ALL.iter().map(|a| Dispatch::ALL.iter().filter(|&&d| a.pairs(p, d)).count()).sum::<usize>()
+            })
+            .sum();
+        assert_eq!(cells.len(), ScenarioName::ALL.len() * paired);
+        assert!(cells.iter().all(|c| c.ai.pairs(c.policy, c.dispatch)));
         let mut unique = cells.clone();
         unique.sort();
         unique.dedup();

@@ -163,7 +163,7 @@ fn the_ai_filter_runs_exactly_the_placements_it_names() {
         let (combos, scenarios) = selected(&one);
         let expected: BTreeSet<_> = Policy::ALL
             .iter()
-            .filter(|p| ai.pairs_with(**p))
+            .filter(|p| ai.pairs(**p, Dispatch::Barrier))
             .map(|p| (p.name().to_string(), ai.name().to_string(), "barrier".to_string()))
             .collect();
         assert_eq!(combos, expected, "--ai {}", ai.name());
@@ -173,8 +173,9 @@ fn the_ai_filter_runs_exactly_the_placements_it_names() {
         selected(&["--ai", "map-thread", "--checker", "shuttle-random", "--budget", "1", "--scenario", "crash-49416"]);
     let expected: BTreeSet<_> = Policy::ALL
         .iter()
-        .filter(|p| AiPlacement::MapThread.pairs_with(**p))
-        .flat_map(|p| Dispatch::ALL.map(|d| (p.name().to_string(), "map-thread".to_string(), d.name().to_string())))
+        .flat_map(|p| Dispatch::ALL.map(|d| (*p, d)))
+        .filter(|&(p, d)| AiPlacement::MapThread.pairs(p, d))
+        .map(|(p, d)| (p.name().to_string(), "map-thread".to_string(), d.name().to_string()))
         .collect();
     assert_eq!(combos, expected);
 }
@@ -199,7 +200,7 @@ fn the_default_run_is_the_candidates_and_all_is_the_full_product() {
     let mut full = BTreeSet::new();
     for p in Policy::ALL {
         for ai in AiPlacement::ALL.into_iter().filter(|ai| ai.pairs_with(p)) {
-            for d in Dispatch::ALL {
+            for d in Dispatch::ALL.into_iter().filter(|&d| ai.pairs(p, d)) {
                 full.insert((p.name().to_string(), ai.name().to_string(), d.name().to_string()));
             }
         }

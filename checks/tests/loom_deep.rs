@@ -24,7 +24,9 @@ fn bound_3_matches_every_pinned_truth() {
     for scenario in ScenarioName::small() {
         for policy in Policy::ALL {
             for ai in AiPlacement::ALL.into_iter().filter(|ai| ai.pairs_with(policy)) {
-                for dispatch in [Dispatch::FireAndForget, Dispatch::Barrier] {
+                for dispatch in
+                    [Dispatch::FireAndForget, Dispatch::Barrier].into_iter().filter(|&d| ai.pairs(policy, d))
+                {
                     let cell = Cell { policy, ai, scenario, dispatch };
                     let r = explore(cell, Checker::Loom, budget);
                     println!(

@@ -113,7 +113,13 @@ pub const CANDIDATES: &[Candidate] = &[
         policy: Policy::MAP_ROUTING,
         ai: AiPlacement::MapThread,
         dispatch: Dispatch::Barrier,
-        what: "TrinityCore's routing, AI inside `Player::Update` (mod-playerbots' placement)",
+        what: "TrinityCore's routing, AI inside `Player::Update` (mod-playerbots before its pull request #1816)",
+    },
+    Candidate {
+        policy: Policy::MAP_ROUTING,
+        ai: AiPlacement::MapThreadGroupQueue,
+        dispatch: Dispatch::Barrier,
+        what: "TrinityCore's routing, AI inside `Player::Update`, group operations queued to the world thread (mod-playerbots since #1816)",
     },
     Candidate {
         policy: Policy::COMPLETE_DEFERRAL,
@@ -138,6 +144,12 @@ pub const CANDIDATES: &[Candidate] = &[
         ai: AiPlacement::MapThread,
         dispatch: Dispatch::FireAndForget,
         what: "complete, fail-closed deferral, AI inside `Player::Update` on the map thread",
+    },
+    Candidate {
+        policy: Policy::COMPLETE_DEFERRAL,
+        ai: AiPlacement::MapThreadGroupQueue,
+        dispatch: Dispatch::FireAndForget,
+        what: "complete, fail-closed deferral, AI inside `Player::Update`, group operations queued to the world thread",
     },
 ];
 
@@ -289,6 +301,7 @@ pub fn ai_runs(ai: AiPlacement) -> &'static str {
         AiPlacement::Worker => "bot worker",
         AiPlacement::ActionQueue => "worker decides, world thread acts",
         AiPlacement::MapThread => "map thread",
+        AiPlacement::MapThreadGroupQueue => "map thread, group operations on the world thread",
     }
 }
 

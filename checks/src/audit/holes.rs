@@ -174,6 +174,7 @@ pub fn hunt(bound: usize) -> Vec<Hole> {
                 .into_iter()
                 .filter(|ai| ai.pairs_with(Policy::SEED_DEFERRAL) && ai.pairs_with(Policy::COMPLETE_DEFERRAL))
                 .flat_map(|ai| [Dispatch::FireAndForget, Dispatch::Barrier].map(|d| (ai, d)))
+                .filter(|&(ai, d)| ai.pairs(Policy::SEED_DEFERRAL, d) && ai.pairs(Policy::COMPLETE_DEFERRAL, d))
                 .map(|(ai, d)| {
                     // What a complete classifier shows on the same scenario is the placement's
                     // and the dispatch's, not the hole's.

@@ -134,7 +134,7 @@ fn group(cells: &BTreeMap<Cell, (Truth, String)>) -> Vec<Row> {
             let mut by_placement: Vec<Group<(Vec<AiPlacement>, Vec<Dispatch>)>> = Vec::new();
             for ai in AiPlacement::ALL.into_iter().filter(|ai| ai.pairs_with(policy)) {
                 let mut groups: Vec<Group<Vec<Dispatch>>> = Vec::new();
-                for dispatch in Dispatch::ALL {
+                for dispatch in Dispatch::ALL.into_iter().filter(|&d| ai.pairs(policy, d)) {
                     let Some((truth, why)) = cells.get(&Cell { policy, ai, scenario, dispatch }) else { continue };
                     match groups.iter_mut().find(|(_, t, w)| *t == truth && *w == why) {
                         Some(g) => g.0.push(dispatch),

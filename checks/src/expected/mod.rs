@@ -279,7 +279,7 @@ pub fn safe_cells() -> Vec<(Policy, AiPlacement, Dispatch)> {
     let mut out = Vec::new();
     for policy in Policy::ALL {
         for ai in AiPlacement::ALL.into_iter().filter(|ai| ai.pairs_with(policy)) {
-            for dispatch in Dispatch::ALL {
+            for dispatch in Dispatch::ALL.into_iter().filter(|&d| ai.pairs(policy, d)) {
                 if ScenarioName::ALL.iter().all(|&scenario| {
                     pin(Cell { policy, ai, scenario, dispatch })
                         .is_some_and(|r| r.truth.findings.keys().all(|&f| trinitycore_own(policy, f)))

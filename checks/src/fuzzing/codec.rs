@@ -4,6 +4,7 @@
 
 use super::*;
 use arbitrary::Unstructured;
+use model::ai::AiAction;
 use model::opcodes::Payload;
 use model::player::PlayerStart;
 use model::{AiPlacement, Dispatch, HandlerKind, Outcome, Policy, Scenario};
@@ -47,6 +48,25 @@ pub(super) fn pick_cell(u: &mut Unstructured<'_>) -> FuzzCell {
     let (policy, dispatch) = pick(u, safe_pairs());
     let ai = pick(u, &safe_placements(policy, dispatch));
     (policy, ai, dispatch)
+}
+
+/// The AI actions a fuzzed bot takes in a tick, by the high four bits of its tick byte (modulo):
+/// none, the buff upkeep, an attack on the creature of its map, a group leave.
+pub const AI_ACTIONS: usize = 4;
+
+/// The AI actions of `code` ([`AI_ACTIONS`]) for a bot on `map`.
+pub(super) fn ai_action(code: u8, map: u8) -> Vec<AiAction> {
+    match code as usize % AI_ACTIONS {
+        0 => vec![],
+        1 => vec![AiAction::KeepBuff],
+        2 => vec![AiAction::Attack { creature: map }],
+        _ => vec![AiAction::LeaveGroup],
+    }
+}
+
+/// The code [`ai_action`] reads as `actions` for a bot on `map`.
+pub(super) fn ai_byte(actions: &[AiAction], map: u8) -> u8 {
+    (0..AI_ACTIONS as u8).find(|&c| ai_action(c, map) == actions).expect("a fuzzed tick has at most one AI action")
 }
 
 /// The two bytes that [`pick_cell`] reads as `cell`.
@@ -108,11 +128,18 @@ impl ScheduleCase {
         };
         let mut players = Vec::new();
         let mut traffic = Vec::new();
+        let mut actions: Vec<Vec<Vec<AiAction>>> = Vec::new();
         for _ in 0..bots {
             players.push(player_start(&mut u, maps));
             let mut per_tick = Vec::new();
+            let mut ai_per_tick = Vec::new();
             for _ in 0..ticks {
-                let n = byte(&mut u) as usize % (MAX_PACKETS_PER_TICK + 1);
+                // The tick's byte: the packet count in the low four bits, the AI's action
+                // ([`AI_ACTIONS`]) in the high four.
+                let b = byte(&mut u);
+                let n = (b & 0x0f) as usize % (MAX_PACKETS_PER_TICK + 1);
+                let map = players.last().map_or(0, |p: &PlayerStart| p.map);
+                ai_per_tick.push(ai_action(b >> 4, map));
                 let packets = (0..n)
                     .map(|_| {
                         let of_kind = pick(&mut u, &HandlerKind::ALL).opcodes();
@@ -128,7 +155,11 @@ impl ScheduleCase {
                 per_tick.push(packets);
             }
             traffic.push(per_tick);
+            actions.push(ai_per_tick);
         }
+        // One creature per map, when an AI attacks.
+        let attacks = actions.iter().flatten().flatten().any(|a| matches!(a, AiAction::Attack { .. }));
+        let creatures = if attacks { (0..maps).collect() } else { vec![] };
         let scenario = Scenario {
             name: "fuzzed".to_string(),
             maps,
@@ -139,9 +170,9 @@ impl ScheduleCase {
             heartbeat_ticks,
             logouts,
             humans: vec![],
-            creatures: vec![],
+            creatures,
             respawns: vec![],
-            ai: vec![],
+            ai: actions,
         };
         ScheduleCase { scenario, policy, ai, dispatch, choices: u.take_rest().to_vec() }
     }
@@ -173,7 +204,8 @@ impl ScheduleCase {
             for tick in 1..=s.ticks {
                 let packets = s.packets(bot, tick);
                 assert!(packets.len() <= MAX_PACKETS_PER_TICK);
-                out.push(packets.len() as u8);
+                let action = ai_byte(s.ai_actions(bot, tick), start.map);
+                out.push(packets.len() as u8 | action << 4);
                 for (opcode, p) in packets {
                     out.push(byte_of(&HandlerKind::ALL, &opcode.kind()));
                     out.extend((index_of(opcode.kind().opcodes(), opcode) as u16).to_le_bytes());

@@ -106,7 +106,7 @@ pub fn safe_placements(policy: Policy, dispatch: Dispatch) -> Vec<AiPlacement> {
 pub const RACY_CELL: FuzzCell = (Policy::UNSYNCHRONIZED, AiPlacement::Worker, Dispatch::FireAndForget);
 
 /// Spell ids a fuzzed packet carries.
-pub const SPELLS: [u32; 3] = [0, SPELL_49416, 21562];
+pub const SPELLS: [u32; 4] = [0, SPELL_49416, 21562, model::aura::SPELL_PARTY_BUFF];
 /// Areas a position or `m_areaUpdateId` takes.
 pub const AREAS: [u32; 3] = [0, AREA_4755, AREA_4756];
 /// Quest ids a fuzzed packet carries (14099 last, so that the bytes of an input written before

@@ -72,12 +72,18 @@ impl CellArgs {
     /// The cell named, or why it is not a cell of the matrix (a placement the policy does not pair
     /// with).
     pub fn cell(&self) -> Result<Cell, String> {
-        if !self.ai.pairs_with(self.policy) {
-            let pairs: Vec<&str> = Policy::ALL.iter().filter(|&&p| self.ai.pairs_with(p)).map(|p| p.name()).collect();
+        if !self.ai.pairs(self.policy, self.dispatch) {
+            let pairs: Vec<String> = Policy::ALL
+                .iter()
+                .flat_map(|&p| Dispatch::ALL.map(|d| (p, d)))
+                .filter(|&(p, d)| self.ai.pairs(p, d))
+                .map(|(p, d)| format!("{} / {}", p.name(), d.name()))
+                .collect();
             return Err(format!(
-                "--ai {} does not pair with the policy {}: it runs with {}",
+                "--ai {} with {} / {} is not a cell of the matrix: it runs with {}",
                 self.ai.name(),
                 self.policy.name(),
+                self.dispatch.name(),
                 pairs.join(", ")
             ));
         }
@@ -124,7 +130,8 @@ impl CellFilter {
         for scenario in or_all(&ScenarioName::ALL, &self.scenario) {
             for policy in or_all(&Policy::ALL, &self.policy) {
                 for ai in or_all(&AiPlacement::ALL, &self.ai).into_iter().filter(|ai| ai.pairs_with(policy)) {
-                    for dispatch in or_all(&Dispatch::ALL, &self.dispatch) {
+                    for dispatch in or_all(&Dispatch::ALL, &self.dispatch).into_iter().filter(|&d| ai.pairs(policy, d))
+                    {
                         out.push(Cell { policy, ai, scenario, dispatch });
                     }
                 }
