@@ -30,7 +30,7 @@ fn bad_values_are_clear_errors() {
         (&["--compare", "--ai", "worker"], "cannot be used with"),
         (
             &["replay", "unsynchronized", "quest-reward-49416", "91", "--ai", "map-thread"],
-            "--ai map-thread does not pair with the policy unsynchronized",
+            "--ai map-thread with unsynchronized / fire-and-forget is not a cell of the matrix",
         ),
     ];
     for (args, message) in cases {
@@ -41,12 +41,13 @@ fn bad_values_are_clear_errors() {
     }
 }
 
-/// `--bound none` explores every schedule and says so: a cell with a single schedule is proved.
+/// `--bound none` explores every schedule and says so: a cell with a single schedule is proved
+/// (map routing with the AI inside the map update: no bot worker runs).
 #[test]
 fn bound_none_proves() {
     let out = Command::new(env!("CARGO_BIN_EXE_verify"))
         .args(["--bound", "none", "--checker", "loom", "--scenario", "crash-49416", "--policy", "map-routing"])
-        .args(["--ai", "worker"])
+        .args(["--ai", "map-thread"])
         .args(["--format", "json"])
         .output()
         .expect("verify runs");
@@ -150,21 +151,21 @@ fn filters_run_exactly_what_they_name() {
     assert_eq!(policies, ["unsynchronized", "map-routing"]);
 }
 
-/// `--ai P` runs exactly the cells of placement P, each with only the policies it pairs with: with
-/// the scenario, dispatch mode and checker narrowed to one value, `--ai worker` gives every
-/// policy, `--ai action-queue` and `--ai map-thread` the unguarded seed, complete and map-routing
-/// classifiers; and a filter alone selects from the full product (`--ai map-thread` gives every
-/// map-thread cell, on every dispatch mode).
+/// `--ai P` runs exactly the cells of placement P, each with only the policies and dispatch modes
+/// it pairs with (`AiPlacement::pairs`): with the scenario and checker narrowed to one value,
+/// `--ai worker` gives every policy and dispatch mode, a moved AI its designs' pairs; and a filter
+/// alone selects from the full product (`--ai map-thread` gives every map-thread cell).
 #[test]
 fn the_ai_filter_runs_exactly_the_placements_it_names() {
     use model::{AiPlacement, Dispatch, Policy};
     for ai in AiPlacement::ALL {
-        let one = ["--checker", "loom", "--scenario", "crash-49416", "--dispatch", "barrier", "--ai", ai.name()];
+        let one = ["--checker", "loom", "--scenario", "crash-49416", "--ai", ai.name()];
         let (combos, scenarios) = selected(&one);
         let expected: BTreeSet<_> = Policy::ALL
             .iter()
-            .filter(|p| ai.pairs(**p, Dispatch::Barrier))
-            .map(|p| (p.name().to_string(), ai.name().to_string(), "barrier".to_string()))
+            .flat_map(|&p| Dispatch::ALL.map(|d| (p, d)))
+            .filter(|&(p, d)| ai.pairs(p, d))
+            .map(|(p, d)| (p.name().to_string(), ai.name().to_string(), d.name().to_string()))
             .collect();
         assert_eq!(combos, expected, "--ai {}", ai.name());
         assert_eq!(scenarios, BTreeSet::from(["crash-49416".to_string()]));

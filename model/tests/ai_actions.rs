@@ -23,9 +23,14 @@ fn events(o: &Outcome) -> Vec<Event> {
 /// AI's one run casts once, and the hit creates one aura on the bot and one on the human group
 /// member (the raid target check, Spell.cpp:9460-9469), each owned by the player it lands on.
 /// The map update of the same tick applies them; nothing is left half applied.
+/// The map-thread AI runs in tick 2's map update (the only one): the upkeep is scripted there.
+fn buff_in_tick_2() -> Scenario {
+    Scenario { ai: vec![vec![vec![], vec![AiAction::KeepBuff]], vec![]], ..ScenarioName::PartyBuff.build() }
+}
+
 #[test]
 fn the_buff_upkeep_casts_once_and_lands_on_every_member_on_the_map() {
-    let o = play(ScenarioName::PartyBuff.build());
+    let o = play(buff_in_tick_2());
     let e = events(&o);
     let checks: Vec<bool> = e
         .iter()
@@ -50,7 +55,7 @@ fn the_buff_upkeep_casts_once_and_lands_on_every_member_on_the_map() {
 /// Without a group the raid target check finds the caster alone: the member gets nothing.
 #[test]
 fn the_buff_of_a_bot_without_a_group_lands_on_itself_only() {
-    let mut s = ScenarioName::PartyBuff.build();
+    let mut s = buff_in_tick_2();
     for p in &mut s.players {
         p.in_group = false;
     }

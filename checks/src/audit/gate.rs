@@ -9,9 +9,11 @@ use crate::matrix::Row;
 use model::Policy;
 
 /// Whether the gate judges `row` (rather than its pinned truth): in gate mode, every row of the
-/// policy the user's classifier replaces.
+/// policy the user's classifier replaces whose AI placement and dispatch mode make a cell of the
+/// complete classifier too (the reference it is judged against).
 pub fn judged_by_gate(gate: bool, row: &Row) -> bool {
-    gate && row.result.cell.policy == Policy::SEED_DEFERRAL
+    let c = row.result.cell;
+    gate && c.policy == Policy::SEED_DEFERRAL && c.ai.pairs(Policy::COMPLETE_DEFERRAL, c.dispatch)
 }
 
 /// The rows the gate judges that break something a complete classifier keeps, each with what
@@ -41,7 +43,13 @@ impl<'a> Verdict<'a> {
     /// Judges `rows`, in gate mode when `gate` (a classifier of the user's is installed).
     pub fn judge(rows: &'a [Row], gate: bool) -> Self {
         Verdict {
-            mismatches: rows.iter().filter(|r| !judged_by_gate(gate, r) && r.mismatch.is_some()).collect(),
+            // In gate mode the user's classifier runs as `seed-deferral`: its rows are judged by the
+            // gate or not at all (a placement with no complete cell to compare with), never by
+            // the seed's pins.
+            mismatches: rows
+                .iter()
+                .filter(|r| !(gate && r.result.cell.policy == Policy::SEED_DEFERRAL) && r.mismatch.is_some())
+                .collect(),
             gate_failures: gate_failures(rows, gate),
             gated: rows.iter().filter(|r| judged_by_gate(gate, r)).count(),
         }

@@ -157,6 +157,10 @@ impl ScheduleCase {
             traffic.push(per_tick);
             actions.push(ai_per_tick);
         }
+        // No AI action at all reads as no AI table (the named scenarios' form).
+        if actions.iter().flatten().all(|v| v.is_empty()) {
+            actions.clear();
+        }
         // One creature per map, when an AI attacks.
         let attacks = actions.iter().flatten().flatten().any(|a| matches!(a, AiAction::Attack { .. }));
         let creatures = if attacks { (0..maps).collect() } else { vec![] };
