@@ -175,69 +175,56 @@ impl ScenarioName {
             // manager's update of the tick: the two workers meet each other on the creature, and a
             // map-thread AI runs inside that map update. One tick keeps it to four threads.
             ScenarioName::AttackCreature => {
-                let start =
-                    PlayerStart { area: AREA_4755, area_update_id: AREA_4755, in_group: true, ..start(Q::None) };
                 let attack = vec![vec![AiAction::Attack { creature: 0 }]];
-                Scenario {
-                    name: self.name().to_string(),
-                    maps: 1,
-                    players: vec![start, start],
-                    traffic: vec![vec![], vec![]],
-                    ticks: 1,
-                    map_update_ticks: vec![1],
-                    heartbeat_ticks: vec![],
-                    logouts: vec![],
-                    humans: vec![],
-                    creatures: vec![0],
-                    respawns: vec![],
-                    ai: vec![attack.clone(), attack],
-                }
+                Scenario { creatures: vec![0], ai: vec![attack.clone(), attack], ..self.two_members() }
             }
             // Bot p0 and human p1, one group, map 0, area 4755 with neither quest (no 49416). The
-            // bot's AI keeps the party buff up in ticks 1 and 2; the map timer fires on tick 2:
-            // the buff's first cast (tick 1) can still run when tick 2's map update runs both
-            // players' `_UpdateSpells`, which apply the new auras by `UpdateTargetMap`.
-            ScenarioName::PartyBuff => {
-                let start =
-                    PlayerStart { area: AREA_4755, area_update_id: AREA_4755, in_group: true, ..start(Q::None) };
-                Scenario {
-                    name: self.name().to_string(),
-                    maps: 1,
-                    players: vec![start, start],
-                    traffic: vec![vec![], vec![]],
-                    ticks: 2,
-                    map_update_ticks: vec![2],
-                    heartbeat_ticks: vec![],
-                    logouts: vec![],
-                    humans: vec![1],
-                    creatures: vec![],
-                    respawns: vec![],
-                    ai: vec![vec![vec![AiAction::KeepBuff]], vec![]],
-                }
-            }
+            // bot's AI keeps the party buff up in tick 1; the map timer fires on tick 2: the cast
+            // can still run when tick 2's map update runs both players' `_UpdateSpells`, which
+            // apply the new auras by `UpdateTargetMap`.
+            ScenarioName::PartyBuff => Scenario {
+                ticks: 2,
+                map_update_ticks: vec![2],
+                humans: vec![1],
+                ai: vec![vec![vec![AiAction::KeepBuff]], vec![]],
+                ..self.two_members()
+            },
             // Two group members, p0 on map 0 and p1 on map 1; each AI leaves the group in tick 1
             // (the first leave disbands the group of two and deletes it, as in `group-leave`).
             // Both maps update in tick 1: five threads with the bot workers.
             ScenarioName::GroupTwoMaps => {
-                let start =
-                    PlayerStart { area: AREA_4755, area_update_id: AREA_4755, in_group: true, ..start(Q::None) };
+                let two = self.two_members();
                 let leave = vec![vec![AiAction::LeaveGroup]];
                 Scenario {
-                    name: self.name().to_string(),
                     maps: 2,
-                    players: vec![start, PlayerStart { map: 1, ..start }],
-                    traffic: vec![vec![], vec![]],
-                    ticks: 1,
-                    map_update_ticks: vec![1],
-                    heartbeat_ticks: vec![],
-                    logouts: vec![],
-                    humans: vec![],
-                    creatures: vec![],
-                    respawns: vec![],
+                    players: vec![two.players[0], PlayerStart { map: 1, ..two.players[0] }],
                     ai: vec![leave.clone(), leave],
+                    ..two
                 }
             }
             ScenarioName::SeedLoad => seed_load(SEED_LOAD_BOTS, SEED_LOAD_TICKS, SEED_LOAD_PER_TICK),
+        }
+    }
+}
+
+impl ScenarioName {
+    /// The AI scenarios' start: two bots, the two members of one group, in area 4755 of map 0
+    /// with neither quest (no 49416 in play), sending no packet; one tick, whose map update runs.
+    fn two_members(self) -> Scenario {
+        let member = PlayerStart { in_group: true, ..start(Q::None) };
+        Scenario {
+            name: self.name().to_string(),
+            maps: 1,
+            players: vec![member, member],
+            traffic: vec![vec![], vec![]],
+            ticks: 1,
+            map_update_ticks: vec![1],
+            heartbeat_ticks: vec![],
+            logouts: vec![],
+            humans: vec![],
+            creatures: vec![],
+            respawns: vec![],
+            ai: vec![],
         }
     }
 }
