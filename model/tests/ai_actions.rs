@@ -66,12 +66,12 @@ fn the_buff_of_a_bot_without_a_group_lands_on_itself_only() {
 }
 
 /// The bot's attack puts both units in combat and makes the bot the creature's attacker
-/// (CombatManager.cpp:245-246, Unit.cpp:6050-6051); the creature's next update
+/// (CombatManager.cpp:245-246, Unit.cpp:6050-6051); the creature's own update
 /// (`CreatureAI::UpdateVictim`, CreatureAI.cpp:261-263) attacks back its first combat reference,
 /// on the map thread. With the AI inside `Player::Update`, that update is the visit of the cells
 /// near the player right after it (Map.cpp:724-726): the same map update.
 #[test]
-fn the_creature_answers_the_attack_in_its_next_update() {
+fn the_creature_answers_the_attack_in_the_same_map_update() {
     let s = Scenario {
         ticks: 2,
         map_update_ticks: vec![1, 2],

@@ -91,6 +91,36 @@ pub(super) fn encode_player_start(out: &mut Vec<u8>, p: &PlayerStart) {
     out.extend([p.map, byte_of(&AREAS, &p.area), byte_of(&AREAS, &p.area_update_id), flags]);
 }
 
+/// The world byte (the second of the scenario): bit 0 adds a second map ([`MAX_MAPS`] is 2),
+/// bit 1 makes the last player human (no session, no packets, no AI; when there are at least two
+/// players), bit 2 adds a respawn (when an AI attacks, so that there are creatures): bit 3 picks
+/// its creature (modulo the maps), bits 4-5 its tick (modulo the ticks). A byte of 0 or 1 is the
+/// older format's maps byte: every input written before humans and respawns reads the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct WorldByte {
+    pub maps: u8,
+    pub human: bool,
+    /// `(tick, creature)`, before the modulo.
+    pub respawn: Option<(u8, u8)>,
+}
+
+const _: () = assert!(MAX_MAPS == 2, "the world byte gives the maps one bit");
+
+impl WorldByte {
+    pub fn read(b: u8) -> WorldByte {
+        WorldByte {
+            maps: 1 + (b & 1),
+            human: b & 2 != 0,
+            respawn: (b & 4 != 0).then_some((1 + (b >> 4 & 3), b >> 3 & 1)),
+        }
+    }
+
+    pub fn write(self) -> u8 {
+        let respawn = self.respawn.map_or(0, |(tick, creature)| 4 | (creature & 1) << 3 | (tick - 1) << 4);
+        (self.maps - 1) | (self.human as u8) << 1 | respawn
+    }
+}
+
 /// Ticks `1..=ticks` whose bit is set in `mask`.
 pub(super) fn ticks_of_mask(mask: u8, ticks: u32) -> Vec<u32> {
     (1..=ticks).filter(|t| mask & (1 << (t - 1)) != 0).collect()
@@ -117,20 +147,31 @@ impl ScheduleCase {
             pick_cell(&mut u)
         };
         let bots = 1 + byte(&mut u) as usize % MAX_BOTS;
-        let maps = 1 + byte(&mut u) % MAX_MAPS;
+        let world = WorldByte::read(byte(&mut u));
+        let maps = world.maps;
         let ticks = 1 + byte(&mut u) as u32 % MAX_TICKS;
         let map_update_ticks = ticks_of_mask(byte(&mut u), ticks);
         let heartbeat_ticks = ticks_of_mask(byte(&mut u), ticks);
         let logout = byte(&mut u) as usize % (bots * ticks as usize + 1);
+        // The last player is human when the world byte says so and another player is a bot.
+        let human = (world.human && bots >= 2).then_some(bots as u8 - 1);
         let logouts = match logout {
             0 => vec![],
             k => vec![(1 + ((k - 1) / bots) as u32, ((k - 1) % bots) as u8)],
         };
+        // A human has no session to log out.
+        let logouts = logouts.into_iter().filter(|&(_, b)| Some(b) != human).collect();
         let mut players = Vec::new();
         let mut traffic = Vec::new();
         let mut actions: Vec<Vec<Vec<AiAction>>> = Vec::new();
-        for _ in 0..bots {
+        for bot in 0..bots {
             players.push(player_start(&mut u, maps));
+            if Some(bot as u8) == human {
+                // A human sends no packet and runs no AI: no tick bytes.
+                traffic.push(vec![vec![]; ticks as usize]);
+                actions.push(vec![vec![]; ticks as usize]);
+                continue;
+            }
             let mut per_tick = Vec::new();
             let mut ai_per_tick = Vec::new();
             for _ in 0..ticks {
@@ -163,7 +204,14 @@ impl ScheduleCase {
         }
         // One creature per map, when an AI attacks.
         let attacks = actions.iter().flatten().flatten().any(|a| matches!(a, AiAction::Attack { .. }));
-        let creatures = if attacks { (0..maps).collect() } else { vec![] };
+        let creatures: Vec<u8> = if attacks { (0..maps).collect() } else { vec![] };
+        // The respawn names a creature of a map; with no creature there is none.
+        let respawns = match world.respawn {
+            Some((tick, creature)) if !creatures.is_empty() => {
+                vec![(1 + (tick as u32 - 1) % ticks, creature % maps)]
+            }
+            _ => vec![],
+        };
         let scenario = Scenario {
             name: "fuzzed".to_string(),
             maps,
@@ -173,9 +221,9 @@ impl ScheduleCase {
             map_update_ticks,
             heartbeat_ticks,
             logouts,
-            humans: vec![],
+            humans: human.into_iter().collect(),
             creatures,
-            respawns: vec![],
+            respawns,
             ai: actions,
         };
         ScheduleCase { scenario, policy, ai, dispatch, choices: u.take_rest().to_vec() }
@@ -192,12 +240,26 @@ impl ScheduleCase {
             (1..=MAX_BOTS).contains(&bots) && (1..=MAX_MAPS).contains(&s.maps) && (1..=MAX_TICKS).contains(&s.ticks)
         );
         assert!(s.logouts.len() <= 1, "at most one logout");
+        let human = match s.humans[..] {
+            [] => false,
+            [h] if h as usize == bots - 1 && bots >= 2 => true,
+            _ => panic!("at most one human, the last of at least two players: {:?}", s.humans),
+        };
+        let respawn = match s.respawns[..] {
+            [] => None,
+            [(tick, creature)] => {
+                assert!(!s.creatures.is_empty() && creature < s.maps, "a respawn names a creature of a map");
+                Some((tick as u8, creature))
+            }
+            _ => panic!("at most one respawn: {:?}", s.respawns),
+        };
+        let world = WorldByte { maps: s.maps, human, respawn };
         let logout = s.logouts.first().map_or(0, |&(t, b)| 1 + (t as usize - 1) * bots + b as usize);
         let mut out = vec![
             cell_bytes[0],
             cell_bytes[1],
             bots as u8 - 1,
-            s.maps - 1,
+            world.write(),
             s.ticks as u8 - 1,
             mask_of_ticks(&s.map_update_ticks),
             mask_of_ticks(&s.heartbeat_ticks),
@@ -205,6 +267,9 @@ impl ScheduleCase {
         ];
         for (bot, start) in s.players.iter().enumerate() {
             encode_player_start(&mut out, start);
+            if human && bot == bots - 1 {
+                continue;
+            }
             for tick in 1..=s.ticks {
                 let packets = s.packets(bot, tick);
                 assert!(packets.len() <= MAX_PACKETS_PER_TICK);

@@ -71,8 +71,9 @@ pub const FUZZ_TRACE_CAP: usize = 0;
 pub type FuzzCell = (Policy, AiPlacement, Dispatch);
 
 /// The (policy, AI placement, dispatch) cells whose pinned truth holds on every named scenario
-/// ([`crate::expected::safe_cells`]): TrinityCore's own routing with the AI on the bot worker,
-/// in every dispatch mode. (Complete deferral behind the barrier keeps every aura invariant, but a
+/// ([`crate::expected::safe_cells`]): TrinityCore's own routing with the AI inside
+/// `Player::Update` and its group operations queued, behind the barrier (with the AI on the
+/// worker, map routing races on the AI scenarios). (Complete deferral behind the barrier keeps every aura invariant, but a
 /// removed bot loses its queued packets, so it breaks `exactly-once` on `seed-load` and is not
 /// here.) An input picks one in two bytes: the (policy, dispatch) pair among [`safe_pairs`], then
 /// the placement among [`safe_placements`] of that pair.
