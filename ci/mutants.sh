@@ -44,6 +44,7 @@ summary() {
         while IFS= read -r f; do files+=("$f"); done < <(find "$d" -name outcomes.json | sort)
     done
     [ "${#files[@]}" -gt 0 ] || ci_die "no outcomes.json under: $*"
+    command -v jq >/dev/null 2>&1 || ci_die "the table needs jq (e.g. apt-get install jq); the outcomes are in: ${files[*]}"
     jq -rs '
         [ .[].outcomes[] | select(.scenario != "Baseline") |
           { package: .scenario.Mutant.package, summary: .summary } ] as $all
@@ -69,7 +70,8 @@ summary() {
     local missed
     missed="$(jq -rs '[ .[].outcomes[] | select(.summary == "MissedMutant") | .scenario.Mutant.name ] | .[]' "${files[@]}" 2>/dev/null || true)"
     if [ -n "$missed" ]; then
-        printf '\nMissed:\n%s\n' "$missed" | sed 's/^\([^M]\)/- \1/'
+        printf '\nMissed:\n'
+        printf '%s\n' "$missed" | sed 's/^/- /'
     fi
 }
 
